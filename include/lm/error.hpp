@@ -1,0 +1,36 @@
+// Error types thrown by the lm library. The CLI catches them once, in main.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace lm {
+
+// Base class of every error the library throws. what() is one line that says
+// what went wrong, where, and what to do about it.
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& message) : std::runtime_error(message) {}
+};
+
+// Malformed input: a corpus, ARPA or model file. The message starts with
+// "path:line: " when a line is known (line 0 means "the whole file").
+class FormatError : public Error {
+ public:
+  FormatError(const std::string& path, std::uint64_t line, const std::string& message);
+  [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] std::uint64_t line() const { return line_; }
+
+ private:
+  std::string path_;
+  std::uint64_t line_;
+};
+
+// A configuration that cannot work (order 0, k = 0, ...).
+class ConfigError : public Error {
+ public:
+  explicit ConfigError(const std::string& message) : Error(message) {}
+};
+
+}  // namespace lm

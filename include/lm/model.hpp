@@ -1,0 +1,147 @@
+// The n-gram model: a forward trie of sorted arrays, stored in one buffer that
+// is either built in memory or memory-mapped from a model file.
+//
+// Level n (1-based) holds the n-grams of order n. Level 1 is indexed by word id.
+// For n >= 2, entries are sorted by (parent, word) where parent is the index of
+// the (n-1)-word prefix in level n-1, so the successors of a context are one
+// contiguous, word-sorted range: [child_begin[i], child_begin[i+1]) of level n+1.
+// Each entry stores log10 p(w | prefix) (interpolated, as written in ARPA files)
+// and, below the top level, the log10 backoff weight of the n-gram as a context.
+// The layout is documented in docs/FORMAT.md.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "lm/vocabulary.hpp"
+
+namespace lm {
+
+inline constexpr int kMaxOrder = 16;
+inline constexpr std::uint32_t kNoEntry = 0xFFFFFFFFu;
+
+enum class Smoothing : std::uint32_t { kModifiedKneserNey = 1, kArpa = 2 };
+
+// Discounts D1, D2, D3+ of one order (modified Kneser-Ney). d[0] is always 0.
+struct Discount {
+  std::array<double, 4> d{0.0, 0.0, 0.0, 0.0};
+  [[nodiscard]] double get(std::uint64_t count) const { return d[count < 3 ? count : 3]; }
+};
+
+// Facts about a model that are not needed to score with it.
+struct ModelInfo {
+  Smoothing smoothing = Smoothing::kArpa;
+  std::uint64_t training_tokens = 0;  // words + </s> in the training corpus, 0 if unknown
+  std::vector<Discount> discounts;    // one per order when smoothing is modified Kneser-Ney
+  bool unk_is_word = false;  // "<unk>" occurred in the training text: it is not an OOV
+};
+
+// Bytes of a model: owned memory or a read-only memory map.
+class Buffer {
+ public:
+  Buffer() = default;
+  explicit Buffer(std::size_t bytes);        // owned, zero-filled, 8-byte aligned
+  static Buffer map_file(const std::string& path);  // throws lm::Error
+  ~Buffer();
+  Buffer(Buffer&& other) noexcept;
+  Buffer& operator=(Buffer&& other) noexcept;
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+
+  [[nodiscard]] const std::byte* data() const { return data_; }
+  [[nodiscard]] std::byte* mutable_data() { return owned_.empty() ? nullptr : data_; }
+  [[nodiscard]] std::size_t size() const { return size_; }
+
+ private:
+  std::vector<std::uint64_t> owned_;
+  std::byte* data_ = nullptr;
+  std::size_t size_ = 0;
+  bool mapped_ = false;
+};
+
+class Model {
+ public:
+  struct Level {
+    std::span<const WordId> words;             // empty for level 1 (index = word id)
+    std::span<const float> log10_prob;
+    std::span<const float> log10_backoff;      // empty for the top level
+    std::span<const std::uint32_t> child_begin;  // size()+1 entries, empty for the top level
+    [[nodiscard]] std::size_t size() const { return log10_prob.size(); }
+  };
+
+  // Interprets a buffer laid out by TrieBuilder::finish or read from a model
+  // file. Throws FormatError(source, 0, ...) when the header or the sizes are
+  // wrong (bad magic, unknown version, truncated file).
+  Model(Buffer buffer, const std::string& source);
+  Model(Model&&) noexcept = default;
+  Model& operator=(Model&&) noexcept = default;
+
+  [[nodiscard]] int order() const { return order_; }
+  [[nodiscard]] const VocabView& vocab() const { return vocab_; }
+  [[nodiscard]] const ModelInfo& info() const { return info_; }
+  // REQUIRES: 1 <= n <= order().
+  [[nodiscard]] const Level& level(int n) const { return levels_[n - 1]; }
+  [[nodiscard]] std::uint64_t ngram_count(int n) const { return levels_[n - 1].size(); }
+  // Word ids other than <s>, sorted by unigram probability, most probable first.
+  [[nodiscard]] std::span<const WordId> unigrams_by_prob() const { return by_prob_; }
+  [[nodiscard]] const Buffer& buffer() const { return buffer_; }
+
+  // Index in level n+1 of the successor `word` of entry `parent` of level n,
+  // or kNoEntry. n = 0 means the empty context (returns word itself).
+  [[nodiscard]] std::uint32_t find_child(int n, std::uint32_t parent, WordId word) const;
+  // Index of the n-gram in level ngram.size(), or kNoEntry.
+  [[nodiscard]] std::uint32_t find(std::span<const WordId> ngram) const;
+
+ private:
+  Buffer buffer_;
+  int order_ = 0;
+  VocabView vocab_;
+  ModelInfo info_;
+  std::vector<Level> levels_;
+  std::span<const WordId> by_prob_;
+};
+
+// Builds a Model level by level, from unigrams up.
+class TrieBuilder {
+ public:
+  // vocab must contain <unk>, <s>, </s> at ids 0, 1, 2. Throws ConfigError for
+  // an order outside 1..kMaxOrder.
+  TrieBuilder(int order, const Vocabulary& vocab);
+
+  // Level 1: one probability and one backoff per word id (vocab size each).
+  void set_unigrams(std::vector<float> log10_prob, std::vector<float> log10_backoff);
+  // Level n = levels()+1 >= 2. words has n ids per entry; entries are sorted
+  // lexicographically and unique, and each one's (n-1)-word prefix is already
+  // an entry of level n-1 (else throws Error naming the n-gram).
+  // log10_backoff is empty for the top level (n == order).
+  void add_level(const std::vector<WordId>& words, std::vector<float> log10_prob,
+                 std::vector<float> log10_backoff);
+  [[nodiscard]] int levels() const { return static_cast<int>(levels_.size()); }
+  // Backoffs of a built level, to be filled in once the next level is known.
+  [[nodiscard]] std::vector<float>& log10_backoff(int n) { return levels_[n - 1].log10_backoff; }
+  [[nodiscard]] const std::vector<float>& log10_prob(int n) const { return levels_[n - 1].log10_prob; }
+  // Index in level ngram.size() (<= levels()) of the n-gram, or kNoEntry.
+  [[nodiscard]] std::uint32_t find(std::span<const WordId> ngram) const;
+  // Index in level n+1 of `word` under entry `parent` of level n (n >= 1), or kNoEntry.
+  [[nodiscard]] std::uint32_t find_child(int n, std::uint32_t parent, WordId word) const;
+
+  // Lays everything out in one buffer. REQUIRES: levels() == order.
+  [[nodiscard]] Model finish(const ModelInfo& info);
+
+ private:
+  struct LevelData {
+    std::vector<WordId> words;
+    std::vector<float> log10_prob;
+    std::vector<float> log10_backoff;
+    std::vector<std::uint32_t> child_begin;
+  };
+  int order_;
+  const Vocabulary& vocab_;
+  std::vector<LevelData> levels_;
+};
+
+}  // namespace lm

@@ -1,0 +1,39 @@
+// Reading and writing models: lm's own binary format (docs/FORMAT.md) and the
+// ARPA text format used by KenLM, SRILM and IRSTLM.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "lm/model.hpp"
+
+namespace lm {
+
+class LineReader;
+
+// Writes the model in lm's binary format, atomically: the data goes to a
+// temporary file beside path, which is renamed over path only when complete,
+// so path holds either the old model or the new one. Throws Error on failure
+// (the temporary file is removed).
+void save_model(const Model& model, const std::string& path);
+
+// Opens a model: lm's binary format (memory-mapped, no parsing) or an ARPA
+// file (plain or gzip). Throws Error for a missing or unreadable file and
+// FormatError for a file that is neither, or is corrupt.
+[[nodiscard]] Model load_model(const std::string& path);
+
+// Writes the model as an ARPA file. Probabilities and backoffs are printed in
+// the shortest form that reads back to the same float, so write -> read ->
+// write is byte-identical.
+void write_arpa(const Model& model, std::ostream& out);
+// write_arpa to a file, atomically like save_model.
+void write_arpa_file(const Model& model, const std::string& path);
+
+// Reads an ARPA model. Contexts missing from the file (which some pruned
+// models have) are added with the probability that backing off gives and a
+// zero backoff, so scores do not change. A file without <unk> gets
+// log10 p(<unk>) = -100, as KenLM does. Throws FormatError naming the line
+// for malformed counts, numbers, sections and duplicated n-grams.
+[[nodiscard]] Model read_arpa(LineReader& reader);
+
+}  // namespace lm

@@ -1,0 +1,102 @@
+// Scoring with a Model: the chain rule over a sentence, one word at a time
+// with an explicit context State (like KenLM's FullScore), and the exact
+// distribution of the next word.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "lm/model.hpp"
+
+namespace lm {
+
+// The context a word is scored in: the longest suffix of the words so far that
+// is an n-gram of the model (at most order-1 words). node[i] is the index in
+// level i+1 of the last i+1 words. A value type: copy it to branch.
+struct State {
+  int length = 0;
+  std::uint32_t node[kMaxOrder] = {};
+};
+
+// The state before the first word of a sentence: the context "<s>".
+[[nodiscard]] State begin_sentence_state(const Model& model);
+// The empty context: words are scored with unigram (backed-off) probabilities.
+[[nodiscard]] State null_context_state();
+
+struct WordScore {
+  double log10_prob = 0;  // log10 p(word | context)
+  int ngram_order = 0;    // order of the longest n-gram found (1 = unigram)
+};
+
+// Scores p(word | in) and writes the context after the word to *out (out may
+// alias &in). Unknown words should be passed as kUnkId.
+[[nodiscard]] WordScore score_word(const Model& model, const State& in, WordId word, State* out);
+
+struct TokenScore {
+  std::string_view token;  // the word as written, or "</s>"
+  WordId id = kUnkId;
+  bool oov = false;
+  WordScore score;
+};
+
+struct SentenceScore {
+  double log10_prob = 0;     // sum over the words and </s>
+  std::uint64_t tokens = 0;  // words + 1 for </s>
+  std::uint64_t oovs = 0;    // words not in the vocabulary (scored as <unk>)
+  double oov_log10_prob = 0; // the part of log10_prob that comes from OOVs
+  std::vector<TokenScore> factors;  // filled when asked for: one per token, </s> last
+  // 10^(-log10_prob / tokens).
+  [[nodiscard]] double perplexity() const;
+};
+
+// Scores <s> words... </s> by the chain rule. Words not in the vocabulary
+// count as OOVs and are scored as <unk>; "<unk>" itself is scored as <unk>
+// but is not an OOV when the model was trained with it. Views in factors point
+// into words.
+[[nodiscard]] SentenceScore score_sentence(const Model& model, std::span<const std::string_view> words,
+                                           bool keep_factors = false);
+
+// Totals over many sentences, reported as KenLM's query does.
+struct CorpusScore {
+  double log10_prob = 0;
+  double oov_log10_prob = 0;
+  std::uint64_t sentences = 0;
+  std::uint64_t tokens = 0;
+  std::uint64_t oovs = 0;
+  void add(const SentenceScore& s);
+  // 10^(-log10_prob / tokens).
+  [[nodiscard]] double perplexity() const;
+  // The same with OOV tokens left out of both the sum and the count.
+  [[nodiscard]] double perplexity_excluding_oovs() const;
+};
+
+struct Prediction {
+  WordId word = kUnkId;
+  double log10_prob = 0;
+};
+
+// Computes next-word distributions exactly: p(w | context) for every word of
+// the vocabulary except <s>. Holds scratch space of one int per word, so keep
+// one per thread and reuse it.
+class NextWordPredictor {
+ public:
+  explicit NextWordPredictor(const Model& model);
+
+  // The state after reading context (mid-sentence unless it starts with
+  // "<s>"); only the last order-1 words matter. Unknown words become <unk>.
+  [[nodiscard]] State context_state(std::span<const std::string_view> context) const;
+
+  // The k most probable next words, most probable first (ties by word id);
+  // k == 0 means all of them. Cost grows with the number of successors of
+  // the context, not with the vocabulary (unless k is 0 or huge).
+  [[nodiscard]] std::vector<Prediction> top(const State& context, std::size_t k);
+
+ private:
+  const Model& model_;
+  std::vector<std::uint32_t> stamp_;  // stamp_[w] == generation_: w already scored
+  std::uint32_t generation_ = 0;
+};
+
+}  // namespace lm

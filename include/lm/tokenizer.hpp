@@ -1,0 +1,66 @@
+// Reading text: lines from plain, gzip-compressed or standard input, split into
+// whitespace-separated tokens and checked for UTF-8 and reserved words.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lm {
+
+inline constexpr std::string_view kUnkWord = "<unk>";
+inline constexpr std::string_view kBosWord = "<s>";
+inline constexpr std::string_view kEosWord = "</s>";
+
+// Reads a file line by line. "-" means standard input. Gzip input (.gz or any
+// gzip stream) is decompressed transparently. A UTF-8 byte order mark at the
+// start is skipped and a trailing CR is removed, so CRLF files read as LF files.
+// Throws lm::Error when the file cannot be opened (naming it and why) or on a
+// read/decompression error.
+class LineReader {
+ public:
+  explicit LineReader(const std::string& path);
+  ~LineReader();
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+
+  // Reads the next line into *line (without the newline). The view is valid
+  // until the next call. Returns false at end of input.
+  [[nodiscard]] bool next(std::string_view* line);
+
+  // 1-based number of the line last returned by next().
+  [[nodiscard]] std::uint64_t line_number() const { return line_number_; }
+  // The path as given, or "<stdin>" for "-". For messages.
+  [[nodiscard]] const std::string& name() const { return name_; }
+  // Compressed bytes consumed so far (for progress reports).
+  [[nodiscard]] std::uint64_t bytes_read() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string name_;
+  std::uint64_t line_number_ = 0;
+};
+
+// True for the ASCII whitespace that separates tokens: space, tab, CR, LF, FF, VT.
+[[nodiscard]] constexpr bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+// Splits line on ASCII whitespace into out (cleared first). Views point into line.
+void split_tokens(std::string_view line, std::vector<std::string_view>* out);
+
+// Returns the byte offset of the first byte that is not valid UTF-8 (or is a
+// NUL byte), or std::string_view::npos when the whole text is valid.
+[[nodiscard]] std::size_t find_invalid_utf8(std::string_view text);
+
+// Splits one line of a corpus or of text to score into tokens, after checking
+// it: throws FormatError(source, line_number, ...) for invalid UTF-8, a NUL byte,
+// or a "<s>"/"</s>" written inside the line (they are added implicitly).
+// "<unk>" is allowed and means the unknown word.
+void tokenize_checked(std::string_view line, const std::string& source, std::uint64_t line_number,
+                      std::vector<std::string_view>* out);
+
+}  // namespace lm

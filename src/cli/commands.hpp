@@ -1,0 +1,16 @@
+// The lm subcommands. Each add_*_command registers its options and callback.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace lm::cli {
+
+void add_train_command(CLI::App& app);
+void add_score_command(CLI::App& app);
+void add_next_command(CLI::App& app);
+
+// The model path used when -m is not given: $LM_MODEL, else "model.lm".
+[[nodiscard]] std::string default_model_path();
+
+}  // namespace lm::cli

@@ -1,0 +1,53 @@
+// lm: train n-gram language models and score text with them.
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <exception>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "commands.hpp"
+#include "lm/version.hpp"
+
+int main(int argc, char** argv) {
+  // stdout carries results; every log line goes to stderr.
+  auto logger = spdlog::stderr_color_st("lm");
+  logger->set_pattern("lm: %^%l%$: %v");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::info);
+
+  CLI::App app{"lm: n-gram language models (interpolated modified Kneser-Ney, KenLM-exact).\n"
+               "Examples:\n"
+               "  lm train corpus.txt                  # writes model.lm\n"
+               "  lm score \"the mouse ate the cheese\"  # log10 probability and perplexity\n"
+               "  lm next \"ate the\"                    # most likely next words\n"
+               "  cat sentences.txt | lm score         # one result line per input line",
+               "lm"};
+  app.set_version_flag("-V,--version", std::string("lm ") + lm::kVersion);
+  app.require_subcommand(1);
+  app.fallthrough();
+  bool quiet = false;
+  bool verbose = false;
+  app.add_flag("-q,--quiet", quiet, "Only print errors on stderr");
+  app.add_flag("-v,--verbose", verbose, "Print more detail on stderr");
+  app.parse_complete_callback([&]() {
+    if (quiet) spdlog::set_level(spdlog::level::err);
+    if (verbose) spdlog::set_level(spdlog::level::debug);
+  });
+  lm::cli::add_train_command(app);
+  lm::cli::add_score_command(app);
+  lm::cli::add_next_command(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;  // 2: usage error
+  } catch (const std::bad_alloc&) {
+    spdlog::error("out of memory; try a smaller corpus or order");
+    return 1;
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,48 @@
+// Output helpers shared by the subcommands: formats and a buffered stdout.
+#pragma once
+
+#include <cstdio>
+#include <map>
+#include <fmt/format.h>
+#include <string>
+#include <string_view>
+
+namespace lm::cli {
+
+enum class Format { kText, kTsv, kJson };
+
+// Maps --format names to Format, for CLI11's transform.
+[[nodiscard]] const std::map<std::string, Format>& format_names();
+
+// Appends s to out as a JSON string literal (with quotes).
+void append_json_string(fmt::memory_buffer& out, std::string_view s);
+
+// Buffers output and writes it to stdout in large blocks (or line by line
+// when stdout is a terminal).
+class Output {
+ public:
+  Output();
+  ~Output();
+  fmt::memory_buffer& buffer() { return buffer_; }
+  // Call after each record: writes out when the buffer is large or on a TTY.
+  void end_record();
+  void flush();
+
+ private:
+  fmt::memory_buffer buffer_;
+  bool interactive_;
+};
+
+}  // namespace lm::cli
+
+#include <functional>
+#include <vector>
+
+namespace lm::cli {
+
+// Calls fn(text, source, line) for each argument ("<argument>", 1-based
+// index), or, when there are none, for each line of standard input.
+void for_each_input(const std::vector<std::string>& args,
+                    const std::function<void(std::string_view, const std::string&, std::uint64_t)>& fn);
+
+}  // namespace lm::cli

@@ -1,0 +1,141 @@
+#include "lm/estimator.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "lm/error.hpp"
+
+namespace lm {
+
+std::vector<Discount> compute_discounts(const std::vector<std::array<std::uint64_t, 5>>& counts_of_counts,
+                                        const EstimateConfig& config, std::vector<std::string>* warnings) {
+  std::vector<Discount> discounts;
+  for (std::size_t i = 0; i < counts_of_counts.size(); ++i) {
+    const auto& t = counts_of_counts[i];
+    const int order = static_cast<int>(i) + 1;
+    std::string problem;
+    Discount d;
+    for (int j = 1; j <= 3 && problem.empty(); ++j) {
+      if (t[j] == 0) problem = fmt::format("no {}-grams have adjusted count {}", order, j);
+    }
+    if (problem.empty()) {
+      // Chen & Goodman eq. 26, in float like lmplz so that the results match.
+      const float y = static_cast<float>(t[1]) / static_cast<float>(static_cast<double>(t[1]) + 2.0 * static_cast<double>(t[2]));
+      for (int j = 1; j <= 3; ++j) {
+        const float amount = static_cast<float>(j) - static_cast<float>(j + 1) * y *
+                                                         static_cast<float>(t[j + 1]) /
+                                                         static_cast<float>(t[j]);
+        d.d[j] = amount;
+        if (amount < 0.0f || amount > static_cast<float>(j)) {
+          problem = fmt::format("the {}-gram discount for count {} is {:.4g}, outside [0, {}]", order,
+                                j, amount, j);
+          break;
+        }
+      }
+    }
+    if (!problem.empty()) {
+      if (!config.allow_discount_fallback) {
+        throw Error(fmt::format("cannot estimate modified Kneser-Ney discounts: {}; the corpus is too "
+                                "small or unusual (allow the fallback discounts, or add text)",
+                                problem));
+      }
+      warnings->push_back(fmt::format(
+          "order {}: {}, so Kneser-Ney discounts cannot be estimated (tiny or unusual corpus); "
+          "using D1={} D2={} D3+={}",
+          order, problem, config.fallback.d[1], config.fallback.d[2], config.fallback.d[3]));
+      d = config.fallback;
+    }
+    discounts.push_back(d);
+  }
+  return discounts;
+}
+
+namespace {
+
+// gamma and denominator of one context: counts[begin, end) share it.
+struct ContextMass {
+  double denominator = 0;
+  double gamma = 0;
+};
+
+ContextMass context_mass(const std::vector<std::uint64_t>& counts, std::size_t begin, std::size_t end,
+                         const Discount& discount) {
+  std::uint64_t total = 0;
+  std::array<std::uint64_t, 4> n{};
+  for (std::size_t i = begin; i < end; ++i) {
+    total += counts[i];
+    if (counts[i] > 0) ++n[std::min<std::uint64_t>(counts[i], 3)];
+  }
+  ContextMass m;
+  m.denominator = static_cast<double>(total);
+  double mass = discount.d[1] * static_cast<double>(n[1]) + discount.d[2] * static_cast<double>(n[2]) +
+                discount.d[3] * static_cast<double>(n[3]);
+  m.gamma = total > 0 ? mass / m.denominator : 0.0;
+  return m;
+}
+
+float to_log10_prob(double p) { return std::min(0.0f, static_cast<float>(std::log10(p))); }
+
+}  // namespace
+
+EstimateResult estimate(const NGramCounts& counts, const EstimateConfig& config) {
+  std::vector<std::string> warnings;
+  const std::vector<Discount> discounts = compute_discounts(counts.counts_of_counts, config, &warnings);
+  const int order = counts.order;
+  TrieBuilder builder(order, counts.vocab);
+
+  // Unigrams: interpolate with the uniform distribution over words other than <s>.
+  const CountLevel& uni = counts.levels[0];
+  const std::size_t vocab_size = counts.vocab.size();
+  const ContextMass root = context_mass(uni.counts, 0, uni.counts.size(), discounts[0]);
+  const double uniform = 1.0 / static_cast<double>(vocab_size - 1);
+  std::vector<double> lower_prob(vocab_size);
+  std::vector<float> log10_prob(vocab_size);
+  for (WordId w = 0; w < vocab_size; ++w) {
+    const std::uint64_t c = uni.counts[w];
+    double p = (static_cast<double>(c) - discounts[0].get(c)) / root.denominator + root.gamma * uniform;
+    if (w == kBosId) p = 1.0;  // lmplz's convention: <s> is never predicted
+    lower_prob[w] = p;
+    log10_prob[w] = to_log10_prob(p);
+  }
+  builder.set_unigrams(std::move(log10_prob), std::vector<float>(vocab_size, 0.0f));
+
+  for (int n = 2; n <= order; ++n) {
+    const CountLevel& level = counts.levels[n - 1];
+    const Discount& discount = discounts[n - 1];
+    const std::size_t size = level.size();
+    const auto k = static_cast<std::size_t>(n);
+    std::vector<double> prob(size);
+    std::vector<float> level_log10(size);
+    std::vector<float>& parent_backoff = builder.log10_backoff(n - 1);
+    for (std::size_t begin = 0; begin < size;) {
+      const WordId* context = &level.words[begin * k];
+      std::size_t end = begin + 1;
+      while (end < size && std::equal(context, context + k - 1, &level.words[end * k])) ++end;
+      const ContextMass mass = context_mass(level.counts, begin, end, discount);
+      parent_backoff[builder.find({context, k - 1})] = static_cast<float>(std::log10(mass.gamma));
+      for (std::size_t i = begin; i < end; ++i) {
+        const std::uint64_t c = level.counts[i];
+        const std::uint32_t suffix = builder.find({&level.words[i * k + 1], k - 1});
+        if (suffix == kNoEntry) throw Error("internal error: an n-gram's suffix was not counted");
+        const double p = (static_cast<double>(c) - discount.get(c)) / mass.denominator +
+                         mass.gamma * lower_prob[suffix];
+        prob[i] = p;
+        level_log10[i] = to_log10_prob(p);
+      }
+      begin = end;
+    }
+    builder.add_level(level.words, std::move(level_log10),
+                      n < order ? std::vector<float>(size, 0.0f) : std::vector<float>());
+    lower_prob = std::move(prob);
+  }
+  ModelInfo info;
+  info.smoothing = Smoothing::kModifiedKneserNey;
+  info.training_tokens = counts.stats.words + counts.stats.sentences;
+  info.discounts = discounts;
+  info.unk_is_word = counts.stats.unk_words > 0;
+  return EstimateResult{builder.finish(info), discounts, std::move(warnings)};
+}
+
+}  // namespace lm

@@ -1,0 +1,356 @@
+#include "lm/model.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <numeric>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "detail/model_format.hpp"
+#include "lm/error.hpp"
+
+namespace lm {
+
+using detail::FileHeader;
+using detail::Layout;
+using detail::Section;
+
+namespace detail {
+
+Layout compute_layout(const FileHeader& h) {
+  Layout layout;
+  std::uint64_t at = sizeof(FileHeader);
+  auto take = [&at](std::uint64_t bytes) {
+    Section s{at, bytes};
+    at += (bytes + 7) / 8 * 8;
+    return s;
+  };
+  layout.vocab_chars = take(h.vocab_chars);
+  layout.vocab_offsets = take((h.vocab_size + 1) * 8);
+  layout.vocab_slots = take(h.vocab_slots * 4);
+  layout.by_prob = take(h.vocab_size == 0 ? 0 : (h.vocab_size - 1) * 4);
+  for (std::uint32_t n = 1; n <= h.order; ++n) {
+    const std::uint64_t count = h.counts[n - 1];
+    Layout::LevelSections level;
+    if (n >= 2) level.words = take(count * 4);
+    level.prob = take(count * 4);
+    if (n < h.order) {
+      level.backoff = take(count * 4);
+      level.child_begin = take((count + 1) * 4);
+    }
+    layout.levels.push_back(level);
+  }
+  layout.total = at;
+  return layout;
+}
+
+std::uint64_t checksum(const std::byte* data, std::size_t bytes) {
+  std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ bytes;
+  std::size_t i = 0;
+  for (; i + 8 <= bytes; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, data + i, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+  }
+  for (; i < bytes; ++i) h = (h ^ static_cast<std::uint8_t>(data[i])) * 0x100000001b3ULL;
+  return h ^ (h >> 29);
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------- Buffer
+
+Buffer::Buffer(std::size_t bytes) : owned_((bytes + 7) / 8, 0), size_(bytes) {
+  data_ = reinterpret_cast<std::byte*>(owned_.data());
+}
+
+Buffer Buffer::map_file(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(fmt::format("{}: cannot open model: {}", path, std::strerror(errno)));
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    close(fd);
+    throw Error(fmt::format("{}: is a directory, not a model file", path));
+  }
+  Buffer buffer;
+  buffer.size_ = static_cast<std::size_t>(st.st_size);
+  if (buffer.size_ > 0) {
+    void* p = mmap(nullptr, buffer.size_, PROT_READ, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) {
+      int err = errno;
+      close(fd);
+      throw Error(fmt::format("{}: cannot map model: {}", path, std::strerror(err)));
+    }
+    buffer.data_ = static_cast<std::byte*>(p);
+    buffer.mapped_ = true;
+  }
+  close(fd);
+  return buffer;
+}
+
+Buffer::~Buffer() {
+  if (mapped_) munmap(data_, size_);
+}
+
+Buffer::Buffer(Buffer&& other) noexcept
+    : owned_(std::move(other.owned_)), data_(other.data_), size_(other.size_), mapped_(other.mapped_) {
+  other.data_ = nullptr;
+  other.size_ = 0;
+  other.mapped_ = false;
+}
+
+Buffer& Buffer::operator=(Buffer&& other) noexcept {
+  if (this != &other) {
+    if (mapped_) munmap(data_, size_);
+    owned_ = std::move(other.owned_);
+    data_ = other.data_;
+    size_ = other.size_;
+    mapped_ = other.mapped_;
+    other.data_ = nullptr;
+    other.size_ = 0;
+    other.mapped_ = false;
+  }
+  return *this;
+}
+
+// ---------------------------------------------------------------- Model
+
+namespace {
+
+template <typename T>
+std::span<const T> view(const Buffer& buffer, const Section& s) {
+  return {reinterpret_cast<const T*>(buffer.data() + s.offset), s.bytes / sizeof(T)};
+}
+
+}  // namespace
+
+Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffer)) {
+  auto bad = [&source](const std::string& what) {
+    return FormatError(source, 0, what);
+  };
+  FileHeader h{};
+  if (buffer_.size() < sizeof(FileHeader) ||
+      std::memcmp(buffer_.data(), detail::kMagic, sizeof(detail::kMagic)) != 0) {
+    throw bad("not an lm model file (train one with 'lm train', or give an ARPA file)");
+  }
+  std::memcpy(&h, buffer_.data(), sizeof(h));
+  if (h.version != detail::kFormatVersion) {
+    throw bad(fmt::format("model format version {} is not supported by this lm (it reads version "
+                          "{}); retrain the model or use a matching lm",
+                          h.version, detail::kFormatVersion));
+  }
+  if (h.order < 1 || h.order > static_cast<std::uint32_t>(kMaxOrder) || h.vocab_size < 3 ||
+      h.vocab_size > 0xFFFFFFF0u || h.vocab_slots == 0 || (h.vocab_slots & (h.vocab_slots - 1)) != 0 ||
+      h.vocab_slots < h.vocab_size || h.counts[0] != h.vocab_size) {
+    throw bad("corrupt model header; retrain the model");
+  }
+  for (std::uint32_t n = 1; n <= h.order; ++n) {
+    if (h.counts[n - 1] >= kNoEntry) throw bad("corrupt model header; retrain the model");
+  }
+  const Layout layout = detail::compute_layout(h);
+  if (h.file_size != buffer_.size() || layout.total != buffer_.size()) {
+    throw bad(fmt::format("model file is {} bytes but its header says {}: the file is truncated or "
+                          "corrupt; retrain or copy it again",
+                          buffer_.size(), layout.total));
+  }
+  order_ = static_cast<int>(h.order);
+  auto offsets = view<std::uint64_t>(buffer_, layout.vocab_offsets);
+  auto chars = view<char>(buffer_, layout.vocab_chars);
+  auto slots = view<std::uint32_t>(buffer_, layout.vocab_slots);
+  if (offsets[0] != 0 || offsets[h.vocab_size] != h.vocab_chars ||
+      !std::is_sorted(offsets.begin(), offsets.end()) ||
+      std::any_of(slots.begin(), slots.end(),
+                  [&](std::uint32_t id) { return id != VocabView::kEmptySlot && id >= h.vocab_size; })) {
+    throw bad("corrupt vocabulary in model; retrain the model");
+  }
+  vocab_ = VocabView(chars, offsets, slots);
+  by_prob_ = view<WordId>(buffer_, layout.by_prob);
+  info_.smoothing = static_cast<Smoothing>(h.smoothing);
+  info_.training_tokens = h.training_tokens;
+  info_.unk_is_word = (h.flags & 1u) != 0;
+  if (info_.smoothing == Smoothing::kModifiedKneserNey) {
+    for (int n = 0; n < order_; ++n) {
+      info_.discounts.push_back(Discount{{0.0, h.discounts[n][0], h.discounts[n][1], h.discounts[n][2]}});
+    }
+  }
+  for (int n = 1; n <= order_; ++n) {
+    const auto& s = layout.levels[n - 1];
+    Level level;
+    level.words = view<WordId>(buffer_, s.words);
+    level.log10_prob = view<float>(buffer_, s.prob);
+    level.log10_backoff = view<float>(buffer_, s.backoff);
+    level.child_begin = view<std::uint32_t>(buffer_, s.child_begin);
+    levels_.push_back(level);
+  }
+  // Check everything an index is read from, so that a corrupt file cannot
+  // make lookups read out of bounds.
+  for (int n = 1; n <= order_; ++n) {
+    const Level& level = levels_[n - 1];
+    if (std::any_of(level.words.begin(), level.words.end(),
+                    [&](WordId w) { return w >= h.vocab_size; })) {
+      throw bad(fmt::format("corrupt {}-gram words in model; retrain the model", n));
+    }
+    if (n < order_) {
+      const auto& cb = level.child_begin;
+      if (cb.front() != 0 || cb.back() != levels_[n].size() || !std::is_sorted(cb.begin(), cb.end())) {
+        throw bad(fmt::format("corrupt {}-gram links in model; retrain the model", n));
+      }
+    }
+  }
+  if (std::any_of(by_prob_.begin(), by_prob_.end(), [&](WordId w) { return w >= h.vocab_size; })) {
+    throw bad("corrupt unigram index in model; retrain the model");
+  }
+}
+
+std::uint32_t Model::find_child(int n, std::uint32_t parent, WordId word) const {
+  if (n == 0) return word < levels_[0].size() ? word : kNoEntry;
+  const Level& level = levels_[n - 1];
+  const auto& words = levels_[n].words;
+  auto first = words.begin() + level.child_begin[parent];
+  auto last = words.begin() + level.child_begin[parent + 1];
+  auto it = std::lower_bound(first, last, word);
+  return (it != last && *it == word) ? static_cast<std::uint32_t>(it - words.begin()) : kNoEntry;
+}
+
+std::uint32_t Model::find(std::span<const WordId> ngram) const {
+  if (ngram.empty() || static_cast<int>(ngram.size()) > order_) return kNoEntry;
+  std::uint32_t node = find_child(0, 0, ngram[0]);
+  for (std::size_t i = 1; i < ngram.size() && node != kNoEntry; ++i) {
+    node = find_child(static_cast<int>(i), node, ngram[i]);
+  }
+  return node;
+}
+
+// ---------------------------------------------------------------- TrieBuilder
+
+TrieBuilder::TrieBuilder(int order, const Vocabulary& vocab) : order_(order), vocab_(vocab) {
+  if (order < 1 || order > kMaxOrder) {
+    throw ConfigError(fmt::format("order {} is out of range; use 1 to {}", order, kMaxOrder));
+  }
+}
+
+void TrieBuilder::set_unigrams(std::vector<float> log10_prob, std::vector<float> log10_backoff) {
+  levels_.clear();
+  LevelData level;
+  level.log10_prob = std::move(log10_prob);
+  level.log10_backoff = std::move(log10_backoff);
+  if (order_ == 1) level.log10_backoff.clear();
+  levels_.push_back(std::move(level));
+}
+
+std::uint32_t TrieBuilder::find_child(int n, std::uint32_t parent, WordId word) const {
+  const LevelData& level = levels_[n - 1];
+  const auto& words = levels_[n].words;
+  auto first = words.begin() + level.child_begin[parent];
+  auto last = words.begin() + level.child_begin[parent + 1];
+  auto it = std::lower_bound(first, last, word);
+  return (it != last && *it == word) ? static_cast<std::uint32_t>(it - words.begin()) : kNoEntry;
+}
+
+std::uint32_t TrieBuilder::find(std::span<const WordId> ngram) const {
+  if (ngram.empty() || ngram.size() > levels_.size() || ngram[0] >= levels_[0].log10_prob.size()) {
+    return kNoEntry;
+  }
+  std::uint32_t node = ngram[0];
+  for (std::size_t i = 1; i < ngram.size() && node != kNoEntry; ++i) {
+    node = find_child(static_cast<int>(i), node, ngram[i]);
+  }
+  return node;
+}
+
+void TrieBuilder::add_level(const std::vector<WordId>& words, std::vector<float> log10_prob,
+                            std::vector<float> log10_backoff) {
+  const std::size_t n = levels_.size() + 1;
+  const std::size_t count = log10_prob.size();
+  LevelData& parent_level = levels_.back();
+  const std::size_t parent_count = parent_level.log10_prob.size();
+  std::vector<std::uint32_t> child_count(parent_count + 1, 0);
+  LevelData level;
+  level.words.reserve(count);
+  std::uint32_t previous_parent = kNoEntry;
+  for (std::size_t i = 0; i < count; ++i) {
+    const WordId* gram = &words[i * n];
+    const bool same_prefix = i > 0 && std::equal(gram, gram + n - 1, gram - n);
+    if (!same_prefix) {
+      std::uint32_t parent = find({gram, n - 1});
+      if (parent == kNoEntry) {
+        std::string text;
+        for (std::size_t k = 0; k < n; ++k) text += fmt::format("{}{}", k ? " " : "", vocab_.word(gram[k]));
+        throw Error(fmt::format("{}-gram '{}' has no entry for its context", n, text));
+      }
+      if (previous_parent != kNoEntry && parent < previous_parent) {
+        throw Error(fmt::format("{}-grams are not sorted", n));
+      }
+      previous_parent = parent;
+    } else if (gram[n - 1] <= gram[n - 1 - n]) {
+      throw Error(fmt::format("{}-grams are not sorted and unique", n));
+    }
+    ++child_count[previous_parent];
+    level.words.push_back(gram[n - 1]);
+  }
+  parent_level.child_begin.assign(parent_count + 1, 0);
+  std::uint32_t total = 0;
+  for (std::size_t p = 0; p < parent_count; ++p) {
+    parent_level.child_begin[p] = total;
+    total += child_count[p];
+  }
+  parent_level.child_begin[parent_count] = total;
+  level.log10_prob = std::move(log10_prob);
+  level.log10_backoff = std::move(log10_backoff);
+  if (static_cast<int>(n) == order_) level.log10_backoff.clear();
+  levels_.push_back(std::move(level));
+}
+
+Model TrieBuilder::finish(const ModelInfo& info) {
+  FileHeader h{};
+  std::memcpy(h.magic, detail::kMagic, sizeof(h.magic));
+  h.version = detail::kFormatVersion;
+  h.order = static_cast<std::uint32_t>(order_);
+  h.vocab_size = vocab_.size();
+  h.vocab_chars = vocab_.chars().size();
+  h.vocab_slots = vocab_.slots().size();
+  for (int n = 0; n < order_; ++n) h.counts[n] = levels_[n].log10_prob.size();
+  h.smoothing = static_cast<std::uint32_t>(info.smoothing);
+  h.training_tokens = info.training_tokens;
+  h.flags = info.unk_is_word ? 1u : 0u;
+  for (std::size_t n = 0; n < info.discounts.size() && n < static_cast<std::size_t>(kMaxOrder); ++n) {
+    for (int k = 0; k < 3; ++k) h.discounts[n][k] = info.discounts[n].d[k + 1];
+  }
+  const Layout layout = detail::compute_layout(h);
+  h.file_size = layout.total;
+  Buffer buffer(layout.total);
+  std::byte* base = buffer.mutable_data();
+  auto put = [base](const Section& s, const void* src, std::size_t bytes) {
+    if (bytes != s.bytes) throw Error("internal error: model section size mismatch");
+    if (bytes) std::memcpy(base + s.offset, src, bytes);
+  };
+  put(layout.vocab_chars, vocab_.chars().data(), vocab_.chars().size());
+  put(layout.vocab_offsets, vocab_.offsets().data(), vocab_.offsets().size() * 8);
+  put(layout.vocab_slots, vocab_.slots().data(), vocab_.slots().size() * 4);
+  std::vector<WordId> by_prob;
+  const auto& uni = levels_[0].log10_prob;
+  for (WordId w = 0; w < uni.size(); ++w) {
+    if (w != kBosId) by_prob.push_back(w);
+  }
+  std::stable_sort(by_prob.begin(), by_prob.end(), [&uni](WordId a, WordId b) { return uni[a] > uni[b]; });
+  put(layout.by_prob, by_prob.data(), by_prob.size() * 4);
+  for (int n = 1; n <= order_; ++n) {
+    const LevelData& level = levels_[n - 1];
+    const auto& s = layout.levels[n - 1];
+    put(s.words, level.words.data(), level.words.size() * 4);
+    put(s.prob, level.log10_prob.data(), level.log10_prob.size() * 4);
+    put(s.backoff, level.log10_backoff.data(), level.log10_backoff.size() * 4);
+    put(s.child_begin, level.child_begin.data(), level.child_begin.size() * 4);
+  }
+  h.checksum = detail::checksum(base + sizeof(FileHeader), layout.total - sizeof(FileHeader));
+  std::memcpy(base, &h, sizeof(h));
+  levels_.clear();
+  return Model(std::move(buffer), "<memory>");
+}
+
+}  // namespace lm

@@ -1,0 +1,161 @@
+#include "lm/scorer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace lm {
+
+State begin_sentence_state(const Model& model) {
+  State s;
+  if (model.order() > 1) {
+    s.length = 1;
+    s.node[0] = kBosId;
+  }
+  return s;
+}
+
+State null_context_state() { return State{}; }
+
+WordScore score_word(const Model& model, const State& in, WordId word, State* out) {
+  // Try the longest context first; each miss multiplies by that context's
+  // backoff. The successors found on the way down form the next state.
+  const int max_state = model.order() - 1;
+  double backoff = 0;
+  int j = in.length;
+  std::uint32_t found = kNoEntry;
+  for (; j >= 1; --j) {
+    found = model.find_child(j, in.node[j - 1], word);
+    if (found != kNoEntry) break;
+    backoff += model.level(j).log10_backoff[in.node[j - 1]];
+  }
+  State next;
+  WordScore score;
+  if (j == 0) {
+    found = word;
+    score.ngram_order = 1;
+    score.log10_prob = backoff + model.level(1).log10_prob[word];
+  } else {
+    score.ngram_order = j + 1;
+    score.log10_prob = backoff + model.level(j + 1).log10_prob[found];
+  }
+  // The new context is word preceded by the longest matched context (capped).
+  next.length = std::min(score.ngram_order, max_state);
+  if (next.length > 0) {
+    next.node[0] = word;
+    for (int i = 1; i < next.length; ++i) {
+      next.node[i] = model.find_child(i, in.node[i - 1], word);
+      // Only models without suffix closure (some ARPA files) miss here.
+      if (next.node[i] == kNoEntry) {
+        next.length = i;
+        break;
+      }
+    }
+  }
+  *out = next;
+  return score;
+}
+
+double SentenceScore::perplexity() const {
+  return std::pow(10.0, -log10_prob / static_cast<double>(tokens));
+}
+
+SentenceScore score_sentence(const Model& model, std::span<const std::string_view> words,
+                             bool keep_factors) {
+  SentenceScore result;
+  State state = begin_sentence_state(model);
+  const VocabView& vocab = model.vocab();
+  const bool unk_trained = model.info().unk_is_word;
+  for (std::size_t i = 0; i <= words.size(); ++i) {
+    const bool end = i == words.size();
+    const std::string_view token = end ? std::string_view("</s>") : words[i];
+    const WordId id = end ? kEosId : vocab.find(token);
+    // "<unk>" written in the text is the unknown word, not a new one.
+    const bool oov = !end && id == kUnkId && !(token == "<unk>" && unk_trained);
+    const WordScore score = score_word(model, state, id, &state);
+    result.log10_prob += score.log10_prob;
+    ++result.tokens;
+    if (oov) {
+      ++result.oovs;
+      result.oov_log10_prob += score.log10_prob;
+    }
+    if (keep_factors) result.factors.push_back(TokenScore{token, id, oov, score});
+  }
+  return result;
+}
+
+void CorpusScore::add(const SentenceScore& s) {
+  log10_prob += s.log10_prob;
+  oov_log10_prob += s.oov_log10_prob;
+  ++sentences;
+  tokens += s.tokens;
+  oovs += s.oovs;
+}
+
+double CorpusScore::perplexity() const {
+  return std::pow(10.0, -log10_prob / static_cast<double>(tokens));
+}
+
+double CorpusScore::perplexity_excluding_oovs() const {
+  return std::pow(10.0, -(log10_prob - oov_log10_prob) / static_cast<double>(tokens - oovs));
+}
+
+NextWordPredictor::NextWordPredictor(const Model& model)
+    : model_(model), stamp_(model.vocab().size(), 0) {}
+
+State NextWordPredictor::context_state(std::span<const std::string_view> context) const {
+  State state = null_context_state();
+  std::size_t first = 0;
+  if (!context.empty() && context[0] == "<s>") {
+    state = begin_sentence_state(model_);
+    first = 1;
+  }
+  for (std::size_t i = first; i < context.size(); ++i) {
+    (void)score_word(model_, state, model_.vocab().find(context[i]), &state);
+  }
+  return state;
+}
+
+std::vector<Prediction> NextWordPredictor::top(const State& context, std::size_t k) {
+  if (++generation_ == 0) {  // wrapped: clear the stamps once every 2^32 calls
+    std::fill(stamp_.begin(), stamp_.end(), 0);
+    generation_ = 1;
+  }
+  std::vector<Prediction> candidates;
+  // backoff_above[j]: sum of the backoffs of contexts longer than j words.
+  double backoff_above = 0;
+  for (int j = context.length; j >= 1; --j) {
+    const std::uint32_t node = context.node[j - 1];
+    const Model::Level& level = model_.level(j);
+    const Model::Level& next = model_.level(j + 1);
+    for (std::uint32_t c = level.child_begin[node]; c < level.child_begin[node + 1]; ++c) {
+      const WordId w = next.words[c];
+      if (stamp_[w] == generation_) continue;  // a longer context already gave p(w)
+      stamp_[w] = generation_;
+      candidates.push_back(Prediction{w, backoff_above + next.log10_prob[c]});
+    }
+    backoff_above += level.log10_backoff[node];
+  }
+  // Every other word backs off to its unigram probability: walking the words
+  // by unigram probability gives them in order, so k of them suffice.
+  const auto& unigram = model_.level(1).log10_prob;
+  std::size_t taken = 0;
+  for (WordId w : model_.unigrams_by_prob()) {
+    if (k != 0 && taken >= k) break;
+    if (stamp_[w] == generation_) continue;
+    candidates.push_back(Prediction{w, backoff_above + unigram[w]});
+    ++taken;
+  }
+  auto better = [](const Prediction& a, const Prediction& b) {
+    return a.log10_prob != b.log10_prob ? a.log10_prob > b.log10_prob : a.word < b.word;
+  };
+  if (k != 0 && k < candidates.size()) {
+    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k),
+                      candidates.end(), better);
+    candidates.resize(k);
+  } else {
+    std::sort(candidates.begin(), candidates.end(), better);
+  }
+  return candidates;
+}
+
+}  // namespace lm

@@ -1,0 +1,73 @@
+#include "lm/vocabulary.hpp"
+
+#include <cstring>
+
+#include "lm/tokenizer.hpp"
+
+namespace lm {
+
+std::uint64_t hash_word(std::string_view word) {
+  // 64-bit FNV-1a over 8-byte little-endian chunks, then a murmur3 finalizer.
+  std::uint64_t h = 0xcbf29ce484222325ULL ^ word.size();
+  std::size_t i = 0;
+  for (; i + 8 <= word.size(); i += 8) {
+    std::uint64_t chunk;
+    std::memcpy(&chunk, word.data() + i, 8);
+    h = (h ^ chunk) * 0x100000001b3ULL;
+    h ^= h >> 29;
+  }
+  for (; i < word.size(); ++i) {
+    h = (h ^ static_cast<unsigned char>(word[i])) * 0x100000001b3ULL;
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+WordId VocabView::find(std::string_view word) const {
+  if (slots_.empty()) return kUnkId;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = hash_word(word) & mask;; i = (i + 1) & mask) {
+    std::uint32_t id = slots_[i];
+    if (id == kEmptySlot) return kUnkId;
+    if (this->word(id) == word) return id;
+  }
+}
+
+Vocabulary::Vocabulary() : offsets_{0}, slots_(1024, VocabView::kEmptySlot) {
+  find_or_insert(kUnkWord);
+  find_or_insert(kBosWord);
+  find_or_insert(kEosWord);
+}
+
+WordId Vocabulary::find_or_insert(std::string_view word) {
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = hash_word(word) & mask;
+  for (;; i = (i + 1) & mask) {
+    std::uint32_t id = slots_[i];
+    if (id == VocabView::kEmptySlot) break;
+    if (this->word(id) == word) return id;
+  }
+  auto id = static_cast<WordId>(size());
+  chars_.insert(chars_.end(), word.begin(), word.end());
+  offsets_.push_back(chars_.size());
+  slots_[i] = id;
+  if (size() * 2 > slots_.size()) grow();  // keep the load factor at most 1/2
+  return id;
+}
+
+void Vocabulary::grow() {
+  std::vector<std::uint32_t> bigger(slots_.size() * 2, VocabView::kEmptySlot);
+  const std::size_t mask = bigger.size() - 1;
+  for (WordId id = 0; id < size(); ++id) {
+    std::size_t i = hash_word(word(id)) & mask;
+    while (bigger[i] != VocabView::kEmptySlot) i = (i + 1) & mask;
+    bigger[i] = id;
+  }
+  slots_.swap(bigger);
+}
+
+}  // namespace lm

@@ -1,0 +1,109 @@
+#include <catch2/catch.hpp>
+#include <sstream>
+
+#include "lm/error.hpp"
+#include "lm/model_io.hpp"
+#include "lm/scorer.hpp"
+#include "test_util.hpp"
+
+using namespace lm;
+
+namespace {
+
+std::string arpa_of(const Model& m) {
+  std::ostringstream out;
+  write_arpa(m, out);
+  return out.str();
+}
+
+Model read_arpa_text(const std::string& text) {
+  test::TempFile file(text, "m.arpa");
+  LineReader reader(file.path());
+  return read_arpa(reader);
+}
+
+const char* kSmallArpa =
+    "\\data\\\nngram 1=4\nngram 2=2\n\n\\1-grams:\n-1\t<unk>\n-99\t<s>\t-0.5\n-0.5\t</s>\n-0.3\ta\t-0.2\n\n"
+    "\\2-grams:\n-0.1\t<s> a\n-0.2\ta </s>\n\n\\end\\\n";
+
+}  // namespace
+
+TEST_CASE("ARPA write -> read -> write is byte-identical", "[arpa]") {
+  const Model m = estimate(test::count_file(test::test_data("toy.txt"), 3)).model;
+  const std::string first = arpa_of(m);
+  const Model again = read_arpa_text(first);
+  CHECK(arpa_of(again) == first);
+  // The ARPA path scores exactly as the estimated model.
+  std::vector<std::string_view> words{"the", "dog", "ate", "a", "cheese", "zebra"};
+  CHECK(score_sentence(m, words).log10_prob == score_sentence(again, words).log10_prob);
+}
+
+TEST_CASE("ARPA output starts with the counts and uses tabs", "[arpa]") {
+  const Model m = estimate(test::count_file(test::test_data("toy.txt"), 2)).model;
+  const std::string text = arpa_of(m);
+  CHECK_THAT(text, Catch::StartsWith("\\data\\\nngram 1=11\nngram 2=17\n\n\\1-grams:\n-1.266661\t<unk>\t0\n"));
+  CHECK_THAT(text, Catch::EndsWith("\n\\end\\\n"));
+}
+
+TEST_CASE("a KenLM ARPA scores as the model lm estimates", "[arpa]") {
+  const Model kenlm = load_model(test::test_data("toy.o3.kenlm.arpa"));
+  const Model ours = estimate(test::count_file(test::test_data("toy.txt"), 3)).model;
+  for (const char* s : {"the mouse ate the cheese", "mouse the the cheese ate", "a dog", "the the the", ""}) {
+    std::vector<std::string_view> words;
+    split_tokens(s, &words);
+    CHECK(score_sentence(kenlm, words).log10_prob == Approx(score_sentence(ours, words).log10_prob).margin(1e-5));
+  }
+}
+
+TEST_CASE("missing contexts in an ARPA file are filled in without changing scores", "[arpa]") {
+  // "x y z" has no "x y" bigram: it is added with the backed-off probability.
+  const char* text =
+      "\\data\\\nngram 1=6\nngram 2=1\nngram 3=1\n\n\\1-grams:\n-1\t<unk>\n-99\t<s>\n-0.6\t</s>\n"
+      "-0.7\tx\t-0.1\n-0.8\ty\t-0.2\n-0.9\tz\n\n\\2-grams:\n-0.3\ty z\t-0.05\n\n\\3-grams:\n-0.01\tx y z\n\n\\end\\\n";
+  const Model m = read_arpa_text(text);
+  CHECK(m.ngram_count(2) == 2);
+  std::vector<WordId> xy{m.vocab().find("x"), m.vocab().find("y")};
+  const std::uint32_t i = m.find(xy);
+  REQUIRE(i != kNoEntry);
+  CHECK(m.level(2).log10_prob[i] == Approx(-0.1 - 0.8));
+  CHECK(m.level(2).log10_backoff[i] == 0.0f);
+  std::vector<std::string_view> words{"x", "y", "z"};
+  const SentenceScore s = score_sentence(m, words, true);
+  CHECK(s.factors[2].score.log10_prob == Approx(-0.01));
+}
+
+TEST_CASE("an ARPA file without <unk> gives it log10 p = -100", "[arpa]") {
+  const Model m = read_arpa_text(
+      "\\data\\\nngram 1=3\n\n\\1-grams:\n-99\t<s>\n-0.3\t</s>\n-0.3\ta\n\n\\end\\\n");
+  CHECK(m.level(1).log10_prob[kUnkId] == -100.0f);
+}
+
+TEST_CASE("malformed ARPA files are errors that name the line", "[arpa]") {
+  std::string good = kSmallArpa;
+  CHECK(read_arpa_text(good).order() == 2);
+  auto fails_with = [](const std::string& text, const std::string& what) {
+    REQUIRE_THROWS_WITH(read_arpa_text(text), Catch::Contains(what));
+  };
+  fails_with("nothing here\n", "not an lm model or ARPA file");
+  fails_with("\\data\\\nngram 1=x\n", "bad count line");
+  fails_with("\\data\\\nngram 2=3\n", "bad count line");
+  std::string bad_number = good;
+  bad_number.replace(bad_number.find("-0.3\ta"), 4, "-0.x");
+  fails_with(bad_number, "m.arpa:9: bad probability '-0.x'");
+  std::string dup = good;
+  dup.replace(dup.find("-0.2\ta </s>"), 11, "-0.2\t<s> a");
+  fails_with(dup, "duplicate 2-gram '<s> a'");
+  std::string short_section = good;
+  short_section.replace(short_section.find("ngram 2=2"), 9, "ngram 2=3");
+  fails_with(short_section, "says 3 2-grams but the section has 2");
+  fails_with(good.substr(0, good.find("\\end\\")), "ends before '\\end\\'");
+  std::string unknown_word = good;
+  unknown_word.replace(unknown_word.find("a </s>"), 6, "b </s>");
+  fails_with(unknown_word, "word 'b' is not among the unigrams");
+  std::string missing_section = good;
+  missing_section.replace(missing_section.find("\\2-grams:"), 9, "\\3-grams:");
+  fails_with(missing_section, "expected '\\2-grams:'");
+  std::string dup_unigram = good;
+  dup_unigram.replace(dup_unigram.find("-0.5\t</s>"), 9, "-0.5\ta\t0\n");
+  fails_with(dup_unigram, "duplicate unigram 'a'");
+}

@@ -1,0 +1,92 @@
+// Counts on the toy corpus (tests/data/toy.txt), worked out by hand:
+//   the mouse ate the cheese / the cat ate the mouse / the dog chased the cat /
+//   a mouse ate cheese / the cat ate
+#include <catch2/catch.hpp>
+
+#include "lm/error.hpp"
+#include "test_util.hpp"
+
+using namespace lm;
+
+namespace {
+
+std::uint64_t count_of(const NGramCounts& counts, const std::vector<std::string>& words) {
+  const int n = static_cast<int>(words.size());
+  std::vector<WordId> ids;
+  for (const auto& w : words) ids.push_back(counts.vocab.find(w));
+  const CountLevel& level = counts.levels[n - 1];
+  if (n == 1) return level.counts[ids[0]];
+  for (std::size_t i = 0; i < level.size(); ++i) {
+    if (std::equal(ids.begin(), ids.end(), &level.words[i * n])) return level.counts[i];
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("unigram adjusted counts are numbers of distinct left neighbours", "[counts]") {
+  const NGramCounts c = test::count_file(test::test_data("toy.txt"), 3);
+  REQUIRE(c.stats.sentences == 5);
+  REQUIRE(c.stats.words == 22);
+  REQUIRE(c.vocab.size() == 11);
+  // "the" follows <s>, ate and chased; "</s>" follows cheese, mouse, cat and ate.
+  CHECK(count_of(c, {"the"}) == 3);
+  CHECK(count_of(c, {"</s>"}) == 4);
+  CHECK(count_of(c, {"mouse"}) == 2);  // the, a
+  CHECK(count_of(c, {"cheese"}) == 2); // the, ate
+  CHECK(count_of(c, {"cat"}) == 1);    // only after "the"
+  CHECK(count_of(c, {"a"}) == 1);
+  CHECK(count_of(c, {"<s>"}) == 0);
+  CHECK(count_of(c, {"<unk>"}) == 0);
+}
+
+TEST_CASE("n-grams starting with <s> keep raw counts; the top order is raw", "[counts]") {
+  const NGramCounts c = test::count_file(test::test_data("toy.txt"), 3);
+  CHECK(count_of(c, {"<s>", "the"}) == 4);       // raw: 4 sentences start with "the"
+  CHECK(count_of(c, {"the", "cat"}) == 2);       // adjusted: after <s> and chased
+  CHECK(count_of(c, {"the", "mouse"}) == 2);     // <s>, ate
+  CHECK(count_of(c, {"<s>", "the", "cat"}) == 2);
+  CHECK(count_of(c, {"cat", "ate", "the"}) == 1);
+  CHECK(c.levels[0].size() == 11);
+  CHECK(c.levels[1].size() == 17);
+  CHECK(c.levels[2].size() == 20);
+}
+
+TEST_CASE("counts of counts include <s> and <unk> as types of count 0", "[counts]") {
+  const NGramCounts c = test::count_file(test::test_data("toy.txt"), 3);
+  // Unigram adjusted counts: 1 for cat dog chased a; 2 for mouse ate cheese; 3 the; 4 </s>.
+  CHECK(c.counts_of_counts[0] == std::array<std::uint64_t, 5>{11, 4, 3, 1, 1});
+  CHECK(c.counts_of_counts[1][0] == 17);
+  CHECK(c.counts_of_counts[2][0] == 20);
+}
+
+TEST_CASE("the last n-gram of a lower order is tallied with its raw count, as lmplz does", "[counts]") {
+  // y has the largest id, so "y" is last in suffix order: adjusted count 1
+  // (only x precedes it) but raw count 3, and lmplz's final flush tallies 3.
+  const NGramCounts c = test::count_text("x y\nx y\nx y\n", 2);
+  CHECK(c.levels[0].counts[c.vocab.find("y")] == 1);
+  CHECK(c.counts_of_counts[0] == std::array<std::uint64_t, 5>{5, 2, 0, 1, 0});
+}
+
+TEST_CASE("<unk> in the corpus is an ordinary counted word", "[counts]") {
+  const NGramCounts c = test::count_text("a <unk> b\nc <unk>\n", 2);
+  CHECK(c.stats.unk_words == 2);
+  CHECK(count_of(c, {"<unk>"}) == 2);  // after a and c
+  CHECK(c.counts_of_counts[0][0] == c.vocab.size());  // only <s> is added as a zero-count type
+}
+
+TEST_CASE("sentences shorter than the order are counted through <s> padding", "[counts]") {
+  const NGramCounts c = test::count_text("a\na b\n", 5);
+  CHECK(count_of(c, {"<s>", "a", "</s>"}) == 1);
+  CHECK(count_of(c, {"<s>", "a"}) == 2);
+  CHECK(count_of(c, {"<s>", "a", "b", "</s>"}) == 1);
+  CHECK(c.levels[4].size() == 0);
+  CHECK(c.levels[3].size() == 1);
+}
+
+TEST_CASE("an empty corpus or one of blank lines is an error", "[counts]") {
+  REQUIRE_THROWS_WITH(test::count_text("", 3), Catch::Contains("the corpus is empty"));
+  REQUIRE_THROWS_WITH(test::count_text("\n  \n\n", 3), Catch::Contains("only blank lines"));
+  REQUIRE_THROWS_AS(test::count_text("a b\n", 0), ConfigError);
+  REQUIRE_THROWS_AS(test::count_text("a b\n", kMaxOrder + 1), ConfigError);
+}

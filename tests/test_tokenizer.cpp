@@ -1,0 +1,82 @@
+#include <catch2/catch.hpp>
+#include <zlib.h>
+
+#include "lm/error.hpp"
+#include "lm/tokenizer.hpp"
+#include "test_util.hpp"
+
+using namespace lm;
+
+namespace {
+std::vector<std::string> lines_of(const std::string& path) {
+  LineReader reader(path);
+  std::vector<std::string> lines;
+  std::string_view line;
+  while (reader.next(&line)) lines.emplace_back(line);
+  return lines;
+}
+}  // namespace
+
+TEST_CASE("split_tokens splits on every kind of ASCII whitespace", "[tokenizer]") {
+  std::vector<std::string_view> out;
+  split_tokens("  the\tmouse\r\fate \vthe  cheese \n", &out);
+  REQUIRE(out == std::vector<std::string_view>{"the", "mouse", "ate", "the", "cheese"});
+  split_tokens("   ", &out);
+  REQUIRE(out.empty());
+  split_tokens("naïve café", &out);  // non-ASCII bytes are never separators
+  REQUIRE(out == std::vector<std::string_view>{"naïve", "café"});
+}
+
+TEST_CASE("LineReader handles LF, CRLF, a BOM and a missing final newline", "[tokenizer]") {
+  test::TempFile file("\xEF\xBB\xBFone\r\ntwo\n\nthree");
+  REQUIRE(lines_of(file.path()) == std::vector<std::string>{"one", "two", "", "three"});
+  test::TempFile empty("");
+  REQUIRE(lines_of(empty.path()).empty());
+}
+
+TEST_CASE("LineReader reads lines longer than its buffer", "[tokenizer]") {
+  const std::string long_line(1 << 20, 'x');
+  test::TempFile file("a\n" + long_line + "\nb\n");
+  REQUIRE(lines_of(file.path()) == std::vector<std::string>{"a", long_line, "b"});
+}
+
+TEST_CASE("LineReader decompresses gzip input", "[tokenizer]") {
+  test::TempFile file("", "corpus.txt.gz");
+  gzFile gz = gzopen(file.path().c_str(), "wb");
+  gzputs(gz, "the cat\nthe dog\n");
+  gzclose(gz);
+  REQUIRE(lines_of(file.path()) == std::vector<std::string>{"the cat", "the dog"});
+}
+
+TEST_CASE("LineReader names missing files and directories", "[tokenizer]") {
+  REQUIRE_THROWS_WITH(LineReader("/nonexistent/corpus.txt"),
+                      Catch::Contains("/nonexistent/corpus.txt") && Catch::Contains("No such file"));
+  REQUIRE_THROWS_WITH(LineReader("/tmp"), Catch::Contains("is a directory"));
+}
+
+TEST_CASE("find_invalid_utf8 accepts UTF-8 and finds the first bad byte", "[tokenizer]") {
+  REQUIRE(find_invalid_utf8("plain ascii") == std::string_view::npos);
+  REQUIRE(find_invalid_utf8("日本語 ünïcödé 𝄞") == std::string_view::npos);
+  REQUIRE(find_invalid_utf8("ab\xFF") == 2);
+  REQUIRE(find_invalid_utf8("\xC3") == 0);             // truncated sequence
+  REQUIRE(find_invalid_utf8("x\xC0\xAF") == 1);        // overlong encoding
+  REQUIRE(find_invalid_utf8("\xED\xA0\x80") == 0);     // UTF-16 surrogate
+  REQUIRE(find_invalid_utf8("\xF4\x90\x80\x80") == 0); // above U+10FFFF
+  REQUIRE(find_invalid_utf8(std::string_view("a\0b", 3)) == 1);
+}
+
+TEST_CASE("tokenize_checked rejects bad lines with file and line", "[tokenizer]") {
+  std::vector<std::string_view> out;
+  tokenize_checked("the <unk> sat", "c.txt", 3, &out);
+  REQUIRE(out.size() == 3);
+  REQUIRE_THROWS_WITH(tokenize_checked("bad \xFF byte", "c.txt", 7, &out),
+                      Catch::StartsWith("c.txt:7: invalid UTF-8 at byte 5"));
+  REQUIRE_THROWS_WITH(tokenize_checked("a <s> b", "c.txt", 2, &out),
+                      Catch::StartsWith("c.txt:2: '<s>' written inside a sentence"));
+  REQUIRE_THROWS_WITH(tokenize_checked("a b </s>", "c.txt", 9, &out), Catch::StartsWith("c.txt:9: '</s>'"));
+  REQUIRE_THROWS_WITH(tokenize_checked(std::string_view("a\0", 2), "c.txt", 1, &out),
+                      Catch::Contains("NUL byte"));
+  // Tokens that merely contain the markers are ordinary words.
+  tokenize_checked("x<s> </s>y", "c.txt", 1, &out);
+  REQUIRE(out.size() == 2);
+}

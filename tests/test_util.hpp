@@ -1,0 +1,53 @@
+// Helpers shared by the unit tests.
+#pragma once
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+#include "lm/estimator.hpp"
+#include "lm/ngram_counts.hpp"
+#include "lm/tokenizer.hpp"
+
+namespace lm::test {
+
+// A file in a fresh temporary directory, removed with the object.
+class TempFile {
+ public:
+  explicit TempFile(const std::string& contents = "", const std::string& name = "file.txt") {
+    char dir_template[] = "/tmp/lm_test_XXXXXX";
+    dir_ = mkdtemp(dir_template);
+    path_ = dir_ + "/" + name;
+    std::ofstream(path_, std::ios::binary) << contents;
+  }
+  ~TempFile() { std::filesystem::remove_all(dir_); }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] const std::string& dir() const { return dir_; }
+
+ private:
+  std::string dir_;
+  std::string path_;
+};
+
+inline std::string test_data(const std::string& name) { return std::string(LM_TEST_DATA) + "/" + name; }
+
+inline NGramCounts count_file(const std::string& path, int order) {
+  LineReader reader(path);
+  return count_corpus(reader, order);
+}
+
+inline NGramCounts count_text(const std::string& text, int order) {
+  TempFile file(text);
+  return count_file(file.path(), order);
+}
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace lm::test

@@ -117,8 +117,7 @@ EstimateResult estimate(const NGramCounts& counts, const EstimateConfig& config)
       parent_backoff[builder.find({context, k - 1})] = static_cast<float>(std::log10(mass.gamma));
       for (std::size_t i = begin; i < end; ++i) {
         const std::uint64_t c = level.counts[i];
-        const std::uint32_t suffix = builder.find({&level.words[i * k + 1], k - 1});
-        if (suffix == kNoEntry) throw Error("internal error: an n-gram's suffix was not counted");
+        const std::uint32_t suffix = level.suffix[i];
         const double p = (static_cast<double>(c) - discount.get(c)) / mass.denominator +
                          mass.gamma * lower_prob[suffix];
         prob[i] = p;

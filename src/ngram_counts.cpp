@@ -93,21 +93,29 @@ struct SuffixLevel {
   std::vector<WordId> words;
   std::vector<std::uint64_t> raw;
   std::vector<std::uint64_t> adjusted;
+  // suffix_group[i]: index in the level below of entry i's last n-1 words.
+  std::vector<std::uint32_t> suffix_group;
+  [[nodiscard]] std::size_t size() const { return raw.size(); }
   [[nodiscard]] const WordId* gram(std::size_t i) const { return &words[i * n]; }
   [[nodiscard]] bool is_padding(std::size_t i) const { return n >= 2 && gram(i)[1] == kBosId; }
 };
 
-SuffixLevel lower_level(const SuffixLevel& upper) {
+// Derives order n-1 from order n: in suffix order, the n-grams that share
+// their last n-1 words are adjacent, so each run is one lower-order entry.
+SuffixLevel lower_level(SuffixLevel& upper) {
   SuffixLevel out;
   out.n = upper.n - 1;
-  for (std::size_t i = 0; i < upper.raw.size();) {
+  upper.suffix_group.resize(upper.size());
+  for (std::size_t i = 0; i < upper.size();) {
     const WordId* suffix = upper.gram(i) + 1;
     std::uint64_t raw = 0;
     std::uint64_t extensions = 0;
+    const auto group = static_cast<std::uint32_t>(out.raw.size());
     std::size_t j = i;
-    for (; j < upper.raw.size() && std::equal(suffix, suffix + out.n, upper.gram(j) + 1); ++j) {
+    for (; j < upper.size() && std::equal(suffix, suffix + out.n, upper.gram(j) + 1); ++j) {
       raw += upper.raw[j];
       ++extensions;
+      upper.suffix_group[j] = group;
     }
     out.words.insert(out.words.end(), suffix, suffix + out.n);
     out.raw.push_back(raw);
@@ -120,14 +128,14 @@ SuffixLevel lower_level(const SuffixLevel& upper) {
 // Tallies counts of counts like lmplz's StatCollector (see the class comment).
 std::array<std::uint64_t, 5> tally(const SuffixLevel& level, bool top) {
   std::array<std::uint64_t, 5> t{};
-  std::size_t last_real = level.raw.size();
-  for (std::size_t i = level.raw.size(); i-- > 0;) {
+  std::size_t last_real = level.size();
+  for (std::size_t i = level.size(); i-- > 0;) {
     if (!level.is_padding(i)) {
       last_real = i;
       break;
     }
   }
-  for (std::size_t i = 0; i < level.raw.size(); ++i) {
+  for (std::size_t i = 0; i < level.size(); ++i) {
     if (level.is_padding(i)) continue;
     std::uint64_t c = (top || i == last_real) ? level.raw[i] : level.adjusted[i];
     ++t[0];
@@ -136,72 +144,105 @@ std::array<std::uint64_t, 5> tally(const SuffixLevel& level, bool top) {
   return t;
 }
 
-// The real (non-padding) entries of a level, sorted lexicographically.
-CountLevel forward_level(const SuffixLevel& level, std::size_t vocab_size) {
+struct KeyedIndex {
+  std::uint64_t key;
+  std::uint32_t index;
+};
+
+// The real entries of a level in lexicographic order. Lexicographic order is
+// (first word, rank of the last n-1 words in the level below), so one 64-bit
+// key per entry sorts it. *rank receives each suffix-order entry's position.
+CountLevel forward_level(const SuffixLevel& level, const std::vector<std::uint32_t>& lower_rank,
+                         std::vector<std::uint32_t>* rank) {
   CountLevel out;
   out.n = static_cast<int>(level.n);
-  if (level.n == 1) {
-    out.counts.assign(vocab_size, 0);
-    for (std::size_t i = 0; i < level.raw.size(); ++i) out.counts[level.words[i]] = level.adjusted[i];
-    return out;
+  std::vector<KeyedIndex> keys;
+  keys.reserve(level.size());
+  for (std::size_t i = 0; i < level.size(); ++i) {
+    if (level.is_padding(i)) continue;
+    const std::uint64_t key = (std::uint64_t{level.gram(i)[0]} << 32) | lower_rank[level.suffix_group[i]];
+    keys.push_back(KeyedIndex{key, static_cast<std::uint32_t>(i)});
   }
-  std::vector<std::uint32_t> order;
-  for (std::size_t i = 0; i < level.raw.size(); ++i) {
-    if (!level.is_padding(i)) order.push_back(static_cast<std::uint32_t>(i));
-  }
-  const std::size_t n = level.n;
-  std::sort(order.begin(), order.end(), [&level, n](std::uint32_t a, std::uint32_t b) {
-    return std::lexicographical_compare(level.gram(a), level.gram(a) + n, level.gram(b), level.gram(b) + n);
-  });
-  out.words.reserve(order.size() * n);
-  out.counts.reserve(order.size());
-  for (std::uint32_t i : order) {
-    out.words.insert(out.words.end(), level.gram(i), level.gram(i) + n);
+  std::sort(keys.begin(), keys.end(), [](const KeyedIndex& a, const KeyedIndex& b) { return a.key < b.key; });
+  rank->assign(level.size(), kNoEntry);
+  out.words.reserve(keys.size() * level.n);
+  out.counts.reserve(keys.size());
+  out.suffix.reserve(keys.size());
+  for (std::size_t r = 0; r < keys.size(); ++r) {
+    const std::uint32_t i = keys[r].index;
+    (*rank)[i] = static_cast<std::uint32_t>(r);
+    out.words.insert(out.words.end(), level.gram(i), level.gram(i) + level.n);
     out.counts.push_back(level.adjusted[i]);
+    out.suffix.push_back(static_cast<std::uint32_t>(keys[r].key));
   }
   return out;
 }
 
-}  // namespace
-
-NGramCounts NGramCounter::finish() {
-  const auto n = static_cast<std::size_t>(order_);
-  Table& table = *table_;
-  std::vector<std::uint32_t> order(table.counts.size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&table, n](std::uint32_t a, std::uint32_t b) {
-    const WordId* x = &table.keys[a * n];
-    const WordId* y = &table.keys[b * n];
-    for (std::size_t i = n; i-- > 0;) {
+// The top order from the hash table, in suffix order. The last two words
+// make a 64-bit key that decides most comparisons without touching the table.
+SuffixLevel top_level(const std::vector<WordId>& keys, const std::vector<std::uint64_t>& counts, std::size_t n) {
+  std::vector<KeyedIndex> order(counts.size());
+  for (std::size_t e = 0; e < counts.size(); ++e) {
+    const WordId* g = &keys[e * n];
+    const std::uint64_t key = (std::uint64_t{g[n - 1]} << 32) | (n >= 2 ? g[n - 2] : 0u);
+    order[e] = KeyedIndex{key, static_cast<std::uint32_t>(e)};
+  }
+  std::sort(order.begin(), order.end(), [&keys, n](const KeyedIndex& a, const KeyedIndex& b) {
+    if (a.key != b.key) return a.key < b.key;
+    const WordId* x = &keys[a.index * n];
+    const WordId* y = &keys[b.index * n];
+    for (std::size_t i = n >= 2 ? n - 2 : 0; i-- > 0;) {
       if (x[i] != y[i]) return x[i] < y[i];
     }
     return false;
   });
   SuffixLevel level;
   level.n = n;
-  level.words.reserve(table.keys.size());
-  for (std::uint32_t e : order) {
-    level.words.insert(level.words.end(), &table.keys[e * n], &table.keys[e * n] + n);
-    level.raw.push_back(table.counts[e]);
+  level.words.reserve(keys.size());
+  level.raw.reserve(counts.size());
+  for (const KeyedIndex& k : order) {
+    level.words.insert(level.words.end(), &keys[k.index * n], &keys[k.index * n] + n);
+    level.raw.push_back(counts[k.index]);
   }
   level.adjusted = level.raw;
+  return level;
+}
+
+}  // namespace
+
+NGramCounts NGramCounter::finish() {
+  const auto n = static_cast<std::size_t>(order_);
+  std::vector<SuffixLevel> levels(n);
+  levels[n - 1] = top_level(table_->keys, table_->counts, n);
   table_ = std::make_unique<Table>(order_);
-  std::vector<std::uint32_t>().swap(order);
+  for (std::size_t k = n - 1; k >= 1; --k) levels[k - 1] = lower_level(levels[k]);
 
   NGramCounts result;
   result.order = order_;
   result.stats = stats_;
   result.levels.resize(n);
   result.counts_of_counts.resize(n);
-  const std::size_t vocab_size = vocab_.size();
-  for (std::size_t k = n; k >= 1; --k) {
-    result.counts_of_counts[k - 1] = tally(level, k == n);
-    result.levels[k - 1] = forward_level(level, vocab_size);
-    if (k > 1) level = lower_level(level);
-  }
+  for (std::size_t k = 1; k <= n; ++k) result.counts_of_counts[k - 1] = tally(levels[k - 1], k == n);
   // <s> never ends an n-gram, and <unk> may be unseen: lmplz counts them as
   // unigram types with adjusted count 0.
   result.counts_of_counts[0][0] += (stats_.unk_words == 0) ? 2 : 1;
+
+  // Unigrams are indexed by word id; higher orders are sorted level by level.
+  const std::size_t vocab_size = vocab_.size();
+  CountLevel& unigrams = result.levels[0];
+  unigrams.n = 1;
+  unigrams.counts.assign(vocab_size, 0);
+  std::vector<std::uint32_t> rank(levels[0].size());
+  for (std::size_t i = 0; i < levels[0].size(); ++i) {
+    unigrams.counts[levels[0].words[i]] = levels[0].adjusted[i];
+    rank[i] = levels[0].words[i];
+  }
+  for (std::size_t k = 2; k <= n; ++k) {
+    std::vector<std::uint32_t> next_rank;
+    result.levels[k - 1] = forward_level(levels[k - 1], rank, &next_rank);
+    rank.swap(next_rank);
+    levels[k - 2] = SuffixLevel();
+  }
   result.vocab = std::move(vocab_);
   vocab_ = Vocabulary();
   stats_ = CorpusStats();

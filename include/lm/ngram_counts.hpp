@@ -20,6 +20,7 @@ struct CountLevel {
   int n = 0;
   std::vector<WordId> words;          // n ids per entry (for n == 1: empty, index = word id)
   std::vector<std::uint64_t> counts;  // adjusted counts (raw for the top order and for n-grams starting with <s>)
+  std::vector<std::uint32_t> suffix;  // index in level n-1 of each entry's last n-1 words (n >= 2)
   [[nodiscard]] std::size_t size() const { return counts.size(); }
 };
 

@@ -33,10 +33,11 @@ ProgressFn reading_progress(const std::string& path) {
     if (now - last < std::chrono::milliseconds(200)) return;
     last = now;
     if (total > 0) {
-      std::fprintf(stderr, "\rreading: %.1f MB of %.1f MB (%.0f%%)   ", done / 1e6, total / 1e6,
+      std::fprintf(stderr, "\rreading: %.1f MB of %.1f MB (%.0f%%)   ", static_cast<double>(done) / 1e6,
+                   static_cast<double>(total) / 1e6,
                    100.0 * static_cast<double>(done) / static_cast<double>(total));
     } else {
-      std::fprintf(stderr, "\rreading: %.1f MB   ", done / 1e6);
+      std::fprintf(stderr, "\rreading: %.1f MB   ", static_cast<double>(done) / 1e6);
     }
   };
 }
@@ -49,6 +50,7 @@ void run_train(const TrainOptions& opt) {
   if (progress) std::fprintf(stderr, "\r%60s\r", "");
   spdlog::info("read {} sentences, {} words, {} word types from {}", counts.stats.sentences,
                counts.stats.words, counts.vocab.size() - (counts.stats.unk_words ? 2 : 3), reader.name());
+  spdlog::info("estimating an order-{} model", opt.order);
   EstimateConfig config;
   config.allow_discount_fallback = !opt.strict_discounts;
   EstimateResult result = estimate(counts, config);
@@ -62,7 +64,7 @@ void run_train(const TrainOptions& opt) {
   save_model(result.model, opt.output);
   if (!opt.arpa.empty()) write_arpa_file(result.model, opt.arpa);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  spdlog::info("wrote {} ({:.1f} MB){} in {:.2f} s", opt.output, result.model.buffer().size() / 1e6,
+  spdlog::info("wrote {} ({:.1f} MB){} in {:.2f} s", opt.output, static_cast<double>(result.model.buffer().size()) / 1e6,
                opt.arpa.empty() ? "" : " and " + opt.arpa, seconds);
 }
 

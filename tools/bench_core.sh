@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Train and score benchmark: lm against KenLM's lmplz and query when they are
+# available (on PATH, or KENLM_BIN=/path/to/kenlm/build/bin).
+#
+# Usage: tools/bench_core.sh [REPEATS]     (default 3; medians are reported)
+# Needs: build/lm (bash tools/setup.sh), /usr/bin/time (Debian package "time"),
+# the corpora in ../shared/corpora (or SHARED=/path/to/shared).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repeats=${1:-3}
+shared=${SHARED:-../shared}
+lm=$PWD/build/lm
+kenlm=${KENLM_BIN:-$(dirname "$(command -v lmplz 2>/dev/null || echo /nonexistent/x)")}
+have_kenlm=0
+[ -x "$kenlm/lmplz" ] && [ -x "$kenlm/query" ] && have_kenlm=1
+[ -x /usr/bin/time ] || { echo "bench: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# median of the wall seconds and peak RSS (MB) of REPEATS runs of a command
+measure() {
+  local walls=() rss=()
+  for _ in $(seq "$repeats"); do
+    /usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null 2> "$work/stderr" ||
+      { cat "$work/stderr" >&2; return 1; }
+    read -r w r < "$work/time"
+    walls+=("$w"); rss+=("$r")
+  done
+  local mw mr
+  mw=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  mr=$(printf '%s\n' "${rss[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.0f", a[int((NR+1)/2)]/1024}')
+  echo "$mw $mr"
+}
+
+printf '%-28s %-22s %10s %10s %12s\n' corpus step "wall s" "RSS MB" "tokens/s"
+run() {  # corpus-name train-file test-file order
+  local name=$1 train=$2 test=$3 order=$4
+  local train_tokens test_tokens
+  train_tokens=$(wc -lw < "$train" | awk '{print $1 + $2}')
+  test_tokens=$(wc -lw < "$test" | awk '{print $1 + $2}')
+  row() { printf '%-28s %-22s %10s %10s %12.0f\n' "$name" "$1" "$2" "$3" "$(echo "$4 / $2" | bc -l)"; }
+  read -r w r < <(measure "$lm" -q train "$train" --order "$order" -o "$work/m.lm" --arpa "$work/m.arpa")
+  read -r lw lr < <(measure "$lm" -q train "$train" --order "$order" -o "$work/m.lm")
+  row "lm train" "$lw" "$lr" "$train_tokens"
+  read -r sw sr < <(measure sh -c "'$lm' -q score -m '$work/m.lm' < '$test'")
+  row "lm score (binary)" "$sw" "$sr" "$test_tokens"
+  read -r aw ar < <(measure sh -c "'$lm' -q score -m '$work/m.arpa' < '$test'")
+  row "lm score (ARPA)" "$aw" "$ar" "$test_tokens"
+  if [ "$have_kenlm" = 1 ]; then
+    read -r kw kr < <(measure "$kenlm/lmplz" -o "$order" -S 2G -T "$work" --text "$train" --arpa "$work/k.arpa")
+    row "lmplz -S 2G" "$kw" "$kr" "$train_tokens"
+    "$kenlm/build_binary" -s "$work/k.arpa" "$work/k.probing" > /dev/null 2>&1
+    read -r qw qr < <(measure sh -c "'$kenlm/query' -v summary '$work/k.probing' < '$test'")
+    row "query (probing)" "$qw" "$qr" "$test_tokens"
+    read -r qaw qar < <(measure sh -c "'$kenlm/query' -v summary '$work/k.arpa' < '$test'")
+    row "query (ARPA)" "$qaw" "$qar" "$test_tokens"
+    printf '%-28s train wall lm/lmplz = %.2f, RSS lm/lmplz = %.2f; score wall lm/query-probing = %.2f\n' \
+      "$name" "$(echo "$lw / $kw" | bc -l)" "$(echo "$lr / $kr" | bc -l)" "$(echo "$sw / $qw" | bc -l)"
+  fi
+}
+run "kjv.tok o5" "$shared/corpora/kjv/kjv.tok.train.txt" "$shared/corpora/kjv/kjv.tok.test.txt" 5
+run "gutenberg 10M o5" "$shared/corpora/gutenberg/gutenberg.train.10M.txt" \
+  "$shared/corpora/gutenberg/gutenberg.test.txt" 5
+[ "$have_kenlm" = 1 ] || echo "(KenLM not found: set KENLM_BIN or put lmplz/query on PATH for ratios)"

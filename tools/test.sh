@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Set up, build, and run the whole test suite (unit, KenLM parity when
+# ../shared exists, and command-line tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh -DLM_BUILD_TESTS=ON
+cd build
+ctest --output-on-failure -j "$(nproc)"

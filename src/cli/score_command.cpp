@@ -21,16 +21,22 @@ struct ScoreOptions {
 };
 
 void print_sentence(fmt::memory_buffer& out, Format format, std::string_view text, const SentenceScore& s,
-                    bool tokens) {
+                    bool tokens, std::size_t context_words) {
   auto o = std::back_inserter(out);
   switch (format) {
     case Format::kText:
       fmt::format_to(o, "{:.4f}\tppl={:.2f}\ttokens={}\toovs={}\t{}", s.log10_prob, s.perplexity(), s.tokens,
                      s.oovs, text);
       if (tokens) {
-        for (const TokenScore& t : s.factors) {
-          fmt::format_to(o, "\n  p({}{} | {}-gram) = {:.6g}\tlog10 {:.4f}", t.token, t.oov ? " [OOV]" : "",
-                         t.score.ngram_order, std::pow(10.0, t.score.log10_prob), t.score.log10_prob);
+        // p(token | the last order-1 words) = probability, log10, order of the n-gram matched.
+        for (std::size_t i = 0; i < s.factors.size(); ++i) {
+          const TokenScore& t = s.factors[i];
+          fmt::format_to(o, "\n  p({} |", t.token);
+          for (std::size_t j = std::min(context_words, i + 1); j >= 1; --j) {
+            fmt::format_to(o, " {}", i >= j ? s.factors[i - j].token : std::string_view("<s>"));
+          }
+          fmt::format_to(o, ") = {:.6g}\tlog10 {:.4f}\t{}-gram{}", std::pow(10.0, t.score.log10_prob),
+                         t.score.log10_prob, t.score.ngram_order, t.oov ? "\tOOV" : "");
         }
       }
       break;
@@ -90,7 +96,7 @@ void run_score(const ScoreOptions& opt) {
     tokenize_checked(text, source, line, &words);
     const SentenceScore s = score_sentence(model, words, opt.tokens);
     corpus.add(s);
-    print_sentence(output.buffer(), opt.format, text, s, opt.tokens);
+    print_sentence(output.buffer(), opt.format, text, s, opt.tokens, static_cast<std::size_t>(model.order() - 1));
     output.end_record();
   });
   if (opt.summary) print_summary(output.buffer(), opt.format, corpus);

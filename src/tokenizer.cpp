@@ -88,7 +88,15 @@ bool LineReader::next(std::string_view* line) {
       throw Error(fmt::format("{}: read error: {}", name_,
                               code == Z_ERRNO ? std::strerror(errno) : msg));
     }
-    if (got == 0) s.eof = true;
+    if (got == 0) {
+      int code = Z_OK;
+      gzerror(s.file, &code);
+      if (code == Z_BUF_ERROR) {
+        throw Error(fmt::format("{}: the gzip data ends early (truncated file?); check it with gzip -t",
+                                name_));
+      }
+      s.eof = true;
+    }
     s.end = static_cast<std::size_t>(got);
   }
   ++line_number_;

@@ -5,7 +5,11 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
+#include <cstring>
+
 #include "commands.hpp"
+#include "output.hpp"
 #include "lm/version.hpp"
 
 int main(int argc, char** argv) {
@@ -37,11 +41,19 @@ int main(int argc, char** argv) {
   lm::cli::add_score_command(app);
   lm::cli::add_next_command(app);
 
+  // A file-size limit (ulimit -f) must give a write error, not kill lm mid-file.
+  std::signal(SIGXFSZ, SIG_IGN);
+  if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](CLI::App* c) { return c->get_name() == argv[1]; }).empty()) {
+    spdlog::error("unknown command '{}'; use train, score or next (see lm --help)", argv[1]);
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;  // 2: usage error
+  } catch (const lm::cli::BrokenPipe&) {
+    return 0;  // the reader went away: not an error
   } catch (const std::bad_alloc&) {
     spdlog::error("out of memory; try a smaller corpus or order");
     return 1;

@@ -1,5 +1,6 @@
 // lm next: the most probable next words after a context, exactly.
 #include <cmath>
+#include <fmt/ranges.h>
 
 #include "commands.hpp"
 #include "lm/model_io.hpp"
@@ -21,7 +22,8 @@ struct NextOptions {
 };
 
 void print_predictions(fmt::memory_buffer& out, Format format, std::string_view context,
-                       const std::vector<Prediction>& predictions, const VocabView& vocab, bool header) {
+                       const std::vector<std::string_view>& words, const std::vector<Prediction>& predictions,
+                       const VocabView& vocab, bool header) {
   auto o = std::back_inserter(out);
   if (format == Format::kJson) {
     fmt::format_to(o, "{{\"context\":");
@@ -39,7 +41,7 @@ void print_predictions(fmt::memory_buffer& out, Format format, std::string_view 
         fmt::format_to(o, "{}\t{:.6f}\t{:.4f}\n", word, prob, p.log10_prob);
         break;
       case Format::kTsv:
-        fmt::format_to(o, "{}\t{}\t{}\t{}\t{}\n", context, i + 1, word, prob, p.log10_prob);
+        fmt::format_to(o, "{}\t{}\t{}\t{}\t{}\n", fmt::join(words, " "), i + 1, word, prob, p.log10_prob);
         break;
       case Format::kJson:
         fmt::format_to(o, "{}{{\"token\":", i ? "," : "");
@@ -74,7 +76,7 @@ void run_next(const NextOptions& opt) {
     const auto predictions = predictor.top(state, opt.all ? 0 : opt.k);
     if (!first && opt.format == Format::kText) output.buffer().push_back('\n');
     first = false;
-    print_predictions(output.buffer(), opt.format, text, predictions, model.vocab(), many);
+    print_predictions(output.buffer(), opt.format, text, words, predictions, model.vocab(), many);
     output.end_record();
   });
   output.flush();
@@ -95,7 +97,9 @@ void add_next_command(CLI::App& app) {
       "Probabilities are exact: the --all list sums to 1 (it includes </s>, never <s>).");
   cmd->add_option("contexts", opt->contexts, "Contexts (default: one per line of stdin)");
   cmd->add_option("-m,--model", opt->model, "Model: lm binary or ARPA (default: $LM_MODEL or model.lm)");
-  cmd->add_option("-k,--top", opt->k, "How many words to show")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("-k,--top", opt->k, "How many words to show (at least 1)")
+      ->check(CLI::Range(1, 1000000000))
+      ->capture_default_str();
   cmd->add_flag("--all", opt->all, "Show the whole distribution");
   cmd->add_flag("--bos", opt->bos, "Treat each context as the start of a sentence (as if after <s>)");
   cmd->add_option("--format", opt->format, "Output format: text, tsv or json (JSON Lines)")

@@ -53,6 +53,7 @@ void Output::flush() {
     if (n < 0) {
       if (errno == EINTR) continue;
       buffer_.clear();
+      if (errno == EPIPE) throw BrokenPipe{};
       throw Error(fmt::format("cannot write output: {}", std::strerror(errno)));
     }
     p += n;

@@ -17,6 +17,10 @@ enum class Format { kText, kTsv, kJson };
 // Appends s to out as a JSON string literal (with quotes).
 void append_json_string(fmt::memory_buffer& out, std::string_view s);
 
+// Thrown when stdout is a closed pipe (with SIGPIPE ignored): main exits
+// quietly, as a reader that stopped reading (lm next | head -1) expects.
+struct BrokenPipe {};
+
 // Buffers output and writes it to stdout in large blocks (or line by line
 // when stdout is a terminal).
 class Output {

@@ -1,5 +1,6 @@
 // lm score: log10 probability, perplexity and OOVs of sentences.
 #include <cmath>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
@@ -20,8 +21,9 @@ struct ScoreOptions {
   bool summary = false;
 };
 
-void print_sentence(fmt::memory_buffer& out, Format format, std::string_view text, const SentenceScore& s,
-                    bool tokens, std::size_t context_words) {
+void print_sentence(fmt::memory_buffer& out, Format format, std::string_view text,
+                    const std::vector<std::string_view>& words, const SentenceScore& s, bool tokens,
+                    std::size_t context_words) {
   auto o = std::back_inserter(out);
   switch (format) {
     case Format::kText:
@@ -41,7 +43,8 @@ void print_sentence(fmt::memory_buffer& out, Format format, std::string_view tex
       }
       break;
     case Format::kTsv:
-      fmt::format_to(o, "{}\t{}\t{}\t{}\t{}", s.log10_prob, s.tokens, s.oovs, s.perplexity(), text);
+      fmt::format_to(o, "{}\t{}\t{}\t{}\t{}", s.log10_prob, s.tokens, s.oovs, s.perplexity(),
+                     fmt::join(words, " "));  // single spaces: the input may hold tabs
       if (tokens) {
         out.push_back('\t');
         for (std::size_t i = 0; i < s.factors.size(); ++i) {
@@ -96,7 +99,7 @@ void run_score(const ScoreOptions& opt) {
     tokenize_checked(text, source, line, &words);
     const SentenceScore s = score_sentence(model, words, opt.tokens);
     corpus.add(s);
-    print_sentence(output.buffer(), opt.format, text, s, opt.tokens, static_cast<std::size_t>(model.order() - 1));
+    print_sentence(output.buffer(), opt.format, text, words, s, opt.tokens, static_cast<std::size_t>(model.order() - 1));
     output.end_record();
   });
   if (opt.summary) print_summary(output.buffer(), opt.format, corpus);

@@ -61,8 +61,9 @@ void run_train(const TrainOptions& opt) {
     spdlog::info("order {}: {} n-grams, discounts D1={:.6g} D2={:.6g} D3+={:.6g}", n,
                  result.model.ngram_count(n), d.d[1], d.d[2], d.d[3]);
   }
-  save_model(result.model, opt.output);
+  // The ARPA file first: if it fails, the old model is still in place.
   if (!opt.arpa.empty()) write_arpa_file(result.model, opt.arpa);
+  save_model(result.model, opt.output);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("wrote {} ({:.1f} MB){} in {:.2f} s", opt.output, static_cast<double>(result.model.buffer().size()) / 1e6,
                opt.arpa.empty() ? "" : " and " + opt.arpa, seconds);

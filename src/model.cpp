@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
+#include <limits>
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -49,16 +51,32 @@ Layout compute_layout(const FileHeader& h) {
 }
 
 std::uint64_t checksum(const std::byte* data, std::size_t bytes) {
-  std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ bytes;
+  // Four independent multiply-xor lanes over 32-byte blocks, so that the
+  // multiplications overlap: it runs at memory speed.
+  constexpr std::uint64_t kMul = 0xff51afd7ed558ccdULL;
+  std::uint64_t lane[4] = {0x9E3779B97F4A7C15ULL ^ bytes, 0xC2B2AE3D27D4EB4FULL, 0x165667B19E3779F9ULL,
+                           0x27D4EB2F165667C5ULL};
   std::size_t i = 0;
-  for (; i + 8 <= bytes; i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, data + i, 8);
-    h = (h ^ w) * 0xff51afd7ed558ccdULL;
-    h ^= h >> 32;
+  for (; i + 32 <= bytes; i += 32) {
+    for (int k = 0; k < 4; ++k) {
+      std::uint64_t w;
+      std::memcpy(&w, data + i + 8 * k, 8);
+      lane[k] = (lane[k] ^ w) * kMul;
+      lane[k] ^= lane[k] >> 29;
+    }
   }
+  std::uint64_t h = lane[0] ^ (lane[1] * 3) ^ (lane[2] * 5) ^ (lane[3] * 7);
   for (; i < bytes; ++i) h = (h ^ static_cast<std::uint8_t>(data[i])) * 0x100000001b3ULL;
-  return h ^ (h >> 29);
+  h = (h ^ (h >> 33)) * kMul;
+  return h ^ (h >> 33);
+}
+
+std::uint64_t file_checksum(const FileHeader& header, const std::byte* file, std::size_t bytes) {
+  FileHeader h = header;
+  h.checksum = 0;
+  const std::uint64_t head = checksum(reinterpret_cast<const std::byte*>(&h), sizeof(h));
+  const std::uint64_t body = checksum(file + sizeof(FileHeader), bytes - sizeof(FileHeader));
+  return head ^ (body * 0x9E3779B97F4A7C15ULL);
 }
 
 }  // namespace detail
@@ -70,12 +88,15 @@ Buffer::Buffer(std::size_t bytes) : owned_((bytes + 7) / 8, 0), size_(bytes) {
 }
 
 Buffer Buffer::map_file(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) throw Error(fmt::format("{}: cannot open model: {}", path, std::strerror(errno)));
   struct stat st {};
-  if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    const bool dir = S_ISDIR(st.st_mode);
     close(fd);
-    throw Error(fmt::format("{}: is a directory, not a model file", path));
+    throw Error(fmt::format("{}: {}; give the path of a model file (lm binary or ARPA)", path,
+                            dir ? "is a directory" : "is not a regular file"));
   }
   Buffer buffer;
   buffer.size_ = static_cast<std::size_t>(st.st_size);
@@ -149,14 +170,28 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
       h.vocab_slots < h.vocab_size || h.counts[0] != h.vocab_size) {
     throw bad("corrupt model header; retrain the model");
   }
+  // Every array must fit in the file: this also keeps the layout arithmetic
+  // below far from 64-bit overflow, whatever the header says.
+  const std::uint64_t size = buffer_.size();
+  bool fits = h.vocab_chars <= size && h.vocab_slots <= size / 4 && h.vocab_size <= size / 8;
   for (std::uint32_t n = 1; n <= h.order; ++n) {
-    if (h.counts[n - 1] >= kNoEntry) throw bad("corrupt model header; retrain the model");
+    fits = fits && h.counts[n - 1] < kNoEntry && h.counts[n - 1] <= size / 4;
+  }
+  if (!fits) {
+    throw bad(fmt::format("model header describes more data than the file's {} bytes: the file is "
+                          "truncated or corrupt; retrain or copy it again",
+                          size));
   }
   const Layout layout = detail::compute_layout(h);
   if (h.file_size != buffer_.size() || layout.total != buffer_.size()) {
     throw bad(fmt::format("model file is {} bytes but its header says {}: the file is truncated or "
                           "corrupt; retrain or copy it again",
                           buffer_.size(), layout.total));
+  }
+  if (h.smoothing < 1 || h.smoothing > 2 || (h.flags & ~1u) != 0) throw bad("corrupt model header; retrain the model");
+  if (detail::file_checksum(h, buffer_.data(), buffer_.size()) != h.checksum) {
+    throw bad("checksum mismatch: the model file is corrupt (damaged on disk or in transfer); retrain "
+              "or copy it again");
   }
   order_ = static_cast<int>(h.order);
   auto offsets = view<std::uint64_t>(buffer_, layout.vocab_offsets);
@@ -165,7 +200,8 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
   if (offsets[0] != 0 || offsets[h.vocab_size] != h.vocab_chars ||
       !std::is_sorted(offsets.begin(), offsets.end()) ||
       std::any_of(slots.begin(), slots.end(),
-                  [&](std::uint32_t id) { return id != VocabView::kEmptySlot && id >= h.vocab_size; })) {
+                  [&](std::uint32_t id) { return id != VocabView::kEmptySlot && id >= h.vocab_size; }) ||
+      std::find(slots.begin(), slots.end(), VocabView::kEmptySlot) == slots.end()) {
     throw bad("corrupt vocabulary in model; retrain the model");
   }
   vocab_ = VocabView(chars, offsets, slots);
@@ -194,6 +230,12 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
     if (std::any_of(level.words.begin(), level.words.end(),
                     [&](WordId w) { return w >= h.vocab_size; })) {
       throw bad(fmt::format("corrupt {}-gram words in model; retrain the model", n));
+    }
+    // NaN or +inf would break sorting and sums; -inf (probability 0) is allowed.
+    auto bad_float = [](float x) { return std::isnan(x) || x == std::numeric_limits<float>::infinity(); };
+    if (std::any_of(level.log10_prob.begin(), level.log10_prob.end(), bad_float) ||
+        std::any_of(level.log10_backoff.begin(), level.log10_backoff.end(), bad_float)) {
+      throw bad(fmt::format("corrupt {}-gram probabilities in model; retrain the model", n));
     }
     if (n < order_) {
       const auto& cb = level.child_begin;
@@ -347,7 +389,7 @@ Model TrieBuilder::finish(const ModelInfo& info) {
     put(s.backoff, level.log10_backoff.data(), level.log10_backoff.size() * 4);
     put(s.child_begin, level.child_begin.data(), level.child_begin.size() * 4);
   }
-  h.checksum = detail::checksum(base + sizeof(FileHeader), layout.total - sizeof(FileHeader));
+  h.checksum = detail::file_checksum(h, base, layout.total);
   std::memcpy(base, &h, sizeof(h));
   levels_.clear();
   return Model(std::move(buffer), "<memory>");

@@ -21,7 +21,10 @@ void save_model(const Model& model, const std::string& path) {
   file.commit();
 }
 
+void remove_partial_outputs() noexcept { detail::remove_partial_outputs_now(); }
+
 Model load_model(const std::string& path) {
+  if (path.empty()) throw Error("empty model path; give -m FILE");
   Buffer buffer = Buffer::map_file(path);
   if (buffer.size() >= sizeof(detail::kMagic) &&
       std::memcmp(buffer.data(), detail::kMagic, sizeof(detail::kMagic)) == 0) {
@@ -204,6 +207,9 @@ void ArpaParser::read_header() {
     if (!next_nonblank(&line)) throw error("the file ends before '\\end\\'");
   }
   if (line != "\\end\\") throw error(fmt::format("expected '\\end\\' but found '{}'", line));
+  // Read to the end, so that a truncated gzip stream is noticed.
+  while (reader_.next(&line)) {
+  }
 }
 
 void ArpaParser::read_level(int n) {
@@ -228,9 +234,13 @@ void ArpaParser::read_level(int n) {
       throw error(fmt::format("expected a {}-gram line 'log10prob {}{}' but found {} fields", n,
                               n == 1 ? "word" : "w1 ... wN", top ? "" : " [backoff]", fields));
     }
+    const std::size_t bad = find_invalid_utf8(line);
+    if (bad != std::string_view::npos) {
+      throw error(line[bad] == '\0' ? "NUL byte in the line; is this a binary file?" : "invalid UTF-8 in a word");
+    }
     const float prob = number(tokens_[0], "probability");
+    if (prob > 0.0f) throw error(fmt::format("log10 probability {} is above 0 (a probability above 1)", prob));
     const float backoff = fields == static_cast<std::size_t>(n) + 2 ? number(tokens_[n + 1], "backoff") : 0.0f;
-    if (find_invalid_utf8(line) != std::string_view::npos) throw error("invalid UTF-8 in a word");
     if (n == 1) {
       const std::size_t before = vocab_.size();
       const WordId id = vocab_.find_or_insert(tokens_[1]);

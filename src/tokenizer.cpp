@@ -23,6 +23,7 @@ struct LineReader::Impl {
 
 LineReader::LineReader(const std::string& path)
     : impl_(std::make_unique<Impl>()), name_(path == "-" ? "<stdin>" : path) {
+  if (path.empty()) throw Error("empty file name; give a path, or - for standard input");
   if (path == "-") {
     impl_->file = gzdopen(dup(STDIN_FILENO), "rb");
   } else {
@@ -85,8 +86,9 @@ bool LineReader::next(std::string_view* line) {
     if (got < 0) {
       int code = 0;
       const char* msg = gzerror(s.file, &code);
-      throw Error(fmt::format("{}: read error: {}", name_,
-                              code == Z_ERRNO ? std::strerror(errno) : msg));
+      std::string_view what = code == Z_ERRNO ? std::strerror(errno) : msg;
+      if (what.substr(0, name_.size() + 2) == name_ + ": ") what.remove_prefix(name_.size() + 2);
+      throw Error(fmt::format("{}: read error: {}", name_, what));
     }
     if (got == 0) {
       int code = Z_OK;

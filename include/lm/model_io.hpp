@@ -17,6 +17,11 @@ class LineReader;
 // (the temporary file is removed).
 void save_model(const Model& model, const std::string& path);
 
+// Deletes the temporary files of outputs still being written (by save_model
+// or write_arpa_file), so that a program killed by a signal leaves no
+// partial files. Async-signal-safe: meant to be called from a signal handler.
+void remove_partial_outputs() noexcept;
+
 // Opens a model: lm's binary format (memory-mapped, no parsing) or an ARPA
 // file (plain or gzip). Throws Error for a missing or unreadable file and
 // FormatError for a file that is neither, or is corrupt.

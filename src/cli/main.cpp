@@ -1,18 +1,32 @@
 // lm: train n-gram language models and score text with them.
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
+#include <iostream>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <csignal>
-#include <cstring>
-
 #include "commands.hpp"
-#include "output.hpp"
+#include "lm/model_io.hpp"
 #include "lm/version.hpp"
+#include "output.hpp"
+
+namespace {
+
+// On Ctrl-C or kill: remove partial output files, then die of the signal.
+extern "C" void on_fatal_signal(int sig) {
+  lm::remove_partial_outputs();
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, on_fatal_signal);
   // stdout carries results; every log line goes to stderr.
   auto logger = spdlog::stderr_color_st("lm");
   logger->set_pattern("lm: %^%l%$: %v");
@@ -50,7 +64,16 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
+    if (e.get_exit_code() != 0) {  // a usage error: one line, like every other error
+      spdlog::error("{} (see lm --help)", e.what());
+      return 2;
+    }
+    const int code = app.exit(e);  // --help, --version
+    std::cout.flush();
+    if (!std::cout) {  // e.g. lm --help > /dev/full
+      spdlog::error("cannot write output: {}", std::strerror(errno));
+      return 1;
+    }
     return code == 0 ? 0 : 2;  // 2: usage error
   } catch (const lm::cli::BrokenPipe&) {
     return 0;  // the reader went away: not an error

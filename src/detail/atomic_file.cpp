@@ -1,5 +1,6 @@
 #include "detail/atomic_file.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -12,10 +13,55 @@
 
 namespace lm::detail {
 
+namespace {
+
+// Temporary files being written, for remove_partial_outputs() to delete from
+// a signal handler: a fixed array of atomic pointers needs no locks.
+constexpr int kMaxPending = 16;
+std::atomic<char*> g_pending[kMaxPending];
+
+void add_pending(const std::string& path) {
+  char* copy = strdup(path.c_str());
+  for (auto& slot : g_pending) {
+    char* expected = nullptr;
+    if (slot.compare_exchange_strong(expected, copy)) return;
+  }
+  std::free(copy);  // more than kMaxPending outputs at once: not tracked
+}
+
+void remove_pending(const std::string& path) {
+  for (auto& slot : g_pending) {
+    char* p = slot.load();
+    if (p != nullptr && path == p && slot.compare_exchange_strong(p, nullptr)) {
+      std::free(p);
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+void remove_partial_outputs_now() noexcept {
+  for (auto& slot : g_pending) {
+    char* p = slot.load();
+    if (p != nullptr) unlink(p);
+  }
+}
+
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+  if (path_.empty()) throw Error("empty output file name; give a path");
   struct stat st {};
   if (stat(path_.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
     throw Error(fmt::format("{}: is a directory; give a file name for the output", path_));
+  }
+  if (stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    // A FIFO, /dev/null, /dev/stdout...: write to it directly, never rename over it.
+    fd_ = open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) {
+      int err = errno;
+      throw Error(fmt::format("{}: cannot open for writing: {}", path_, std::strerror(err)));
+    }
+    return;
   }
   temp_ = path_ + ".tmp.XXXXXX";
   fd_ = mkstemp(temp_.data());
@@ -24,19 +70,21 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
     throw Error(fmt::format("{}: cannot create output file: {}", path_, std::strerror(err)));
   }
   fchmod(fd_, 0644);
+  add_pending(temp_);
 }
 
 AtomicFile::~AtomicFile() {
   if (fd_ >= 0) {
     close(fd_);
-    unlink(temp_.c_str());
+    if (!temp_.empty()) unlink(temp_.c_str());
   }
+  if (!temp_.empty()) remove_pending(temp_);
 }
 
 void AtomicFile::fail(std::string_view what, int err) {
   close(fd_);
   fd_ = -1;
-  unlink(temp_.c_str());
+  if (!temp_.empty()) unlink(temp_.c_str());
   throw Error(fmt::format("{}: {}: {}{}", path_, what, std::strerror(err),
                           err == ENOSPC || err == EFBIG ? " (free some space or write elsewhere)" : ""));
 }
@@ -55,6 +103,12 @@ void AtomicFile::write(const void* data, std::size_t bytes) {
 }
 
 void AtomicFile::commit() {
+  if (temp_.empty()) {  // not a regular file: written in place
+    const int rc = close(fd_);
+    fd_ = -1;
+    if (rc != 0) throw Error(fmt::format("{}: cannot close: {}", path_, std::strerror(errno)));
+    return;
+  }
   if (fsync(fd_) != 0) fail("cannot sync", errno);
   if (close(fd_) != 0) {
     fd_ = -1;

@@ -1,5 +1,7 @@
 // A file written to a temporary name beside its destination and renamed into
 // place by commit(); destroyed without commit(), it removes the temporary.
+// A destination that exists and is not a regular file (a FIFO, /dev/null) is
+// written in place instead.
 #pragma once
 
 #include <cstdio>
@@ -28,5 +30,9 @@ class AtomicFile {
   std::string temp_;
   int fd_ = -1;
 };
+
+// Deletes the temporary files of every AtomicFile not yet committed.
+// Async-signal-safe.
+void remove_partial_outputs_now() noexcept;
 
 }  // namespace lm::detail

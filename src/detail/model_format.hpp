@@ -25,7 +25,7 @@ struct FileHeader {
   std::uint32_t flags;  // bit 0: ModelInfo::unk_is_word
   std::uint64_t training_tokens;
   std::uint64_t file_size;
-  std::uint64_t checksum;  // of every byte after the header
+  std::uint64_t checksum;  // file_checksum(): the header (this field as 0) and every byte after it
 };
 static_assert(sizeof(FileHeader) % 8 == 0);
 
@@ -50,5 +50,8 @@ struct Layout {
 
 // 64-bit checksum of bytes (stable; part of the format).
 [[nodiscard]] std::uint64_t checksum(const std::byte* data, std::size_t bytes);
+// The value stored in FileHeader::checksum: covers the header (with its
+// checksum field as 0) and every byte after it. REQUIRES: bytes >= sizeof(FileHeader).
+[[nodiscard]] std::uint64_t file_checksum(const FileHeader& header, const std::byte* file, std::size_t bytes);
 
 }  // namespace lm::detail

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
                "  lm train corpus.txt                  # writes model.lm\n"
                "  lm score \"the mouse ate the cheese\"  # log10 probability and perplexity\n"
                "  lm next \"ate the\"                    # most likely next words\n"
+               "  lm info                              # what model.lm holds\n"
                "  cat sentences.txt | lm score         # one result line per input line",
                "lm"};
   app.set_version_flag("-V,--version", std::string("lm ") + lm::kVersion);
@@ -54,11 +55,12 @@ int main(int argc, char** argv) {
   lm::cli::add_train_command(app);
   lm::cli::add_score_command(app);
   lm::cli::add_next_command(app);
+  lm::cli::add_info_command(app);
 
   // A file-size limit (ulimit -f) must give a write error, not kill lm mid-file.
   std::signal(SIGXFSZ, SIG_IGN);
   if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](CLI::App* c) { return c->get_name() == argv[1]; }).empty()) {
-    spdlog::error("unknown command '{}'; use train, score or next (see lm --help)", argv[1]);
+    spdlog::error("unknown command '{}'; use train, score, next or info (see lm --help)", argv[1]);
     return 2;
   }
   try {

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# lm info: model description for lm binaries and ARPA files.
+. "$(dirname "$0")/lib.bash"
+
+run "$LM" -q train --order 3 -o toy.lm "$LM_TEST_DATA/toy.txt"
+check_exit 0 "$LM" info -m toy.lm
+check_contains "$OUT" "order	3" "info: order"
+check_contains "$OUT" "vocabulary	11 " "info: vocabulary size"
+check_contains "$OUT" "2-grams	17" "info: bigram count"
+check_contains "$OUT" "3-grams	20" "info: trigram count"
+check_contains "$OUT" "discounts 1	D1=0.4 D2=1.6 D3+=1.4" "info: hand-worked unigram discounts"
+check_contains "$OUT" "checksum verified" "info: checksum verified"
+check_exit 0 env LM_MODEL=toy.lm "$LM" info
+check_contains "$OUT" "3-grams	20" "info: LM_MODEL"
+check_exit 0 "$LM" info -m "$LM_TEST_DATA/toy.o3.kenlm.arpa"
+check_contains "$OUT" "ARPA text" "info: ARPA model"
+printf 'x' | dd of=toy.lm bs=1 seek=2000 conv=notrunc status=none
+run "$LM" info -m toy.lm
+check_error "info on a damaged model" 1 "checksum" "toy.lm"
+finish

@@ -27,8 +27,10 @@ std::vector<Discount> compute_discounts(const std::vector<std::array<std::uint64
                                                          static_cast<float>(t[j + 1]) /
                                                          static_cast<float>(t[j]);
         d.d[j] = amount;
-        if (amount < 0.0f || amount > static_cast<float>(j)) {
-          problem = fmt::format("the {}-gram discount for count {} is {:.4g}, outside [0, {}]", order,
+        // lmplz accepts 0; lm does not, since a zero discount can leave a context
+        // no backoff mass (log10 backoff -inf) on degenerate data.
+        if (amount <= 0.0f || amount > static_cast<float>(j)) {
+          problem = fmt::format("the {}-gram discount for count {} is {:.4g}, outside (0, {}]", order,
                                 j, amount, j);
           break;
         }

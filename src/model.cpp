@@ -329,7 +329,7 @@ void TrieBuilder::add_level(const std::vector<WordId>& words, std::vector<float>
         throw Error(fmt::format("{}-grams are not sorted", n));
       }
       previous_parent = parent;
-    } else if (gram[n - 1] <= gram[n - 1 - n]) {
+    } else if (gram[n - 1] <= *(gram - 1)) {  // *(gram - 1): the previous entry's last word
       throw Error(fmt::format("{}-grams are not sorted and unique", n));
     }
     ++child_count[previous_parent];

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <fmt/format.h>
+#include <limits>
 #include <numeric>
 #include <sstream>
 
@@ -359,7 +360,8 @@ Model ArpaParser::parse() {
         const std::uint32_t context = builder.find({g + start, k - start - 1});
         if (context != kNoEntry) logp += builder.log10_backoff(static_cast<int>(k - start - 1))[context];
       }
-      level.prob[i] = static_cast<float>(logp);
+      // Extreme inputs can sum past the float range: keep it finite.
+      level.prob[i] = static_cast<float>(std::max(logp, static_cast<double>(-std::numeric_limits<float>::max())));
     }
     builder.add_level(level.words, std::move(level.prob), std::move(level.backoff));
     level = ArpaLevel();

@@ -252,11 +252,7 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
 std::uint32_t Model::find_child(int n, std::uint32_t parent, WordId word) const {
   if (n == 0) return word < levels_[0].size() ? word : kNoEntry;
   const Level& level = levels_[n - 1];
-  const auto& words = levels_[n].words;
-  auto first = words.begin() + level.child_begin[parent];
-  auto last = words.begin() + level.child_begin[parent + 1];
-  auto it = std::lower_bound(first, last, word);
-  return (it != last && *it == word) ? static_cast<std::uint32_t>(it - words.begin()) : kNoEntry;
+  return detail::find_in_range(levels_[n].words, level.child_begin[parent], level.child_begin[parent + 1], word);
 }
 
 std::uint32_t Model::find(std::span<const WordId> ngram) const {
@@ -287,11 +283,7 @@ void TrieBuilder::set_unigrams(std::vector<float> log10_prob, std::vector<float>
 
 std::uint32_t TrieBuilder::find_child(int n, std::uint32_t parent, WordId word) const {
   const LevelData& level = levels_[n - 1];
-  const auto& words = levels_[n].words;
-  auto first = words.begin() + level.child_begin[parent];
-  auto last = words.begin() + level.child_begin[parent + 1];
-  auto it = std::lower_bound(first, last, word);
-  return (it != last && *it == word) ? static_cast<std::uint32_t>(it - words.begin()) : kNoEntry;
+  return detail::find_in_range(levels_[n].words, level.child_begin[parent], level.child_begin[parent + 1], word);
 }
 
 std::uint32_t TrieBuilder::find(std::span<const WordId> ngram) const {

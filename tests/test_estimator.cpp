@@ -11,20 +11,23 @@ using namespace lm;
 
 namespace {
 
-double log10_of(const Model& model, const std::vector<std::string>& words) {
+// The level and index of an n-gram given as words; fails the test if absent.
+std::pair<const Model::Level*, std::uint32_t> entry_of(const Model& model, const std::vector<std::string>& words) {
   std::vector<WordId> ids;
   for (const auto& w : words) ids.push_back(model.vocab().find(w));
   const std::uint32_t i = model.find(ids);
   REQUIRE(i != kNoEntry);
-  return model.level(static_cast<int>(words.size())).log10_prob[i];
+  return {&model.level(static_cast<int>(words.size())), i};
+}
+
+double log10_of(const Model& model, const std::vector<std::string>& words) {
+  const auto [level, i] = entry_of(model, words);
+  return level->log10_prob[i];
 }
 
 double backoff_of(const Model& model, const std::vector<std::string>& words) {
-  std::vector<WordId> ids;
-  for (const auto& w : words) ids.push_back(model.vocab().find(w));
-  const std::uint32_t i = model.find(ids);
-  REQUIRE(i != kNoEntry);
-  return model.level(static_cast<int>(words.size())).log10_backoff[i];
+  const auto [level, i] = entry_of(model, words);
+  return level->log10_backoff[i];
 }
 
 }  // namespace

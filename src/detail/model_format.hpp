@@ -1,7 +1,9 @@
 // The on-disk (and in-memory) layout of a model. See docs/FORMAT.md.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <span>
 #include <cstring>
 #include <vector>
 
@@ -44,6 +46,15 @@ struct Layout {
   std::vector<LevelSections> levels;
   std::uint64_t total = 0;
 };
+
+// Index of word in the sorted range words[first, last), or kNoEntry.
+[[nodiscard]] inline std::uint32_t find_in_range(std::span<const WordId> words, std::uint32_t first,
+                                                 std::uint32_t last, WordId word) {
+  auto begin = words.begin() + first;
+  auto end = words.begin() + last;
+  auto it = std::lower_bound(begin, end, word);
+  return (it != end && *it == word) ? static_cast<std::uint32_t>(it - words.begin()) : kNoEntry;
+}
 
 // REQUIRES: header.order in 1..kMaxOrder (checked by the caller).
 [[nodiscard]] Layout compute_layout(const FileHeader& header);

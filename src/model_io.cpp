@@ -6,6 +6,7 @@
 
 #include "detail/atomic_file.hpp"
 #include "detail/model_format.hpp"
+#include "lm/error.hpp"
 #include "lm/tokenizer.hpp"
 
 namespace lm {

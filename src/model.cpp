@@ -148,6 +148,27 @@ std::span<const T> view(const Buffer& buffer, const Section& s) {
   return {reinterpret_cast<const T*>(buffer.data() + s.offset), s.bytes / sizeof(T)};
 }
 
+template <typename T>
+T max_of(std::span<const T> values) {
+  T m = 0;
+  for (T v : values) m = v > m ? v : m;
+  return m;
+}
+
+template <typename T>
+bool is_nondecreasing(std::span<const T> values) {
+  unsigned drops = 0;
+  for (std::size_t i = 1; i < values.size(); ++i) drops += values[i] < values[i - 1];
+  return drops == 0;
+}
+
+// NaN or +inf (-inf is a probability of 0, which is allowed).
+bool has_nan_or_inf(std::span<const float> values) {
+  unsigned bad = 0;
+  for (float x : values) bad += !(x < std::numeric_limits<float>::infinity());
+  return bad != 0;
+}
+
 }  // namespace
 
 Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffer)) {
@@ -197,11 +218,16 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
   auto offsets = view<std::uint64_t>(buffer_, layout.vocab_offsets);
   auto chars = view<char>(buffer_, layout.vocab_chars);
   auto slots = view<std::uint32_t>(buffer_, layout.vocab_slots);
-  if (offsets[0] != 0 || offsets[h.vocab_size] != h.vocab_chars ||
-      !std::is_sorted(offsets.begin(), offsets.end()) ||
-      std::any_of(slots.begin(), slots.end(),
-                  [&](std::uint32_t id) { return id != VocabView::kEmptySlot && id >= h.vocab_size; }) ||
-      std::find(slots.begin(), slots.end(), VocabView::kEmptySlot) == slots.end()) {
+  // The checks below run over every array of the file: they are written as
+  // branch-free reductions so that the compiler vectorizes them.
+  std::uint32_t empty_slots = 0;
+  std::uint32_t bad_slots = 0;
+  for (std::uint32_t id : slots) {
+    empty_slots += id == VocabView::kEmptySlot;
+    bad_slots += id != VocabView::kEmptySlot && id >= h.vocab_size;
+  }
+  if (offsets[0] != 0 || offsets[h.vocab_size] != h.vocab_chars || !is_nondecreasing(offsets) ||
+      bad_slots != 0 || empty_slots == 0) {
     throw bad("corrupt vocabulary in model; retrain the model");
   }
   vocab_ = VocabView(chars, offsets, slots);
@@ -227,24 +253,21 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
   // make lookups read out of bounds.
   for (int n = 1; n <= order_; ++n) {
     const Level& level = levels_[n - 1];
-    if (std::any_of(level.words.begin(), level.words.end(),
-                    [&](WordId w) { return w >= h.vocab_size; })) {
+    if (max_of(level.words) >= h.vocab_size) {
       throw bad(fmt::format("corrupt {}-gram words in model; retrain the model", n));
     }
     // NaN or +inf would break sorting and sums; -inf (probability 0) is allowed.
-    auto bad_float = [](float x) { return std::isnan(x) || x == std::numeric_limits<float>::infinity(); };
-    if (std::any_of(level.log10_prob.begin(), level.log10_prob.end(), bad_float) ||
-        std::any_of(level.log10_backoff.begin(), level.log10_backoff.end(), bad_float)) {
+    if (has_nan_or_inf(level.log10_prob) || has_nan_or_inf(level.log10_backoff)) {
       throw bad(fmt::format("corrupt {}-gram probabilities in model; retrain the model", n));
     }
     if (n < order_) {
       const auto& cb = level.child_begin;
-      if (cb.front() != 0 || cb.back() != levels_[n].size() || !std::is_sorted(cb.begin(), cb.end())) {
+      if (cb.front() != 0 || cb.back() != levels_[n].size() || !is_nondecreasing(cb)) {
         throw bad(fmt::format("corrupt {}-gram links in model; retrain the model", n));
       }
     }
   }
-  if (std::any_of(by_prob_.begin(), by_prob_.end(), [&](WordId w) { return w >= h.vocab_size; })) {
+  if (!by_prob_.empty() && max_of(by_prob_) >= h.vocab_size) {
     throw bad("corrupt unigram index in model; retrain the model");
   }
 }

@@ -107,3 +107,16 @@ TEST_CASE("malformed ARPA files are errors that name the line", "[arpa]") {
   dup_unigram.replace(dup_unigram.find("-0.5\t</s>"), 9, "-0.5\ta\t0\n");
   fails_with(dup_unigram, "duplicate unigram 'a'");
 }
+
+TEST_CASE("an ARPA model saved in lm's format loads and scores identically", "[arpa]") {
+  const Model arpa = load_model(test::test_data("toy.o3.kenlm.arpa"));
+  test::TempFile file("", "converted.lm");
+  save_model(arpa, file.path());
+  const Model binary = load_model(file.path());
+  CHECK(arpa_of(binary) == arpa_of(arpa));
+  for (const char* s : {"the mouse ate the cheese", "a zebra", ""}) {
+    std::vector<std::string_view> words;
+    split_tokens(s, &words);
+    CHECK(score_sentence(binary, words).log10_prob == score_sentence(arpa, words).log10_prob);
+  }
+}

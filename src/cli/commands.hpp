@@ -10,6 +10,7 @@ void add_train_command(CLI::App& app);
 void add_score_command(CLI::App& app);
 void add_next_command(CLI::App& app);
 void add_info_command(CLI::App& app);
+void add_convert_command(CLI::App& app);
 
 // The model path used when -m is not given: $LM_MODEL, else "model.lm".
 [[nodiscard]] std::string default_model_path();

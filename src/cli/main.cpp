@@ -56,11 +56,12 @@ int main(int argc, char** argv) {
   lm::cli::add_score_command(app);
   lm::cli::add_next_command(app);
   lm::cli::add_info_command(app);
+  lm::cli::add_convert_command(app);
 
   // A file-size limit (ulimit -f) must give a write error, not kill lm mid-file.
   std::signal(SIGXFSZ, SIG_IGN);
   if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](CLI::App* c) { return c->get_name() == argv[1]; }).empty()) {
-    spdlog::error("unknown command '{}'; use train, score, next or info (see lm --help)", argv[1]);
+    spdlog::error("unknown command '{}'; use train, score, next, info or convert (see lm --help)", argv[1]);
     return 2;
   }
   try {

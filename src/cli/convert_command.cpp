@@ -1,0 +1,44 @@
+// lm convert: ARPA -> lm binary (fast to open), or any model -> ARPA.
+#include <spdlog/spdlog.h>
+
+#include "commands.hpp"
+#include "lm/model_io.hpp"
+
+namespace lm::cli {
+
+namespace {
+
+struct ConvertOptions {
+  std::string input;
+  std::string output;
+  bool arpa = false;
+};
+
+void run_convert(const ConvertOptions& opt) {
+  const Model model = load_model(opt.input);
+  if (opt.arpa) {
+    write_arpa_file(model, opt.output);
+  } else {
+    save_model(model, opt.output);
+  }
+  spdlog::info("wrote {} ({} format, order {}, {} words)", opt.output, opt.arpa ? "ARPA" : "lm binary",
+               model.order(), model.vocab().size());
+}
+
+}  // namespace
+
+void add_convert_command(CLI::App& app) {
+  auto opt = std::make_shared<ConvertOptions>();
+  CLI::App* cmd = app.add_subcommand("convert", "Convert a model: ARPA to lm binary, or to ARPA");
+  cmd->footer(
+      "Examples:\n"
+      "  lm convert kenlm.arpa kenlm.lm           # ARPA (or .arpa.gz) -> lm binary: opens in milliseconds\n"
+      "  lm convert --arpa model.lm model.arpa    # lm binary -> ARPA text\n"
+      "Scores are identical before and after (the binary stores the ARPA values as they are).");
+  cmd->add_option("input", opt->input, "Model to read: lm binary or ARPA (plain or gzip)")->required();
+  cmd->add_option("output", opt->output, "File to write (atomically)")->required();
+  cmd->add_flag("--arpa", opt->arpa, "Write ARPA text instead of lm's binary format");
+  cmd->callback([opt]() { run_convert(*opt); });
+}
+
+}  // namespace lm::cli

@@ -43,7 +43,8 @@ WordScore score_word(const Model& model, const State& in, WordId word, State* ou
   if (next.length > 0) {
     next.node[0] = word;
     for (int i = 1; i < next.length; ++i) {
-      next.node[i] = model.find_child(i, in.node[i - 1], word);
+      // The longest match (i == j) was found above; shorter ones are searched.
+      next.node[i] = i == j ? found : model.find_child(i, in.node[i - 1], word);
       // Only models without suffix closure (some ARPA files) miss here.
       if (next.node[i] == kNoEntry) {
         next.length = i;

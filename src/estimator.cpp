@@ -61,7 +61,7 @@ struct ContextMass {
   double gamma = 0;
 };
 
-ContextMass context_mass(const std::vector<std::uint64_t>& counts, std::size_t begin, std::size_t end,
+ContextMass context_mass(const std::vector<std::uint32_t>& counts, std::size_t begin, std::size_t end,
                          const Discount& discount) {
   std::uint64_t total = 0;
   std::array<std::uint64_t, 4> n{};
@@ -81,7 +81,7 @@ float to_log10_prob(double p) { return std::min(0.0f, static_cast<float>(std::lo
 
 }  // namespace
 
-EstimateResult estimate(const NGramCounts& counts, const EstimateConfig& config) {
+EstimateResult estimate(NGramCounts counts, const EstimateConfig& config) {
   std::vector<std::string> warnings;
   const std::vector<Discount> discounts = compute_discounts(counts.counts_of_counts, config, &warnings);
   const int order = counts.order;
@@ -104,19 +104,18 @@ EstimateResult estimate(const NGramCounts& counts, const EstimateConfig& config)
   builder.set_unigrams(std::move(log10_prob), std::vector<float>(vocab_size, 0.0f));
 
   for (int n = 2; n <= order; ++n) {
-    const CountLevel& level = counts.levels[n - 1];
+    CountLevel& level = counts.levels[n - 1];
     const Discount& discount = discounts[n - 1];
     const std::size_t size = level.size();
-    const auto k = static_cast<std::size_t>(n);
     std::vector<double> prob(size);
     std::vector<float> level_log10(size);
     std::vector<float>& parent_backoff = builder.log10_backoff(n - 1);
     for (std::size_t begin = 0; begin < size;) {
-      const WordId* context = &level.words[begin * k];
+      const std::uint32_t context = level.parent[begin];
       std::size_t end = begin + 1;
-      while (end < size && std::equal(context, context + k - 1, &level.words[end * k])) ++end;
+      while (end < size && level.parent[end] == context) ++end;
       const ContextMass mass = context_mass(level.counts, begin, end, discount);
-      parent_backoff[builder.find({context, k - 1})] = static_cast<float>(std::log10(mass.gamma));
+      parent_backoff[context] = static_cast<float>(std::log10(mass.gamma));
       for (std::size_t i = begin; i < end; ++i) {
         const std::uint64_t c = level.counts[i];
         const std::uint32_t suffix = level.suffix[i];
@@ -127,8 +126,9 @@ EstimateResult estimate(const NGramCounts& counts, const EstimateConfig& config)
       }
       begin = end;
     }
-    builder.add_level(level.words, std::move(level_log10),
+    builder.add_level(std::move(level.words), level.parent, std::move(level_log10),
                       n < order ? std::vector<float>(size, 0.0f) : std::vector<float>());
+    level = CountLevel();  // done with it: keep the peak memory down
     lower_prob = std::move(prob);
   }
   ModelInfo info;

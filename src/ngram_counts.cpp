@@ -1,256 +1,212 @@
 #include "lm/ngram_counts.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <fmt/format.h>
-#include <numeric>
+#include <future>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "detail/adjust_counts.hpp"
+#include "detail/ngram_runs.hpp"
 #include "lm/error.hpp"
 #include "lm/model.hpp"
 #include "lm/tokenizer.hpp"
 
 namespace lm {
 
-// Open-addressing hash table from padded top-order n-grams to raw counts. Keys
-// live in one flat array (order ids per entry): no per-n-gram allocation.
-struct NGramCounter::Table {
-  explicit Table(int order) : n(static_cast<std::size_t>(order)), slots(1 << 16, kEmpty) {}
+std::vector<WordId> NGramCounts::ngram(int n, std::size_t i) const {
+  std::vector<WordId> ids(static_cast<std::size_t>(n));
+  for (int k = n; k >= 2; --k) {
+    ids[k - 1] = levels[k - 1].words[i];
+    i = levels[k - 1].parent[i];
+  }
+  ids[0] = static_cast<WordId>(i);
+  return ids;
+}
 
-  static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
+namespace {
 
-  [[nodiscard]] std::uint64_t hash(const WordId* key) const {
-    std::uint64_t h = 0x9E3779B97F4A7C15ULL;
-    for (std::size_t i = 0; i < n; ++i) {
-      h = (h ^ key[i]) * 0xff51afd7ed558ccdULL;
-      h ^= h >> 31;
-    }
-    return h;
+// Bytes per token of a chunk while it is sorted: the tokens and n-gram
+// starts (8), sort items and scratch (32), the run it becomes (<= 4n + 4).
+constexpr std::uint64_t kSortBytesPerToken = 40;
+constexpr std::uint64_t kMinChunkTokens = 1 << 12;
+constexpr std::uint64_t kMaxChunkTokens = 1 << 23;
+
+}  // namespace
+
+// Chunks of padded sentences are sorted into runs (in the background when
+// there are threads to spare) while the next chunk fills. Runs stay in
+// memory while they fit in the budget, else they go to temp files.
+class NGramCounter::Impl {
+ public:
+  explicit Impl(const CountConfig& config) : config_(config) {
+    const auto n = static_cast<std::uint64_t>(config.order);
+    const std::uint64_t per_token = kSortBytesPerToken + 4 * n + 4;
+    // A quarter of the budget for the chunk being sorted, one for the chunk
+    // being filled; runs in memory get the other half.
+    chunk_tokens_ = std::clamp<std::uint64_t>(config.memory / 4 / per_token, kMinChunkTokens, kMaxChunkTokens);
+    run_budget_ = config.memory / 2;
+    tokens_.reserve(chunk_tokens_ + 1024);
+    starts_.reserve(chunk_tokens_ + 1024);
   }
 
-  void add(const WordId* key) {
-    std::size_t mask = slots.size() - 1;
-    for (std::size_t i = hash(key) & mask;; i = (i + 1) & mask) {
-      std::uint32_t e = slots[i];
-      if (e == kEmpty) {
-        if (counts.size() >= 0xFFFFFFF0u) throw Error("too many distinct n-grams for one training run");
-        slots[i] = static_cast<std::uint32_t>(counts.size());
-        keys.insert(keys.end(), key, key + n);
-        counts.push_back(1);
-        if (counts.size() * 2 > slots.size()) grow();
-        return;
+  ~Impl() {
+    if (pending_.valid()) pending_.wait();
+  }
+
+  void add_sentence(std::span<const WordId> words) {
+    const auto n = static_cast<std::size_t>(config_.order);
+    if (tokens_.size() + words.size() + n > 0xFFFFFFF0u) {
+      throw Error("a sentence of more than 4 billion words is too long for lm");
+    }
+    const auto base = static_cast<std::uint32_t>(tokens_.size());
+    tokens_.insert(tokens_.end(), n - 1, kBosId);
+    tokens_.insert(tokens_.end(), words.begin(), words.end());
+    tokens_.push_back(kEosId);
+    const std::size_t grams = words.size() + 1;
+    for (std::size_t i = 0; i < grams; ++i) starts_.push_back(base + static_cast<std::uint32_t>(i));
+    if (tokens_.size() >= chunk_tokens_) flush_chunk();
+  }
+
+  NGramCounts finish(std::size_t vocab_size, const PhaseProgressFn& progress) {
+    flush_chunk();
+    collect();
+    std::uint64_t total = 0;
+    for (const detail::Run& r : runs_) total += r.size();
+    NGramCounts out;
+    detail::CountAdjuster adjuster(config_.order);
+    {
+      detail::RunMerger merger(runs_, config_.order, std::max<std::uint64_t>(config_.memory / 4, 1 << 20));
+      const WordId* gram = nullptr;
+      std::uint64_t count = 0;
+      std::uint64_t done = 0;
+      while (merger.next(&gram, &count)) {
+        adjuster.add(gram, count);
+        if (progress && (++done & 0xFFFFF) == 0) progress(CountPhase::kMerge, done, total);
       }
-      if (std::memcmp(&keys[e * n], key, n * sizeof(WordId)) == 0) {
-        ++counts[e];
-        return;
+    }
+    runs_.clear();
+    ProgressFn adjust_progress;
+    if (progress) {
+      adjust_progress = [&progress](std::uint64_t done, std::uint64_t all) { progress(CountPhase::kAdjust, done, all); };
+    }
+    adjuster.finish(vocab_size, &out, adjust_progress);
+    return out;
+  }
+
+  [[nodiscard]] const CountReport& report() const { return report_; }
+
+ private:
+  // Hands the filled chunk to a sorter and starts a new one.
+  void flush_chunk() {
+    if (starts_.empty()) {
+      tokens_.clear();
+      return;
+    }
+    collect();
+    auto sort = [order = config_.order](std::vector<WordId> tokens, std::vector<std::uint32_t> starts) {
+      return detail::sort_chunk(tokens, starts, order);
+    };
+    if (config_.threads > 1) {
+      pending_ = std::async(std::launch::async, sort, std::move(tokens_), std::move(starts_));
+      tokens_ = {};
+      starts_ = {};
+      tokens_.reserve(chunk_tokens_ + 1024);
+      starts_.reserve(chunk_tokens_ + 1024);
+    } else {
+      add_run(detail::sort_chunk(tokens_, starts_, config_.order));
+      tokens_.clear();
+      starts_.clear();
+    }
+  }
+
+  // Waits for the sorter, if it is busy, and keeps its run.
+  void collect() {
+    if (pending_.valid()) add_run(pending_.get());
+  }
+
+  void add_run(detail::Run run) {
+    ++report_.runs;
+    in_memory_ += run.bytes();
+    runs_.push_back(std::move(run));
+    // Spill the largest runs in memory until the rest fit.
+    while (in_memory_ > run_budget_) {
+      detail::Run* largest = nullptr;
+      for (detail::Run& r : runs_) {
+        if (!r.spilled() && (largest == nullptr || r.bytes() > largest->bytes())) largest = &r;
       }
+      if (largest == nullptr) break;
+      check_temp_dir();
+      in_memory_ -= largest->bytes();
+      largest->spill(config_.temp_dir);
+      ++report_.spilled_runs;
+      temp_bytes_ += largest->bytes();
+      report_.temp_bytes_peak = std::max(report_.temp_bytes_peak, temp_bytes_);
     }
   }
 
-  void grow() {
-    std::vector<std::uint32_t> bigger(slots.size() * 2, kEmpty);
-    std::size_t mask = bigger.size() - 1;
-    for (std::uint32_t e = 0; e < counts.size(); ++e) {
-      std::size_t i = hash(&keys[e * n]) & mask;
-      while (bigger[i] != kEmpty) i = (i + 1) & mask;
-      bigger[i] = e;
+  void check_temp_dir() {
+    if (temp_checked_) return;
+    struct stat st {};
+    if (::stat(config_.temp_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      throw ConfigError(fmt::format("temp directory {} does not exist; give another one with --temp-dir",
+                                    config_.temp_dir));
     }
-    slots.swap(bigger);
+    if (::access(config_.temp_dir.c_str(), W_OK | X_OK) != 0) {
+      throw ConfigError(fmt::format("temp directory {} is not writable; give another one with --temp-dir",
+                                    config_.temp_dir));
+    }
+    temp_checked_ = true;
   }
 
-  std::size_t n;
-  std::vector<WordId> keys;
-  std::vector<std::uint64_t> counts;
-  std::vector<std::uint32_t> slots;
+  CountConfig config_;
+  std::uint64_t chunk_tokens_;
+  std::uint64_t run_budget_;
+  std::vector<WordId> tokens_;
+  std::vector<std::uint32_t> starts_;
+  std::future<detail::Run> pending_;
+  std::vector<detail::Run> runs_;
+  std::uint64_t in_memory_ = 0;
+  std::uint64_t temp_bytes_ = 0;
+  bool temp_checked_ = false;
+  CountReport report_;
 };
 
-NGramCounter::NGramCounter(int order) : order_(order) {
-  if (order < 1 || order > kMaxOrder) {
-    throw ConfigError(fmt::format("order {} is out of range; use 1 to {}", order, kMaxOrder));
+NGramCounter::NGramCounter(const CountConfig& config) {
+  if (config.order < 1 || config.order > kMaxOrder) {
+    throw ConfigError(fmt::format("order {} is out of range; use 1 to {}", config.order, kMaxOrder));
   }
-  table_ = std::make_unique<Table>(order);
+  if (config.threads < 1) throw ConfigError("the number of threads must be at least 1");
+  impl_ = std::make_unique<Impl>(config);
 }
 
 NGramCounter::~NGramCounter() = default;
 
 void NGramCounter::add_sentence(std::span<const WordId> words) {
-  const auto n = static_cast<std::size_t>(order_);
-  padded_.assign(n - 1, kBosId);
-  padded_.insert(padded_.end(), words.begin(), words.end());
-  padded_.push_back(kEosId);
-  for (std::size_t end = n; end <= padded_.size(); ++end) table_->add(&padded_[end - n]);
+  impl_->add_sentence(words);
   ++stats_.sentences;
   stats_.words += words.size();
   stats_.unk_words += static_cast<std::uint64_t>(std::count(words.begin(), words.end(), kUnkId));
 }
 
-namespace {
+const CountReport& NGramCounter::report() const { return impl_->report(); }
 
-// One order's n-grams in suffix order (compare the last word first), as
-// lmplz's adjust_counts walks them, with raw and adjusted counts. Entries
-// whose second word is <s> are padding: they only feed lower orders.
-struct SuffixLevel {
-  std::size_t n = 0;
-  std::vector<WordId> words;
-  std::vector<std::uint64_t> raw;
-  std::vector<std::uint64_t> adjusted;
-  // suffix_group[i]: index in the level below of entry i's last n-1 words.
-  std::vector<std::uint32_t> suffix_group;
-  [[nodiscard]] std::size_t size() const { return raw.size(); }
-  [[nodiscard]] const WordId* gram(std::size_t i) const { return &words[i * n]; }
-  [[nodiscard]] bool is_padding(std::size_t i) const { return n >= 2 && gram(i)[1] == kBosId; }
-};
-
-// Derives order n-1 from order n: in suffix order, the n-grams that share
-// their last n-1 words are adjacent, so each run is one lower-order entry.
-SuffixLevel lower_level(SuffixLevel& upper) {
-  SuffixLevel out;
-  out.n = upper.n - 1;
-  upper.suffix_group.resize(upper.size());
-  for (std::size_t i = 0; i < upper.size();) {
-    const WordId* suffix = upper.gram(i) + 1;
-    std::uint64_t raw = 0;
-    std::uint64_t extensions = 0;
-    const auto group = static_cast<std::uint32_t>(out.raw.size());
-    std::size_t j = i;
-    for (; j < upper.size() && std::equal(suffix, suffix + out.n, upper.gram(j) + 1); ++j) {
-      raw += upper.raw[j];
-      ++extensions;
-      upper.suffix_group[j] = group;
-    }
-    out.words.insert(out.words.end(), suffix, suffix + out.n);
-    out.raw.push_back(raw);
-    out.adjusted.push_back(suffix[0] == kBosId ? raw : extensions);
-    i = j;
-  }
-  return out;
-}
-
-// Tallies counts of counts like lmplz's StatCollector (see the class comment).
-std::array<std::uint64_t, 5> tally(const SuffixLevel& level, bool top) {
-  std::array<std::uint64_t, 5> t{};
-  std::size_t last_real = level.size();
-  for (std::size_t i = level.size(); i-- > 0;) {
-    if (!level.is_padding(i)) {
-      last_real = i;
-      break;
-    }
-  }
-  for (std::size_t i = 0; i < level.size(); ++i) {
-    if (level.is_padding(i)) continue;
-    std::uint64_t c = (top || i == last_real) ? level.raw[i] : level.adjusted[i];
-    ++t[0];
-    if (c >= 1 && c <= 4) ++t[c];
-  }
-  return t;
-}
-
-struct KeyedIndex {
-  std::uint64_t key;
-  std::uint32_t index;
-};
-
-// The real entries of a level in lexicographic order. Lexicographic order is
-// (first word, rank of the last n-1 words in the level below), so one 64-bit
-// key per entry sorts it. *rank receives each suffix-order entry's position.
-CountLevel forward_level(const SuffixLevel& level, const std::vector<std::uint32_t>& lower_rank,
-                         std::vector<std::uint32_t>* rank) {
-  CountLevel out;
-  out.n = static_cast<int>(level.n);
-  std::vector<KeyedIndex> keys;
-  keys.reserve(level.size());
-  for (std::size_t i = 0; i < level.size(); ++i) {
-    if (level.is_padding(i)) continue;
-    const std::uint64_t key = (std::uint64_t{level.gram(i)[0]} << 32) | lower_rank[level.suffix_group[i]];
-    keys.push_back(KeyedIndex{key, static_cast<std::uint32_t>(i)});
-  }
-  std::sort(keys.begin(), keys.end(), [](const KeyedIndex& a, const KeyedIndex& b) { return a.key < b.key; });
-  rank->assign(level.size(), kNoEntry);
-  out.words.reserve(keys.size() * level.n);
-  out.counts.reserve(keys.size());
-  out.suffix.reserve(keys.size());
-  for (std::size_t r = 0; r < keys.size(); ++r) {
-    const std::uint32_t i = keys[r].index;
-    (*rank)[i] = static_cast<std::uint32_t>(r);
-    out.words.insert(out.words.end(), level.gram(i), level.gram(i) + level.n);
-    out.counts.push_back(level.adjusted[i]);
-    out.suffix.push_back(static_cast<std::uint32_t>(keys[r].key));
-  }
-  return out;
-}
-
-// The top order from the hash table, in suffix order. The last two words
-// make a 64-bit key that decides most comparisons without touching the table.
-SuffixLevel top_level(const std::vector<WordId>& keys, const std::vector<std::uint64_t>& counts, std::size_t n) {
-  std::vector<KeyedIndex> order(counts.size());
-  for (std::size_t e = 0; e < counts.size(); ++e) {
-    const WordId* g = &keys[e * n];
-    const std::uint64_t key = (std::uint64_t{g[n - 1]} << 32) | (n >= 2 ? g[n - 2] : 0u);
-    order[e] = KeyedIndex{key, static_cast<std::uint32_t>(e)};
-  }
-  std::sort(order.begin(), order.end(), [&keys, n](const KeyedIndex& a, const KeyedIndex& b) {
-    if (a.key != b.key) return a.key < b.key;
-    const WordId* x = &keys[a.index * n];
-    const WordId* y = &keys[b.index * n];
-    for (std::size_t i = n >= 2 ? n - 2 : 0; i-- > 0;) {
-      if (x[i] != y[i]) return x[i] < y[i];
-    }
-    return false;
-  });
-  SuffixLevel level;
-  level.n = n;
-  level.words.reserve(keys.size());
-  level.raw.reserve(counts.size());
-  for (const KeyedIndex& k : order) {
-    level.words.insert(level.words.end(), &keys[k.index * n], &keys[k.index * n] + n);
-    level.raw.push_back(counts[k.index]);
-  }
-  level.adjusted = level.raw;
-  return level;
-}
-
-}  // namespace
-
-NGramCounts NGramCounter::finish() {
-  const auto n = static_cast<std::size_t>(order_);
-  std::vector<SuffixLevel> levels(n);
-  levels[n - 1] = top_level(table_->keys, table_->counts, n);
-  table_ = std::make_unique<Table>(order_);
-  for (std::size_t k = n - 1; k >= 1; --k) levels[k - 1] = lower_level(levels[k]);
-
-  NGramCounts result;
-  result.order = order_;
+NGramCounts NGramCounter::finish(const PhaseProgressFn& progress) {
+  NGramCounts result = impl_->finish(vocab_.size(), progress);
+  result.order = static_cast<int>(result.levels.size());
   result.stats = stats_;
-  result.levels.resize(n);
-  result.counts_of_counts.resize(n);
-  for (std::size_t k = 1; k <= n; ++k) result.counts_of_counts[k - 1] = tally(levels[k - 1], k == n);
   // <s> never ends an n-gram, and <unk> may be unseen: lmplz counts them as
   // unigram types with adjusted count 0.
   result.counts_of_counts[0][0] += (stats_.unk_words == 0) ? 2 : 1;
-
-  // Unigrams are indexed by word id; higher orders are sorted level by level.
-  const std::size_t vocab_size = vocab_.size();
-  CountLevel& unigrams = result.levels[0];
-  unigrams.n = 1;
-  unigrams.counts.assign(vocab_size, 0);
-  std::vector<std::uint32_t> rank(levels[0].size());
-  for (std::size_t i = 0; i < levels[0].size(); ++i) {
-    unigrams.counts[levels[0].words[i]] = levels[0].adjusted[i];
-    rank[i] = levels[0].words[i];
-  }
-  for (std::size_t k = 2; k <= n; ++k) {
-    std::vector<std::uint32_t> next_rank;
-    result.levels[k - 1] = forward_level(levels[k - 1], rank, &next_rank);
-    rank.swap(next_rank);
-    levels[k - 2] = SuffixLevel();
-  }
   result.vocab = std::move(vocab_);
   vocab_ = Vocabulary();
   stats_ = CorpusStats();
   return result;
 }
 
-NGramCounts count_corpus(LineReader& reader, int order, const ProgressFn& progress) {
-  NGramCounter counter(order);
+NGramCounts count_corpus(LineReader& reader, const CountConfig& config, const PhaseProgressFn& progress,
+                         CountReport* report) {
+  NGramCounter counter(config);
   std::string_view line;
   std::vector<std::string_view> tokens;
   std::vector<WordId> ids;
@@ -259,7 +215,7 @@ NGramCounts count_corpus(LineReader& reader, int order, const ProgressFn& progre
     ids.clear();
     for (std::string_view token : tokens) ids.push_back(counter.vocab().find_or_insert(token));
     counter.add_sentence(ids);
-    if (progress && (reader.line_number() & 0x3FFF) == 0) progress(reader.bytes_read(), 0);
+    if (progress && (reader.line_number() & 0x3FFF) == 0) progress(CountPhase::kRead, reader.bytes_read(), 0);
   }
   if (counter.stats().words == 0) {
     throw FormatError(reader.name(), 0,
@@ -268,7 +224,15 @@ NGramCounts count_corpus(LineReader& reader, int order, const ProgressFn& progre
                           : "the corpus has no words, only blank lines; give a text file with one "
                             "sentence per line");
   }
-  return counter.finish();
+  NGramCounts counts = counter.finish(progress);
+  if (report != nullptr) *report = counter.report();
+  return counts;
+}
+
+NGramCounts count_corpus(LineReader& reader, int order) {
+  CountConfig config;
+  config.order = order;
+  return count_corpus(reader, config);
 }
 
 }  // namespace lm

@@ -87,6 +87,30 @@ void TrieBuilder::add_level(const std::vector<WordId>& words, std::vector<float>
   levels_.push_back(std::move(level));
 }
 
+void TrieBuilder::add_level(std::vector<WordId> words, const std::vector<std::uint32_t>& parents,
+                            std::vector<float> log10_prob, std::vector<float> log10_backoff) {
+  const std::size_t n = levels_.size() + 1;
+  const std::size_t count = log10_prob.size();
+  LevelData& parent_level = levels_.back();
+  const std::size_t parent_count = parent_level.log10_prob.size();
+  if (words.size() != count || parents.size() != count) throw Error("internal error: level sizes differ");
+  parent_level.child_begin.assign(parent_count + 1, 0);
+  for (std::size_t i = 0; i < count; ++i) {
+    const bool ordered = i == 0 || parents[i] > parents[i - 1] || (parents[i] == parents[i - 1] && words[i] > words[i - 1]);
+    if (parents[i] >= parent_count || !ordered) {
+      throw Error(fmt::format("{}-grams are not sorted and unique, or lack their context", n));
+    }
+    ++parent_level.child_begin[parents[i] + 1];
+  }
+  for (std::size_t p = 0; p < parent_count; ++p) parent_level.child_begin[p + 1] += parent_level.child_begin[p];
+  LevelData level;
+  level.words = std::move(words);
+  level.log10_prob = std::move(log10_prob);
+  level.log10_backoff = std::move(log10_backoff);
+  if (static_cast<int>(n) == order_) level.log10_backoff.clear();
+  levels_.push_back(std::move(level));
+}
+
 Model TrieBuilder::finish(const ModelInfo& info) {
   FileHeader h{};
   std::memcpy(h.magic, detail::kMagic, sizeof(h.magic));
@@ -127,6 +151,7 @@ Model TrieBuilder::finish(const ModelInfo& info) {
     put(s.prob, level.log10_prob.data(), level.log10_prob.size() * 4);
     put(s.backoff, level.log10_backoff.data(), level.log10_backoff.size() * 4);
     put(s.child_begin, level.child_begin.data(), level.child_begin.size() * 4);
+    levels_[n - 1] = LevelData();  // the copy is in the buffer: free it as we go
   }
   h.checksum = detail::file_checksum(h, base, layout.total);
   std::memcpy(base, &h, sizeof(h));

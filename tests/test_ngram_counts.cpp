@@ -17,7 +17,7 @@ std::uint64_t count_of(const NGramCounts& counts, const std::vector<std::string>
   const CountLevel& level = counts.levels[n - 1];
   if (n == 1) return level.counts[ids[0]];
   for (std::size_t i = 0; i < level.size(); ++i) {
-    if (std::equal(ids.begin(), ids.end(), &level.words[i * n])) return level.counts[i];
+    if (counts.ngram(n, i) == ids) return level.counts[i];
   }
   return 0;
 }

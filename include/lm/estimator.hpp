@@ -46,6 +46,7 @@ struct EstimateResult {
 // where h' drops the first word of h; unigrams interpolate with the uniform
 // distribution over the vocabulary without <s> (so an unseen <unk> gets
 // gamma() / |V|). The model stores log10 p and log10 gamma, as ARPA does.
-[[nodiscard]] EstimateResult estimate(const NGramCounts& counts, const EstimateConfig& config = {});
+// Consumes counts (pass an rvalue to save memory; a copy works too).
+[[nodiscard]] EstimateResult estimate(NGramCounts counts, const EstimateConfig& config = {});
 
 }  // namespace lm

@@ -120,6 +120,10 @@ class TrieBuilder {
   // log10_backoff is empty for the top level (n == order).
   void add_level(const std::vector<WordId>& words, std::vector<float> log10_prob,
                  std::vector<float> log10_backoff);
+  // The same from trie form: entry i is words[i] under entry parents[i] of
+  // level n-1; sorted by (parent, word) and unique (else throws Error).
+  void add_level(std::vector<WordId> words, const std::vector<std::uint32_t>& parents,
+                 std::vector<float> log10_prob, std::vector<float> log10_backoff);
   [[nodiscard]] int levels() const { return static_cast<int>(levels_.size()); }
   // Backoffs of a built level, to be filled in once the next level is known.
   [[nodiscard]] std::vector<float>& log10_backoff(int n) { return levels_[n - 1].log10_backoff; }

@@ -1,4 +1,6 @@
-// Counting n-grams of a corpus and deriving the Kneser-Ney adjusted counts.
+// Counting n-grams of a corpus and deriving the Kneser-Ney adjusted counts,
+// in a memory budget: sorted runs that do not fit are spilled to temporary
+// files and merged (docs/TRAINING.md describes the pipeline).
 #pragma once
 
 #include <array>
@@ -7,6 +9,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lm/vocabulary.hpp"
@@ -15,19 +18,21 @@ namespace lm {
 
 class LineReader;
 
-// Counts of one order, sorted lexicographically by word ids.
+// Counts of one order as a forward trie level: entries sorted by (parent,
+// last word), so the n-grams that share a context are one contiguous range.
 struct CountLevel {
   int n = 0;
-  std::vector<WordId> words;          // n ids per entry (for n == 1: empty, index = word id)
-  std::vector<std::uint64_t> counts;  // adjusted counts (raw for the top order and for n-grams starting with <s>)
-  std::vector<std::uint32_t> suffix;  // index in level n-1 of each entry's last n-1 words (n >= 2)
+  std::vector<WordId> words;           // last word of each entry (n >= 2; level 1 is indexed by word id)
+  std::vector<std::uint32_t> parent;   // index in level n-1 of the first n-1 words (n >= 2), non-decreasing
+  std::vector<std::uint32_t> suffix;   // index in level n-1 of the last n-1 words (n >= 2)
+  std::vector<std::uint32_t> counts;   // adjusted counts (raw for the top order and for n-grams starting with <s>)
   [[nodiscard]] std::size_t size() const { return counts.size(); }
 };
 
 struct CorpusStats {
   std::uint64_t sentences = 0;
   std::uint64_t words = 0;       // tokens excluding the implicit </s>
-  std::uint64_t unk_words = 0;   // "<unk>" written in the corpus
+  std::uint64_t unk_words = 0;   // "<unk>" written in the corpus, or words mapped to it
 };
 
 // Everything estimation needs.
@@ -39,6 +44,35 @@ struct NGramCounts {
   // counts_of_counts[n-1][k] = number of n-grams with adjusted count k (k = 1..4),
   // counts_of_counts[n-1][0] = number of n-grams of order n (KenLM's "count").
   std::vector<std::array<std::uint64_t, 5>> counts_of_counts;
+
+  // The word ids of entry i of level n. REQUIRES: 1 <= n <= order, i < size.
+  [[nodiscard]] std::vector<WordId> ngram(int n, std::size_t i) const;
+};
+
+// Resources for counting. Results do not depend on them: any budget and any
+// number of threads give the same counts, bit for bit.
+struct CountConfig {
+  int order = 3;
+  // Bytes for the corpus chunks being sorted and the sorted runs kept in
+  // memory; runs beyond it go to temp_dir. Estimation needs about 28 bytes
+  // per distinct n-gram on top of this (docs/TRAINING.md).
+  std::uint64_t memory = std::uint64_t{1} << 30;
+  int threads = 1;               // >= 1; one reads, the others sort
+  std::string temp_dir = "/tmp";
+};
+
+// What the counter is doing, for progress displays.
+enum class CountPhase { kRead, kMerge, kAdjust };
+
+// Progress of a long stage: done out of total units (total 0 if unknown).
+using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
+using PhaseProgressFn = std::function<void(CountPhase phase, std::uint64_t done, std::uint64_t total)>;
+
+// Facts about a finished count, for logs.
+struct CountReport {
+  std::uint64_t runs = 0;              // sorted runs made
+  std::uint64_t spilled_runs = 0;      // of which written to temp files
+  std::uint64_t temp_bytes_peak = 0;   // largest temp disk use at one time
 };
 
 // Accumulates n-gram counts sentence by sentence.
@@ -50,10 +84,14 @@ struct NGramCounts {
 // counts used for the discounts also follow lmplz, including its final-flush
 // behaviour: the last n-gram of each lower order in suffix order is tallied
 // with its raw count rather than its adjusted count (docs/ESTIMATION.md).
+//
+// Temp files are unlinked as soon as they are created, so nothing is left on
+// disk whatever happens to the process.
 class NGramCounter {
  public:
-  // Throws ConfigError when order is outside 1..kMaxOrder.
-  explicit NGramCounter(int order);
+  // Throws ConfigError when the order is outside 1..kMaxOrder, threads < 1,
+  // or temp_dir is not a writable directory (checked when first needed).
+  explicit NGramCounter(const CountConfig& config);
   ~NGramCounter();
   NGramCounter(const NGramCounter&) = delete;
   NGramCounter& operator=(const NGramCounter&) = delete;
@@ -63,23 +101,21 @@ class NGramCounter {
   [[nodiscard]] Vocabulary& vocab() { return vocab_; }
   [[nodiscard]] CorpusStats& stats() { return stats_; }
 
-  // Sorts and derives all orders. The counter is empty afterwards.
-  [[nodiscard]] NGramCounts finish();
+  // Merges the runs and derives all orders. The counter is empty afterwards.
+  [[nodiscard]] NGramCounts finish(const PhaseProgressFn& progress = {});
+  [[nodiscard]] const CountReport& report() const;
 
  private:
-  struct Table;
-  int order_;
+  class Impl;
+  std::unique_ptr<Impl> impl_;
   Vocabulary vocab_;
   CorpusStats stats_;
-  std::unique_ptr<Table> table_;
-  std::vector<WordId> padded_;
 };
-
-// Progress of a long stage: done out of total units (total 0 if unknown).
-using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
 // Reads a corpus (one sentence per line, see tokenize_checked) and counts it.
 // Throws FormatError for bad lines and Error for an empty corpus.
-[[nodiscard]] NGramCounts count_corpus(LineReader& reader, int order, const ProgressFn& progress = {});
+[[nodiscard]] NGramCounts count_corpus(LineReader& reader, const CountConfig& config,
+                                       const PhaseProgressFn& progress = {}, CountReport* report = nullptr);
+[[nodiscard]] NGramCounts count_corpus(LineReader& reader, int order);
 
 }  // namespace lm

@@ -46,14 +46,14 @@ void run_train(const TrainOptions& opt) {
   const auto start = std::chrono::steady_clock::now();
   LineReader reader(opt.corpus);
   ProgressFn progress = reading_progress(opt.corpus);
-  NGramCounts counts = count_corpus(reader, opt.order, progress);
+  NGramCounts counts = count_corpus(reader, opt.order);
   if (progress) std::fprintf(stderr, "\r%60s\r", "");
   spdlog::info("read {} sentences, {} words, {} word types from {}", counts.stats.sentences,
                counts.stats.words, counts.vocab.size() - (counts.stats.unk_words ? 2 : 3), reader.name());
   spdlog::info("estimating an order-{} model", opt.order);
   EstimateConfig config;
   config.allow_discount_fallback = !opt.strict_discounts;
-  EstimateResult result = estimate(counts, config);
+  EstimateResult result = estimate(std::move(counts), config);
   for (const std::string& warning : result.warnings) spdlog::warn("{}", warning);
   std::string sizes;
   for (int n = 1; n <= result.model.order(); ++n) {

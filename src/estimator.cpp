@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 #include <fmt/format.h>
 
 #include "lm/error.hpp"
@@ -107,29 +108,46 @@ EstimateResult estimate(NGramCounts counts, const EstimateConfig& config) {
     CountLevel& level = counts.levels[n - 1];
     const Discount& discount = discounts[n - 1];
     const std::size_t size = level.size();
-    std::vector<double> prob(size);
+    // Probabilities in double for the next order's interpolation (none above the top).
+    std::vector<double> prob(n < order ? size : 0);
     std::vector<float> level_log10(size);
     std::vector<float>& parent_backoff = builder.log10_backoff(n - 1);
-    for (std::size_t begin = 0; begin < size;) {
-      const std::uint32_t context = level.parent[begin];
-      std::size_t end = begin + 1;
-      while (end < size && level.parent[end] == context) ++end;
-      const ContextMass mass = context_mass(level.counts, begin, end, discount);
-      parent_backoff[context] = static_cast<float>(std::log10(mass.gamma));
-      for (std::size_t i = begin; i < end; ++i) {
-        const std::uint64_t c = level.counts[i];
-        const std::uint32_t suffix = level.suffix[i];
-        const double p = (static_cast<double>(c) - discount.get(c)) / mass.denominator +
-                         mass.gamma * lower_prob[suffix];
-        prob[i] = p;
-        level_log10[i] = to_log10_prob(p);
+    // Contexts are independent: split the level at context boundaries.
+    auto estimate_range = [&](std::size_t begin, std::size_t stop) {
+      while (begin < stop) {
+        const std::uint32_t context = level.parent[begin];
+        std::size_t end = begin + 1;
+        while (end < size && level.parent[end] == context) ++end;
+        const ContextMass mass = context_mass(level.counts, begin, end, discount);
+        parent_backoff[context] = static_cast<float>(std::log10(mass.gamma));
+        for (std::size_t i = begin; i < end; ++i) {
+          const std::uint64_t c = level.counts[i];
+          const std::uint32_t suffix = level.suffix[i];
+          const double p = (static_cast<double>(c) - discount.get(c)) / mass.denominator +
+                           mass.gamma * lower_prob[suffix];
+          if (n < order) prob[i] = p;
+          level_log10[i] = to_log10_prob(p);
+        }
+        begin = end;
       }
-      begin = end;
+    };
+    const std::size_t threads = std::max(1, std::min(config.threads, 64));
+    std::vector<std::size_t> cut{0};
+    for (std::size_t t = 1; t < threads; ++t) {
+      std::size_t c = std::max(cut.back(), size * t / threads);
+      while (c > 0 && c < size && level.parent[c] == level.parent[c - 1]) ++c;
+      cut.push_back(c);
     }
+    cut.push_back(size);
+    std::vector<std::thread> workers;
+    for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(estimate_range, cut[t], cut[t + 1]);
+    estimate_range(cut[0], cut[1]);
+    for (std::thread& w : workers) w.join();
     builder.add_level(std::move(level.words), level.parent, std::move(level_log10),
                       n < order ? std::vector<float>(size, 0.0f) : std::vector<float>());
     level = CountLevel();  // done with it: keep the peak memory down
     lower_prob = std::move(prob);
+    if (config.progress) config.progress(static_cast<std::uint64_t>(n), static_cast<std::uint64_t>(order));
   }
   ModelInfo info;
   info.smoothing = Smoothing::kModifiedKneserNey;

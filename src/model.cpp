@@ -83,8 +83,12 @@ std::uint64_t file_checksum(const FileHeader& header, const std::byte* file, std
 
 // ---------------------------------------------------------------- Buffer
 
-Buffer::Buffer(std::size_t bytes) : owned_((bytes + 7) / 8, 0), size_(bytes) {
-  data_ = reinterpret_cast<std::byte*>(owned_.data());
+Buffer::Buffer(std::size_t bytes) : size_(bytes) {
+  // calloc: large blocks come zeroed from the kernel, so pages cost memory
+  // only once they are written (the model builder writes them one by one).
+  owned_.reset(static_cast<std::uint64_t*>(std::calloc((bytes + 7) / 8 + 1, 8)));
+  if (!owned_) throw std::bad_alloc();
+  data_ = reinterpret_cast<std::byte*>(owned_.get());
 }
 
 Buffer Buffer::map_file(const std::string& path) {

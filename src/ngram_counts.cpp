@@ -90,7 +90,7 @@ class NGramCounter::Impl {
     if (progress) {
       adjust_progress = [&progress](std::uint64_t done, std::uint64_t all) { progress(CountPhase::kAdjust, done, all); };
     }
-    adjuster.finish(vocab_size, &out, adjust_progress);
+    adjuster.finish(vocab_size, config_.threads, &out, adjust_progress);
     return out;
   }
 

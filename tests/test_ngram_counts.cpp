@@ -3,7 +3,11 @@
 //   a mouse ate cheese / the cat ate
 #include <catch2/catch.hpp>
 
+#include <cstring>
+#include <filesystem>
+
 #include "lm/error.hpp"
+#include "lm/model.hpp"
 #include "test_util.hpp"
 
 using namespace lm;
@@ -89,4 +93,90 @@ TEST_CASE("an empty corpus or one of blank lines is an error", "[counts]") {
   REQUIRE_THROWS_WITH(test::count_text("\n  \n\n", 3), Catch::Contains("only blank lines"));
   REQUIRE_THROWS_AS(test::count_text("a b\n", 0), ConfigError);
   REQUIRE_THROWS_AS(test::count_text("a b\n", kMaxOrder + 1), ConfigError);
+}
+
+namespace {
+
+NGramCounts count_with(const std::string& path, int order, std::uint64_t memory, int threads,
+                       const std::string& temp_dir, CountReport* report) {
+  LineReader reader(path);
+  CountConfig config;
+  config.order = order;
+  config.memory = memory;
+  config.threads = threads;
+  config.temp_dir = temp_dir;
+  return count_corpus(reader, config, {}, report);
+}
+
+void require_same_counts(const NGramCounts& a, const NGramCounts& b) {
+  REQUIRE(a.order == b.order);
+  REQUIRE(a.vocab.chars() == b.vocab.chars());
+  REQUIRE(a.counts_of_counts == b.counts_of_counts);
+  for (int n = 1; n <= a.order; ++n) {
+    const CountLevel& x = a.levels[n - 1];
+    const CountLevel& y = b.levels[n - 1];
+    REQUIRE(x.counts == y.counts);
+    REQUIRE(x.words == y.words);
+    REQUIRE(x.parent == y.parent);
+    REQUIRE(x.suffix == y.suffix);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("counts do not depend on the memory budget or the number of threads", "[counts]") {
+  // 2.7 MB of real text (data/); with a 1 MB budget it is sorted in many
+  // small runs and most of them are spilled to temp files.
+  test::TempFile dir;
+  const std::string corpus = test::test_data("../../data/gutenberg.tok.txt");
+  for (int order : {1, 2, 3, 5}) {
+    CountReport big_report;
+    const NGramCounts reference = count_with(corpus, order, std::uint64_t{1} << 32, 1, dir.dir(), &big_report);
+    CHECK(big_report.spilled_runs == 0);
+    for (int threads : {1, 2, 3}) {
+      CountReport report;
+      const NGramCounts small = count_with(corpus, order, 1 << 20, threads, dir.dir(), &report);
+      CHECK(report.runs > 10);
+      CHECK(report.spilled_runs > 0);
+      CHECK(report.temp_bytes_peak > 0);
+      require_same_counts(reference, small);
+    }
+  }
+  // The temp files were unlinked at once: nothing is left in the directory.
+  CHECK(std::distance(std::filesystem::directory_iterator(dir.dir()), std::filesystem::directory_iterator()) == 1);
+}
+
+TEST_CASE("the trie form of counts gives back every n-gram", "[counts]") {
+  const NGramCounts c = test::count_file(test::test_data("toy.txt"), 3);
+  for (int n = 2; n <= 3; ++n) {
+    const CountLevel& level = c.levels[n - 1];
+    for (std::size_t i = 0; i < level.size(); ++i) {
+      const std::vector<WordId> ids = c.ngram(n, i);
+      // The suffix index names the last n-1 words, the parent the first n-1.
+      CHECK(c.ngram(n - 1, level.suffix[i]) == std::vector<WordId>(ids.begin() + 1, ids.end()));
+      CHECK(c.ngram(n - 1, level.parent[i]) == std::vector<WordId>(ids.begin(), ids.end() - 1));
+      if (i > 0) CHECK(c.ngram(n, i - 1) < ids);  // lexicographic order, unique
+    }
+  }
+}
+
+TEST_CASE("an unusable temp directory is a clear error when counts must spill", "[counts]") {
+  CountReport report;
+  const std::string corpus = test::test_data("../../data/gutenberg.tok.txt");
+  REQUIRE_THROWS_WITH(count_with(corpus, 3, 1 << 20, 1, "/nonexistent/dir", &report),
+                      Catch::Contains("/nonexistent/dir") && Catch::Contains("--temp-dir"));
+}
+
+TEST_CASE("the model does not depend on the memory budget or the number of threads", "[counts][estimate]") {
+  test::TempFile dir;
+  const std::string corpus = test::test_data("../../data/gutenberg.tok.txt");
+  CountReport report;
+  EstimateConfig one;
+  EstimateConfig three;
+  three.threads = 3;
+  const Model a = estimate(count_with(corpus, 4, std::uint64_t{1} << 32, 1, dir.dir(), &report), one).model;
+  const Model b = estimate(count_with(corpus, 4, 1 << 20, 2, dir.dir(), &report), three).model;
+  REQUIRE(report.spilled_runs > 0);
+  REQUIRE(a.buffer().size() == b.buffer().size());
+  CHECK(std::memcmp(a.buffer().data(), b.buffer().data(), a.buffer().size()) == 0);
 }

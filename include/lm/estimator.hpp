@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,10 @@ struct EstimateConfig {
   // `fallback` with a warning instead of failing.
   bool allow_discount_fallback = true;
   Discount fallback{{0.0, 0.5, 1.0, 1.5}};
+  // Threads for computing each order's probabilities (results do not depend on it).
+  int threads = 1;
+  // Called with (orders done, order) as estimation goes.
+  std::function<void(std::uint64_t, std::uint64_t)> progress;
 };
 
 // Discounts D1, D2, D3+ for each order from counts of counts (NGramCounts::

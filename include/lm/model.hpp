@@ -11,6 +11,7 @@
 #pragma once
 
 #include <array>
+#include <cstdlib>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -53,11 +54,14 @@ class Buffer {
   Buffer& operator=(const Buffer&) = delete;
 
   [[nodiscard]] const std::byte* data() const { return data_; }
-  [[nodiscard]] std::byte* mutable_data() { return owned_.empty() ? nullptr : data_; }
+  [[nodiscard]] std::byte* mutable_data() { return owned_ ? data_ : nullptr; }
   [[nodiscard]] std::size_t size() const { return size_; }
 
  private:
-  std::vector<std::uint64_t> owned_;
+  struct Free {
+    void operator()(std::uint64_t* p) const { std::free(p); }
+  };
+  std::unique_ptr<std::uint64_t[], Free> owned_;
   std::byte* data_ = nullptr;
   std::size_t size_ = 0;
   bool mapped_ = false;

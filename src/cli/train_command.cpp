@@ -1,15 +1,20 @@
 // lm train: count a corpus, estimate the model, write it.
 #include <chrono>
-#include <cstdio>
+#include <cstdlib>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 #include "commands.hpp"
+#include "lm/error.hpp"
 #include "lm/estimator.hpp"
 #include "lm/model_io.hpp"
 #include "lm/ngram_counts.hpp"
 #include "lm/tokenizer.hpp"
+#include "progress.hpp"
+#include "size_option.hpp"
 
 namespace lm::cli {
 
@@ -21,52 +26,100 @@ struct TrainOptions {
   std::string arpa;
   int order = 3;
   bool strict_discounts = false;
+  int threads = 0;  // 0: all cores
+  std::string memory = "50%";
+  std::string temp_dir;
 };
 
-// A progress line on stderr, only when it is a terminal.
-ProgressFn reading_progress(const std::string& path) {
-  if (!isatty(STDERR_FILENO) || spdlog::get_level() > spdlog::level::info) return {};
+std::uint64_t file_size(const std::string& path) {
   struct stat st {};
-  const std::uint64_t total = (path != "-" && stat(path.c_str(), &st) == 0) ? st.st_size : 0;
-  return [total, last = std::chrono::steady_clock::time_point()](std::uint64_t done, std::uint64_t) mutable {
-    auto now = std::chrono::steady_clock::now();
-    if (now - last < std::chrono::milliseconds(200)) return;
-    last = now;
-    if (total > 0) {
-      std::fprintf(stderr, "\rreading: %.1f MB of %.1f MB (%.0f%%)   ", static_cast<double>(done) / 1e6,
-                   static_cast<double>(total) / 1e6,
-                   100.0 * static_cast<double>(done) / static_cast<double>(total));
-    } else {
-      std::fprintf(stderr, "\rreading: %.1f MB   ", static_cast<double>(done) / 1e6);
-    }
-  };
+  return (path != "-" && stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) ? static_cast<std::uint64_t>(st.st_size) : 0;
+}
+
+double peak_rss_bytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) * 1024.0;
+}
+
+std::string human_bytes(double bytes) {
+  if (bytes >= 1e9) return fmt::format("{:.2f} GB", bytes / 1e9);
+  return fmt::format("{:.0f} MB", bytes / 1e6);
 }
 
 void run_train(const TrainOptions& opt) {
   const auto start = std::chrono::steady_clock::now();
+  CountConfig config;
+  config.order = opt.order;
+  config.memory = parse_memory_size(opt.memory, "--memory");
+  config.threads = opt.threads > 0 ? opt.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  config.temp_dir = opt.temp_dir;
+  if (config.temp_dir.empty()) {
+    const char* env = std::getenv("TMPDIR");
+    config.temp_dir = (env != nullptr && *env != '\0') ? env : "/tmp";
+  }
+  spdlog::debug("memory budget {}, {} threads, temp directory {}", human_bytes(static_cast<double>(config.memory)),
+                config.threads, config.temp_dir);
+
   LineReader reader(opt.corpus);
-  ProgressFn progress = reading_progress(opt.corpus);
-  NGramCounts counts = count_corpus(reader, opt.order);
-  if (progress) std::fprintf(stderr, "\r%60s\r", "");
-  spdlog::info("read {} sentences, {} words, {} word types from {}", counts.stats.sentences,
-               counts.stats.words, counts.vocab.size() - (counts.stats.unk_words ? 2 : 3), reader.name());
-  spdlog::info("estimating an order-{} model", opt.order);
-  EstimateConfig config;
-  config.allow_discount_fallback = !opt.strict_discounts;
-  EstimateResult result = estimate(std::move(counts), config);
+  ProgressBar bar;
+  PhaseProgressFn progress;
+  bar.start("reading", file_size(opt.corpus), "MB");
+  {
+    progress = [&bar, phase = CountPhase::kRead](CountPhase p, std::uint64_t done, std::uint64_t total) mutable {
+      if (p != phase) {
+        phase = p;
+        bar.start(p == CountPhase::kMerge ? "merging" : "adjusting", total, "");
+      }
+      bar.update(done, total);
+    };
+  }
+  CountReport report;
+  NGramCounts counts = count_corpus(reader, config, progress, &report);
+  bar.end();
+  const CorpusStats stats = counts.stats;
+  const std::size_t types = counts.vocab.size() - (stats.unk_words ? 2 : 3);
+  spdlog::info("read {} sentences, {} words, {} word types from {}", stats.sentences, stats.words, types,
+               reader.name());
+  spdlog::debug("{} sorted runs, {} written to {} (peak temp disk {})", report.runs, report.spilled_runs,
+                config.temp_dir, human_bytes(static_cast<double>(report.temp_bytes_peak)));
+  if (report.spilled_runs > 0) {
+    spdlog::info("counts did not fit in --memory {}: used {} of temp disk in {}", opt.memory,
+                 human_bytes(static_cast<double>(report.temp_bytes_peak)), config.temp_dir);
+  }
+
+  EstimateConfig estimate_config;
+  estimate_config.allow_discount_fallback = !opt.strict_discounts;
+  estimate_config.threads = config.threads;
+  bar.start("estimating", static_cast<std::uint64_t>(opt.order), "");
+  if (bar.enabled()) {
+    estimate_config.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
+  }
+  EstimateResult result = estimate(std::move(counts), estimate_config);
+  bar.end();
   for (const std::string& warning : result.warnings) spdlog::warn("{}", warning);
-  std::string sizes;
+  std::string orders;
   for (int n = 1; n <= result.model.order(); ++n) {
     const Discount& d = result.discounts[n - 1];
-    spdlog::info("order {}: {} n-grams, discounts D1={:.6g} D2={:.6g} D3+={:.6g}", n,
-                 result.model.ngram_count(n), d.d[1], d.d[2], d.d[3]);
+    spdlog::debug("order {}: {} n-grams, discounts D1={:.6g} D2={:.6g} D3+={:.6g}", n, result.model.ngram_count(n),
+                  d.d[1], d.d[2], d.d[3]);
+    orders += fmt::format("{}{}", n > 1 ? " " : "", result.model.ngram_count(n));
   }
   // The ARPA file first: if it fails, the old model is still in place.
+  bar.start("writing", 0, "");
   if (!opt.arpa.empty()) write_arpa_file(result.model, opt.arpa);
   save_model(result.model, opt.output);
+  bar.end();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  spdlog::info("wrote {} ({:.1f} MB){} in {:.2f} s", opt.output, static_cast<double>(result.model.buffer().size()) / 1e6,
-               opt.arpa.empty() ? "" : " and " + opt.arpa, seconds);
+  std::string discounts;
+  for (int n = 1; n <= result.model.order(); ++n) {
+    const Discount& d = result.discounts[n - 1];
+    discounts += fmt::format("{}{:.3g}/{:.3g}/{:.3g}", n > 1 ? " " : "", d.d[1], d.d[2], d.d[3]);
+  }
+  spdlog::info("wrote {} ({}){}: order {}, {} tokens, vocabulary {}, n-grams {}, discounts {}, {:.2f} s, peak memory {}",
+               opt.output, human_bytes(static_cast<double>(result.model.buffer().size())),
+               opt.arpa.empty() ? "" : " and " + opt.arpa, opt.order, stats.words + stats.sentences,
+               result.model.vocab().size(), orders, discounts, seconds, human_bytes(peak_rss_bytes()));
 }
 
 }  // namespace
@@ -79,13 +132,21 @@ void add_train_command(CLI::App& app) {
       "  lm train corpus.txt                       # order 3, writes model.lm\n"
       "  lm train --order 5 -o big.lm corpus.txt.gz\n"
       "  lm train corpus.txt --arpa corpus.arpa    # also write an ARPA file\n"
+      "  lm train --memory 4G --temp-dir /scratch big.txt\n"
       "  zcat a.gz b.gz | lm train -               # read standard input\n"
       "Tokens are separated by whitespace; <s> and </s> are added to each line.\n"
-      "<unk> in the corpus is the unknown word.");
+      "<unk> in the corpus is the unknown word. The model is the same whatever\n"
+      "--memory and --threads are; counts that do not fit in --memory go to\n"
+      "temporary files, which are deleted as soon as they are created.");
   cmd->add_option("corpus", opt->corpus, "Training text: a file, a .gz file, or - for stdin")->required();
   cmd->add_option("-o,--output", opt->output, "Model file to write (default: $LM_MODEL or model.lm)");
   cmd->add_option("--order", opt->order, "N-gram order")->check(CLI::Range(1, 16))->capture_default_str();
   cmd->add_option("--arpa", opt->arpa, "Also write the model in ARPA format to this file");
+  cmd->add_option("--threads", opt->threads, "Threads to use (default: all cores)")->check(CLI::Range(1, 1024));
+  cmd->add_option("-S,--memory", opt->memory,
+                  "Memory for counting: bytes with a K, M, G or T suffix, or a percentage of RAM")
+      ->capture_default_str();
+  cmd->add_option("-T,--temp-dir", opt->temp_dir, "Directory for temporary files (default: $TMPDIR or /tmp)");
   cmd->add_flag("--strict-discounts", opt->strict_discounts,
                 "Fail instead of using fallback discounts (0.5 1 1.5) when they cannot be estimated");
   cmd->callback([opt]() { run_train(*opt); });

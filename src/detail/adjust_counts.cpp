@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <functional>
+#include <future>
 
 #include "lm/error.hpp"
 #include "lm/model.hpp"
@@ -16,6 +18,26 @@ std::uint32_t checked_count(std::uint64_t c) {
     throw Error(fmt::format("an n-gram occurs {} times, more than lm can count (4294967295)", c));
   }
   return static_cast<std::uint32_t>(c);
+}
+
+[[noreturn]] void throw_missing_context(int k) {
+  throw Error(fmt::format("internal error: a {}-gram has no context entry", k));
+}
+
+// Runs fn(begin, end) on `threads` slices of [0, size) and waits for all.
+// An exception in any slice is rethrown here.
+void parallel_ranges(std::size_t size, int threads, const std::function<void(std::size_t, std::size_t)>& fn) {
+  const auto t = static_cast<std::size_t>(std::max(1, threads));
+  if (t == 1 || size < 100000) {
+    fn(0, size);
+    return;
+  }
+  std::vector<std::future<void>> parts;
+  for (std::size_t i = 1; i < t; ++i) {
+    parts.push_back(std::async(std::launch::async, fn, size * i / t, size * (i + 1) / t));
+  }
+  fn(0, size / t);
+  for (auto& part : parts) part.get();
 }
 
 template <typename T>
@@ -87,7 +109,7 @@ void CountAdjuster::add(const WordId* gram, std::uint64_t count) {
   }
 }
 
-void CountAdjuster::finish(std::size_t vocab_size, NGramCounts* out, const ProgressFn& progress) {
+void CountAdjuster::finish(std::size_t vocab_size, int threads, NGramCounts* out, const ProgressFn& progress) {
   const int n = order_;
   if (started_) {
     for (int k = n - 1; k >= 1; --k) close(k);
@@ -114,8 +136,8 @@ void CountAdjuster::finish(std::size_t vocab_size, NGramCounts* out, const Progr
   if (progress) progress(1, static_cast<std::uint64_t>(n));
 
   const int word_bits = bits_for(vocab_size);
-  std::vector<std::uint64_t> lower_keys;  // forward-order keys of level k-1 (k-1 >= 2)
-  int lower_rank_bits = 0;
+  // first_begin[w]: the first entry of the level below whose first word is >= w.
+  std::vector<std::uint32_t> lower_first_begin;
   for (int k = 2; k <= n; ++k) {
     SuffixLevel& level = levels_[k - 1];
     const CountLevel& below = out->levels[k - 2];
@@ -142,37 +164,45 @@ void CountAdjuster::finish(std::size_t vocab_size, NGramCounts* out, const Progr
     fwd.suffix.resize(size);
     fwd.counts.resize(size);
     if (k < n) rank.assign(suffix_size, kNoEntry);
-    std::vector<std::uint64_t> keys;
-    if (k < n) keys.resize(size);
+    std::vector<std::uint32_t> first_begin(vocab_size + 1, static_cast<std::uint32_t>(size));
+    for (std::size_t r = size; r-- > 0;) first_begin[items[r].key >> rank_bits] = static_cast<std::uint32_t>(r);
+    for (std::size_t w = vocab_size; w-- > 0;) first_begin[w] = std::min(first_begin[w], first_begin[w + 1]);
+
     const std::uint64_t rank_mask = (std::uint64_t{1} << rank_bits) - 1;
-    std::size_t p = 0;  // walks lower_keys: parents are non-decreasing
-    for (std::size_t r = 0; r < size; ++r) {
-      const KeyIndex item = items[r];
-      const auto s = static_cast<std::uint32_t>(item.key & rank_mask);
-      const auto first = static_cast<WordId>(item.key >> rank_bits);
-      fwd.counts[r] = level.count[item.index];
-      fwd.suffix[r] = s;
-      if (k == 2) {
-        fwd.words[r] = s;
-        fwd.parent[r] = first;
-      } else {
-        fwd.words[r] = below.words[s];
-        const std::uint64_t target = (std::uint64_t{first} << lower_rank_bits) | below.parent[s];
-        while (p < lower_keys.size() && lower_keys[p] < target) ++p;
-        if (p == lower_keys.size() || lower_keys[p] != target) {
-          throw Error(fmt::format("internal error: a {}-gram has no context entry", k));
+    // Entries are independent but for the parent search, which walks the
+    // level below monotonically: each thread starts its walk afresh.
+    auto fill = [&, k](std::size_t begin, std::size_t end) {
+      std::size_t p = 0;
+      WordId p_first = kNoEntry;
+      for (std::size_t r = begin; r < end; ++r) {
+        const KeyIndex item = items[r];
+        const auto s = static_cast<std::uint32_t>(item.key & rank_mask);
+        const auto first = static_cast<WordId>(item.key >> rank_bits);
+        fwd.counts[r] = level.count[item.index];
+        fwd.suffix[r] = s;
+        if (k == 2) {
+          fwd.words[r] = s;
+          fwd.parent[r] = first;
+        } else {
+          fwd.words[r] = below.words[s];
+          // The context: first word, then the first k-2 words of the suffix.
+          const std::uint32_t target = below.parent[s];
+          if (first != p_first) {
+            p_first = first;
+            p = lower_first_begin[first];
+          }
+          const std::size_t stop = lower_first_begin[first + 1];
+          while (p < stop && below.suffix[p] < target) ++p;
+          if (p == stop || below.suffix[p] != target) throw_missing_context(k);
+          fwd.parent[r] = static_cast<std::uint32_t>(p);
         }
-        fwd.parent[r] = static_cast<std::uint32_t>(p);
+        if (k < n) rank[item.index] = static_cast<std::uint32_t>(r);
       }
-      if (k < n) {
-        rank[item.index] = static_cast<std::uint32_t>(r);
-        keys[r] = item.key;
-      }
-    }
+    };
+    parallel_ranges(size, threads, fill);
     release(items);
     release(level.count);
-    lower_keys.swap(keys);
-    lower_rank_bits = rank_bits;
+    lower_first_begin.swap(first_begin);
     if (progress) progress(static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(n));
   }
 }

@@ -27,8 +27,8 @@ class CountAdjuster {
   void add(const WordId* gram, std::uint64_t count);
 
   // Closes the stream and fills out->levels and out->counts_of_counts
-  // (vocab_size entries in level 1). progress receives levels done of order.
-  void finish(std::size_t vocab_size, NGramCounts* out, const ProgressFn& progress);
+  // (vocab_size entries in level 1), on `threads` threads. progress receives levels done of order.
+  void finish(std::size_t vocab_size, int threads, NGramCounts* out, const ProgressFn& progress);
 
  private:
   // One order's entries in suffix order.

@@ -62,20 +62,47 @@ struct ContextMass {
   double gamma = 0;
 };
 
-ContextMass context_mass(const std::vector<std::uint32_t>& counts, std::size_t begin, std::size_t end,
-                         const Discount& discount) {
+// pruned (may be null): entries left out of the model. Their counts stay in
+// the denominator and their discounted-away mass goes to gamma, as lmplz
+// does, so the model stays normalized.
+ContextMass context_mass(const std::vector<std::uint32_t>& counts, const std::uint8_t* pruned, std::size_t begin,
+                         std::size_t end, const Discount& discount) {
   std::uint64_t total = 0;
+  std::uint64_t left_out = 0;
   std::array<std::uint64_t, 4> n{};
   for (std::size_t i = begin; i < end; ++i) {
     total += counts[i];
-    if (counts[i] > 0) ++n[std::min<std::uint64_t>(counts[i], 3)];
+    if (pruned != nullptr && pruned[i] != 0) {
+      left_out += counts[i];
+    } else if (counts[i] > 0) {
+      ++n[std::min<std::uint64_t>(counts[i], 3)];
+    }
   }
   ContextMass m;
   m.denominator = static_cast<double>(total);
   double mass = discount.d[1] * static_cast<double>(n[1]) + discount.d[2] * static_cast<double>(n[2]) +
-                discount.d[3] * static_cast<double>(n[3]);
+                discount.d[3] * static_cast<double>(n[3]) + static_cast<double>(left_out);
   m.gamma = total > 0 ? mass / m.denominator : 0.0;
   return m;
+}
+
+// Removes the pruned entries of level (and their probabilities), renumbering
+// parents through lower_map; lower_map becomes this level's renumbering.
+void drop_pruned(CountLevel* level, std::vector<float>* log10_prob, std::vector<std::uint32_t>& lower_map) {
+  std::vector<std::uint32_t> map(level->size(), kNoEntry);
+  std::uint32_t kept = 0;
+  for (std::size_t i = 0; i < level->size(); ++i) {
+    if (level->pruned[i] != 0) continue;
+    map[i] = kept;
+    level->words[kept] = level->words[i];
+    level->parent[kept] = lower_map.empty() ? level->parent[i] : lower_map[level->parent[i]];
+    (*log10_prob)[kept] = (*log10_prob)[i];
+    ++kept;
+  }
+  level->words.resize(kept);
+  level->parent.resize(kept);
+  log10_prob->resize(kept);
+  lower_map.swap(map);
 }
 
 float to_log10_prob(double p) { return std::min(0.0f, static_cast<float>(std::log10(p))); }
@@ -91,7 +118,7 @@ EstimateResult estimate(NGramCounts counts, const EstimateConfig& config) {
   // Unigrams: interpolate with the uniform distribution over words other than <s>.
   const CountLevel& uni = counts.levels[0];
   const std::size_t vocab_size = counts.vocab.size();
-  const ContextMass root = context_mass(uni.counts, 0, uni.counts.size(), discounts[0]);
+  const ContextMass root = context_mass(uni.counts, nullptr, 0, uni.counts.size(), discounts[0]);
   const double uniform = 1.0 / static_cast<double>(vocab_size - 1);
   std::vector<double> lower_prob(vocab_size);
   std::vector<float> log10_prob(vocab_size);
@@ -104,8 +131,12 @@ EstimateResult estimate(NGramCounts counts, const EstimateConfig& config) {
   }
   builder.set_unigrams(std::move(log10_prob), std::vector<float>(vocab_size, 0.0f));
 
+  // With pruning, entries of each level are renumbered once the pruned ones
+  // are dropped: lower_map takes the level below's indices to the builder's.
+  std::vector<std::uint32_t> lower_map;
   for (int n = 2; n <= order; ++n) {
     CountLevel& level = counts.levels[n - 1];
+    const std::uint8_t* pruned = level.pruned.empty() ? nullptr : level.pruned.data();
     const Discount& discount = discounts[n - 1];
     const std::size_t size = level.size();
     // Probabilities in double for the next order's interpolation (none above the top).
@@ -118,9 +149,12 @@ EstimateResult estimate(NGramCounts counts, const EstimateConfig& config) {
         const std::uint32_t context = level.parent[begin];
         std::size_t end = begin + 1;
         while (end < size && level.parent[end] == context) ++end;
-        const ContextMass mass = context_mass(level.counts, begin, end, discount);
-        parent_backoff[context] = static_cast<float>(std::log10(mass.gamma));
+        const ContextMass mass = context_mass(level.counts, pruned, begin, end, discount);
+        const std::uint32_t kept_context = lower_map.empty() ? context : lower_map[context];
+        // A pruned context has only pruned extensions (thresholds do not decrease).
+        if (kept_context != kNoEntry) parent_backoff[kept_context] = static_cast<float>(std::log10(mass.gamma));
         for (std::size_t i = begin; i < end; ++i) {
+          if (pruned != nullptr && pruned[i] != 0) continue;
           const std::uint64_t c = level.counts[i];
           const std::uint32_t suffix = level.suffix[i];
           const double p = (static_cast<double>(c) - discount.get(c)) / mass.denominator +
@@ -143,8 +177,14 @@ EstimateResult estimate(NGramCounts counts, const EstimateConfig& config) {
     for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(estimate_range, cut[t], cut[t + 1]);
     estimate_range(cut[0], cut[1]);
     for (std::thread& w : workers) w.join();
+    if (pruned != nullptr) {
+      drop_pruned(&level, &level_log10, lower_map);
+    } else {
+      lower_map.clear();
+    }
+    const std::size_t kept = level.words.size();
     builder.add_level(std::move(level.words), level.parent, std::move(level_log10),
-                      n < order ? std::vector<float>(size, 0.0f) : std::vector<float>());
+                      n < order ? std::vector<float>(kept, 0.0f) : std::vector<float>());
     level = CountLevel();  // done with it: keep the peak memory down
     lower_prob = std::move(prob);
     if (config.progress) config.progress(static_cast<std::uint64_t>(n), static_cast<std::uint64_t>(order));

@@ -24,6 +24,26 @@ std::vector<WordId> NGramCounts::ngram(int n, std::size_t i) const {
   return ids;
 }
 
+std::vector<std::uint64_t> check_prune(std::vector<std::uint64_t> thresholds, int order) {
+  if (thresholds.empty()) return {};
+  if (thresholds.size() > static_cast<std::size_t>(order)) {
+    throw ConfigError(fmt::format("--prune gives {} thresholds for an order-{} model; give at most {}",
+                                  thresholds.size(), order, order));
+  }
+  if (thresholds[0] != 0) {
+    throw ConfigError("--prune: the unigram threshold must be 0 (to drop rare words, use --min-count)");
+  }
+  for (std::size_t i = 1; i < thresholds.size(); ++i) {
+    if (thresholds[i] < thresholds[i - 1]) {
+      throw ConfigError("--prune thresholds must be non-decreasing (e.g. 0 1 1), so that every kept "
+                        "n-gram keeps its context");
+    }
+  }
+  thresholds.resize(static_cast<std::size_t>(order), thresholds.back());
+  if (std::all_of(thresholds.begin(), thresholds.end(), [](std::uint64_t t) { return t == 0; })) return {};
+  return thresholds;
+}
+
 namespace {
 
 // Bytes per token of a chunk while it is sorted: the tokens and n-gram
@@ -74,7 +94,7 @@ class NGramCounter::Impl {
     std::uint64_t total = 0;
     for (const detail::Run& r : runs_) total += r.size();
     NGramCounts out;
-    detail::CountAdjuster adjuster(config_.order);
+    detail::CountAdjuster adjuster(config_.order, check_prune(config_.prune, config_.order));
     {
       detail::RunMerger merger(runs_, config_.order, std::max<std::uint64_t>(config_.memory / 4, 1 << 20));
       const WordId* gram = nullptr;
@@ -177,6 +197,7 @@ NGramCounter::NGramCounter(const CountConfig& config) {
     throw ConfigError(fmt::format("order {} is out of range; use 1 to {}", config.order, kMaxOrder));
   }
   if (config.threads < 1) throw ConfigError("the number of threads must be at least 1");
+  (void)check_prune(config.prune, config.order);  // fail before reading the corpus
   impl_ = std::make_unique<Impl>(config);
 }
 

@@ -106,9 +106,12 @@ TEST_CASE("a sentence's score is the product of its hand-worked factors", "[esti
   CHECK(s.factors[2].score.ngram_order == 2);
 }
 
-TEST_CASE("the toy model equals KenLM's ARPA n-gram by n-gram", "[estimator]") {
-  const EstimateResult r = estimate(test::count_file(test::test_data("toy.txt"), 3));
-  LineReader reader(test::test_data("toy.o3.kenlm.arpa"));
+namespace {
+
+// Every entry of a KenLM ARPA file has the same probability and backoff in
+// model; returns the number of entries checked.
+int check_against_arpa(const Model& model, const std::string& arpa) {
+  LineReader reader(arpa);
   std::string_view line;
   int n = 0;
   int checked = 0;
@@ -121,13 +124,71 @@ TEST_CASE("the toy model equals KenLM's ARPA n-gram by n-gram", "[estimator]") {
     if (n == 0 || line.empty() || line[0] == '\\') continue;
     split_tokens(line, &fields);
     std::vector<std::string> words(fields.begin() + 1, fields.begin() + 1 + n);
-    CHECK(log10_of(r.model, words) == Approx(std::stod(std::string(fields[0]))).margin(1e-6));
+    INFO(line);
+    CHECK(log10_of(model, words) == Approx(std::stod(std::string(fields[0]))).margin(1e-6));
     if (static_cast<int>(fields.size()) == n + 2) {
-      CHECK(backoff_of(r.model, words) == Approx(std::stod(std::string(fields[n + 1]))).margin(1e-6));
+      CHECK(backoff_of(model, words) == Approx(std::stod(std::string(fields[n + 1]))).margin(1e-6));
     }
     ++checked;
   }
-  CHECK(checked == 11 + 17 + 20);
+  return checked;
+}
+
+NGramCounts count_pruned(const std::string& path, int order, std::vector<std::uint64_t> prune) {
+  LineReader reader(path);
+  CountConfig config;
+  config.order = order;
+  config.prune = std::move(prune);
+  return count_corpus(reader, config);
+}
+
+}  // namespace
+
+TEST_CASE("the toy model equals KenLM's ARPA n-gram by n-gram", "[estimator]") {
+  const EstimateResult r = estimate(test::count_file(test::test_data("toy.txt"), 3));
+  CHECK(check_against_arpa(r.model, test::test_data("toy.o3.kenlm.arpa")) == 11 + 17 + 20);
+}
+
+TEST_CASE("pruning keeps exactly KenLM's n-grams with KenLM's probabilities", "[estimator][prune]") {
+  // lmplz -o 3 --prune 0 1 1: bigrams and trigrams seen once are dropped,
+  // their mass goes to the backoffs.
+  const EstimateResult r = estimate(count_pruned(test::test_data("toy.txt"), 3, {0, 1}));
+  CHECK(r.model.ngram_count(1) == 11);
+  CHECK(r.model.ngram_count(2) == 7);
+  CHECK(r.model.ngram_count(3) == 2);
+  CHECK(check_against_arpa(r.model, test::test_data("toy.o3.prune011.kenlm.arpa")) == 11 + 7 + 2);
+  // The discounts come from the unpruned counts, as in lmplz.
+  const EstimateResult full = estimate(test::count_file(test::test_data("toy.txt"), 3));
+  for (int n = 1; n <= 3; ++n) CHECK(r.discounts[n - 1].d == full.discounts[n - 1].d);
+}
+
+TEST_CASE("a pruned model still sums to 1 in every context", "[estimator][prune]") {
+  const EstimateResult r = estimate(count_pruned(test::test_data("../../data/gutenberg.tok.txt"), 3, {0, 1, 2}));
+  CHECK(r.model.ngram_count(3) < estimate(test::count_file(test::test_data("../../data/gutenberg.tok.txt"), 3)).model.ngram_count(3));
+  NextWordPredictor predictor(r.model);
+  // Every bigram context that survived, and the unigram context.
+  const auto& uni = r.model.level(1);
+  double worst = 0;
+  std::size_t contexts = 0;
+  for (WordId w = 0; w < uni.size(); w += 97) {
+    State s = null_context_state();
+    (void)score_word(r.model, s, w, &s);
+    double sum = 0;
+    for (const Prediction& p : predictor.top(s, 0)) sum += std::pow(10.0, p.log10_prob);
+    worst = std::max(worst, std::abs(sum - 1.0));
+    ++contexts;
+  }
+  CHECK(contexts > 100);
+  CHECK(worst < 1e-5);
+}
+
+TEST_CASE("prune thresholds are checked", "[estimator][prune]") {
+  CHECK(check_prune({}, 3).empty());
+  CHECK(check_prune({0, 0}, 3).empty());
+  CHECK(check_prune({0, 1}, 4) == std::vector<std::uint64_t>{0, 1, 1, 1});
+  CHECK_THROWS_AS(check_prune({1}, 3), ConfigError);
+  CHECK_THROWS_AS(check_prune({0, 2, 1}, 3), ConfigError);
+  CHECK_THROWS_AS(check_prune({0, 1, 1, 1}, 3), ConfigError);
 }
 
 TEST_CASE("<unk> in the training text gets a probability from its counts", "[estimator]") {

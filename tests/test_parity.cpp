@@ -250,3 +250,21 @@ TEST_CASE("shakespeare order 3 matches KenLM, ARPA entry by entry", "[shared]") 
   CHECK(corpus.perplexity() == Approx(ref.perplexity).epsilon(1e-4));
   CHECK(corpus.perplexity_excluding_oovs() == Approx(ref.perplexity_excluding_oovs).epsilon(1e-4));
 }
+
+TEST_CASE("kjv.tok order 3 pruned like lmplz --prune 0 1 1 matches KenLM", "[shared][prune]") {
+  // Figures from lmplz -o 3 --prune 0 1 1 and query on kjv.tok.test
+  // (KenLM 4cb443e): n-grams kept per order and test perplexities.
+  LineReader reader(shared_dir() + "/corpora/kjv/kjv.tok.train.txt");
+  CountConfig config;
+  config.order = 3;
+  config.prune = {0, 1, 1};
+  const EstimateResult r = estimate(count_corpus(reader, config));
+  CHECK(r.model.ngram_count(1) == 12638);
+  CHECK(r.model.ngram_count(2) == 58502);
+  CHECK(r.model.ngram_count(3) == 99647);
+  CorpusScore corpus;
+  (void)score_file(r.model, shared_dir() + "/corpora/kjv/kjv.tok.test.txt", &corpus);
+  CHECK(corpus.oovs == 214);
+  CHECK(corpus.perplexity() == Approx(53.32100047295151).epsilon(1e-6));
+  CHECK(corpus.perplexity_excluding_oovs() == Approx(51.00205431876789).epsilon(1e-6));
+}

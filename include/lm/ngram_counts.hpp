@@ -26,6 +26,7 @@ struct CountLevel {
   std::vector<std::uint32_t> parent;   // index in level n-1 of the first n-1 words (n >= 2), non-decreasing
   std::vector<std::uint32_t> suffix;   // index in level n-1 of the last n-1 words (n >= 2)
   std::vector<std::uint32_t> counts;   // adjusted counts (raw for the top order and for n-grams starting with <s>)
+  std::vector<std::uint8_t> pruned;    // 1 for n-grams to leave out of the model; empty when not pruning
   [[nodiscard]] std::size_t size() const { return counts.size(); }
 };
 
@@ -59,7 +60,18 @@ struct CountConfig {
   std::uint64_t memory = std::uint64_t{1} << 30;
   int threads = 1;               // >= 1; one reads, the others sort
   std::string temp_dir = "/tmp";
+  // Count pruning like lmplz's --prune: prune[k-1] is the threshold of order
+  // k; n-grams of order k >= 2 whose raw count is at most it are marked in
+  // CountLevel::pruned (estimation leaves them out and keeps the model
+  // normalized). Shorter than order: the last value repeats. Must be
+  // non-decreasing, with 0 for unigrams (checked by check_prune). Empty or
+  // all zero: no pruning.
+  std::vector<std::uint64_t> prune;
 };
+
+// Pads thresholds to order (the last value repeats) and checks them; throws
+// ConfigError with the reason. Returns an empty vector when nothing is pruned.
+[[nodiscard]] std::vector<std::uint64_t> check_prune(std::vector<std::uint64_t> thresholds, int order);
 
 // What the counter is doing, for progress displays.
 enum class CountPhase { kRead, kMerge, kAdjust };

@@ -29,6 +29,7 @@ struct TrainOptions {
   int threads = 0;  // 0: all cores
   std::string memory = "50%";
   std::string temp_dir;
+  std::vector<std::uint64_t> prune;
 };
 
 std::uint64_t file_size(const std::string& path) {
@@ -54,6 +55,7 @@ void run_train(const TrainOptions& opt) {
   config.memory = parse_memory_size(opt.memory, "--memory");
   config.threads = opt.threads > 0 ? opt.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   config.temp_dir = opt.temp_dir;
+  config.prune = opt.prune;
   if (config.temp_dir.empty()) {
     const char* env = std::getenv("TMPDIR");
     config.temp_dir = (env != nullptr && *env != '\0') ? env : "/tmp";
@@ -147,6 +149,11 @@ void add_train_command(CLI::App& app) {
                   "Memory for counting: bytes with a K, M, G or T suffix, or a percentage of RAM")
       ->capture_default_str();
   cmd->add_option("-T,--temp-dir", opt->temp_dir, "Directory for temporary files (default: $TMPDIR or /tmp)");
+  cmd->add_option("--prune", opt->prune,
+                  "Count thresholds per order, like lmplz: 0 1 1 (or 0,1,1) drops bigrams and longer n-grams "
+                  "seen once; the last value repeats")
+      ->expected(1, 16)
+      ->delimiter(',');
   cmd->add_flag("--strict-discounts", opt->strict_discounts,
                 "Fail instead of using fallback discounts (0.5 1 1.5) when they cannot be estimated");
   cmd->callback([opt]() { run_train(*opt); });

@@ -47,8 +47,9 @@ void release(std::vector<T>& v) {
 
 }  // namespace
 
-CountAdjuster::CountAdjuster(int order)
+CountAdjuster::CountAdjuster(int order, std::vector<std::uint64_t> prune)
     : order_(order),
+      prune_(std::move(prune)),
       previous_(static_cast<std::size_t>(order)),
       levels_(static_cast<std::size_t>(order)),
       open_(static_cast<std::size_t>(order)),
@@ -60,6 +61,7 @@ void CountAdjuster::emit(int k, WordId first, bool padding, std::uint32_t group,
   level.first.push_back(padding ? kNoEntry : first);
   if (k >= 2) level.group.push_back(group);
   level.count.push_back(checked_count(adjusted));
+  if (!prune_.empty()) level.pruned.push_back(k >= 2 && raw <= prune_[k - 1] ? 1 : 0);
   if (padding) return;
   Tally& tally = tallies_[k - 1];
   if (k == order_) {
@@ -163,6 +165,7 @@ void CountAdjuster::finish(std::size_t vocab_size, int threads, NGramCounts* out
     fwd.parent.resize(size);
     fwd.suffix.resize(size);
     fwd.counts.resize(size);
+    if (!level.pruned.empty()) fwd.pruned.resize(size);
     if (k < n) rank.assign(suffix_size, kNoEntry);
     std::vector<std::uint32_t> first_begin(vocab_size + 1, static_cast<std::uint32_t>(size));
     for (std::size_t r = size; r-- > 0;) first_begin[items[r].key >> rank_bits] = static_cast<std::uint32_t>(r);
@@ -179,6 +182,7 @@ void CountAdjuster::finish(std::size_t vocab_size, int threads, NGramCounts* out
         const auto s = static_cast<std::uint32_t>(item.key & rank_mask);
         const auto first = static_cast<WordId>(item.key >> rank_bits);
         fwd.counts[r] = level.count[item.index];
+        if (!level.pruned.empty()) fwd.pruned[r] = level.pruned[item.index];
         fwd.suffix[r] = s;
         if (k == 2) {
           fwd.words[r] = s;
@@ -202,6 +206,7 @@ void CountAdjuster::finish(std::size_t vocab_size, int threads, NGramCounts* out
     parallel_ranges(size, threads, fill);
     release(items);
     release(level.count);
+    release(level.pruned);
     lower_first_begin.swap(first_begin);
     if (progress) progress(static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(n));
   }

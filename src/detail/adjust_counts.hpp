@@ -20,7 +20,9 @@ namespace lm::detail {
 
 class CountAdjuster {
  public:
-  explicit CountAdjuster(int order);
+  // prune[k-1]: n-grams of order k >= 2 seen at most this often (raw count)
+  // are marked pruned (lmplz's --prune). Empty: nothing is pruned.
+  CountAdjuster(int order, std::vector<std::uint64_t> prune);
 
   // Adds the next top-order n-gram (order ids) with its raw count.
   // REQUIRES: n-grams arrive distinct and in suffix order.
@@ -36,6 +38,7 @@ class CountAdjuster {
     std::vector<WordId> first;          // first word; kNoEntry for padding ("<s> <s> ...")
     std::vector<std::uint32_t> group;   // index of the last k-1 words in level k-1 (k >= 2)
     std::vector<std::uint32_t> count;   // adjusted count
+    std::vector<std::uint8_t> pruned;   // 1: pruned (only when pruning)
   };
   // The group of n-grams sharing their last k words, while it is open.
   struct Open {
@@ -62,6 +65,7 @@ class CountAdjuster {
   void emit(int k, WordId first, bool padding, std::uint32_t group, std::uint64_t adjusted, std::uint64_t raw);
 
   int order_;
+  std::vector<std::uint64_t> prune_;
   bool started_ = false;
   std::vector<WordId> previous_;
   std::vector<SuffixLevel> levels_;  // levels_[k-1] holds order k

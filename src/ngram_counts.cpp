@@ -225,16 +225,21 @@ NGramCounts NGramCounter::finish(const PhaseProgressFn& progress) {
   return result;
 }
 
-NGramCounts count_corpus(LineReader& reader, const CountConfig& config, const PhaseProgressFn& progress,
-                         CountReport* report) {
+namespace {
+
+NGramCounts count_lines(LineReader& reader, const CountConfig& config, const Vocabulary* fixed_vocab,
+                        const PhaseProgressFn& progress, CountReport* report) {
   NGramCounter counter(config);
+  if (fixed_vocab != nullptr) counter.vocab() = *fixed_vocab;
   std::string_view line;
   std::vector<std::string_view> tokens;
   std::vector<WordId> ids;
   while (reader.next(&line)) {
     tokenize_checked(line, reader.name(), reader.line_number(), &tokens);
     ids.clear();
-    for (std::string_view token : tokens) ids.push_back(counter.vocab().find_or_insert(token));
+    for (std::string_view token : tokens) {
+      ids.push_back(fixed_vocab != nullptr ? counter.vocab().find(token) : counter.vocab().find_or_insert(token));
+    }
     counter.add_sentence(ids);
     if (progress && (reader.line_number() & 0x3FFF) == 0) progress(CountPhase::kRead, reader.bytes_read(), 0);
   }
@@ -248,6 +253,18 @@ NGramCounts count_corpus(LineReader& reader, const CountConfig& config, const Ph
   NGramCounts counts = counter.finish(progress);
   if (report != nullptr) *report = counter.report();
   return counts;
+}
+
+}  // namespace
+
+NGramCounts count_corpus(LineReader& reader, const CountConfig& config, const PhaseProgressFn& progress,
+                         CountReport* report) {
+  return count_lines(reader, config, nullptr, progress, report);
+}
+
+NGramCounts count_corpus(LineReader& reader, const CountConfig& config, const Vocabulary& fixed_vocab,
+                         const PhaseProgressFn& progress, CountReport* report) {
+  return count_lines(reader, config, &fixed_vocab, progress, report);
 }
 
 NGramCounts count_corpus(LineReader& reader, int order) {

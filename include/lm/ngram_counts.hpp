@@ -74,7 +74,7 @@ struct CountConfig {
 [[nodiscard]] std::vector<std::uint64_t> check_prune(std::vector<std::uint64_t> thresholds, int order);
 
 // What the counter is doing, for progress displays.
-enum class CountPhase { kRead, kMerge, kAdjust };
+enum class CountPhase { kVocab, kRead, kMerge, kAdjust };
 
 // Progress of a long stage: done out of total units (total 0 if unknown).
 using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
@@ -127,6 +127,9 @@ class NGramCounter {
 // Reads a corpus (one sentence per line, see tokenize_checked) and counts it.
 // Throws FormatError for bad lines and Error for an empty corpus.
 [[nodiscard]] NGramCounts count_corpus(LineReader& reader, const CountConfig& config,
+                                       const PhaseProgressFn& progress = {}, CountReport* report = nullptr);
+// The same with a fixed vocabulary: tokens outside it count as <unk>.
+[[nodiscard]] NGramCounts count_corpus(LineReader& reader, const CountConfig& config, const Vocabulary& fixed_vocab,
                                        const PhaseProgressFn& progress = {}, CountReport* report = nullptr);
 [[nodiscard]] NGramCounts count_corpus(LineReader& reader, int order);
 

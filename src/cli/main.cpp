@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
+#include "lm/error.hpp"
 #include "lm/model_io.hpp"
 #include "lm/version.hpp"
 #include "output.hpp"
@@ -80,6 +81,9 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;  // 2: usage error
   } catch (const lm::cli::BrokenPipe&) {
     return 0;  // the reader went away: not an error
+  } catch (const lm::ConfigError& e) {  // a bad option value: a usage error
+    spdlog::error("{}", e.what());
+    return 2;
   } catch (const std::bad_alloc&) {
     spdlog::error("out of memory; try a smaller corpus or order");
     return 1;

@@ -13,6 +13,7 @@
 #include "lm/model_io.hpp"
 #include "lm/ngram_counts.hpp"
 #include "lm/tokenizer.hpp"
+#include "lm/vocab_limits.hpp"
 #include "progress.hpp"
 #include "size_option.hpp"
 
@@ -30,6 +31,7 @@ struct TrainOptions {
   std::string memory = "50%";
   std::string temp_dir;
   std::vector<std::uint64_t> prune;
+  VocabLimits limits;
 };
 
 std::uint64_t file_size(const std::string& path) {
@@ -63,26 +65,34 @@ void run_train(const TrainOptions& opt) {
   spdlog::debug("memory budget {}, {} threads, temp directory {}", human_bytes(static_cast<double>(config.memory)),
                 config.threads, config.temp_dir);
 
-  LineReader reader(opt.corpus);
   ProgressBar bar;
-  PhaseProgressFn progress;
-  bar.start("reading", file_size(opt.corpus), "MB");
-  {
-    progress = [&bar, phase = CountPhase::kRead](CountPhase p, std::uint64_t done, std::uint64_t total) mutable {
-      if (p != phase) {
-        phase = p;
-        bar.start(p == CountPhase::kMerge ? "merging" : "adjusting", total, "");
-      }
-      bar.update(done, total);
-    };
-  }
+  const std::uint64_t corpus_bytes = file_size(opt.corpus);
+  const auto phase_name = [](CountPhase p) {
+    switch (p) {
+      case CountPhase::kVocab: return "vocabulary";
+      case CountPhase::kRead: return "counting";
+      case CountPhase::kMerge: return "merging";
+      case CountPhase::kAdjust: return "adjusting";
+    }
+    return "";
+  };
+  const CountPhase first = opt.limits.scans_corpus() ? CountPhase::kVocab : CountPhase::kRead;
+  bar.start(phase_name(first), corpus_bytes, "MB");
+  PhaseProgressFn progress = [&, phase = first](CountPhase p, std::uint64_t done, std::uint64_t total) mutable {
+    if (p != phase) {
+      phase = p;
+      const bool bytes = p == CountPhase::kVocab || p == CountPhase::kRead;
+      bar.start(phase_name(p), bytes ? corpus_bytes : total, bytes ? "MB" : "");
+    }
+    bar.update(done, total);
+  };
   CountReport report;
-  NGramCounts counts = count_corpus(reader, config, progress, &report);
+  NGramCounts counts = count_corpus_limited(opt.corpus, config, opt.limits, progress, &report);
   bar.end();
   const CorpusStats stats = counts.stats;
   const std::size_t types = counts.vocab.size() - (stats.unk_words ? 2 : 3);
   spdlog::info("read {} sentences, {} words, {} word types from {}", stats.sentences, stats.words, types,
-               reader.name());
+               opt.corpus == "-" ? "standard input" : opt.corpus);
   spdlog::debug("{} sorted runs, {} written to {} (peak temp disk {})", report.runs, report.spilled_runs,
                 config.temp_dir, human_bytes(static_cast<double>(report.temp_bytes_peak)));
   if (report.spilled_runs > 0) {
@@ -154,6 +164,14 @@ void add_train_command(CLI::App& app) {
                   "seen once; the last value repeats")
       ->expected(1, 16)
       ->delimiter(',');
+  cmd->add_option("--min-count", opt->limits.min_count,
+                  "Count words seen fewer times as <unk> (reads the corpus twice)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-vocab", opt->limits.max_vocab,
+                  "Keep only this many most frequent words; count the others as <unk> (reads the corpus twice)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--vocab", opt->limits.vocab_file,
+                  "Fix the vocabulary to the words of this file (whitespace-separated); others count as <unk>");
   cmd->add_flag("--strict-discounts", opt->strict_discounts,
                 "Fail instead of using fallback discounts (0.5 1 1.5) when they cannot be estimated");
   cmd->callback([opt]() { run_train(*opt); });

@@ -52,7 +52,11 @@ void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
 void ProgressBar::draw(std::uint64_t done, std::uint64_t total) {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
-  std::string rate_text = unit_ == "MB" ? fmt::format("{:.1f} MB/s", rate / 1e6) : amount(static_cast<std::uint64_t>(rate), "") + "/s";
+  // A rate only means something after a while, and for bytes or many items.
+  std::string rate_text;
+  if (elapsed >= 1.0 && (unit_ == "MB" || total >= 1000)) {
+    rate_text = unit_ == "MB" ? fmt::format("  {:.1f} MB/s", rate / 1e6) : "  " + amount(static_cast<std::uint64_t>(rate), "") + "/s";
+  }
   std::string line;
   if (total > 0) {
     const double f = std::min(1.0, static_cast<double>(done) / static_cast<double>(total));
@@ -60,10 +64,12 @@ void ProgressBar::draw(std::uint64_t done, std::uint64_t total) {
     const int filled = static_cast<int>(f * kWidth);
     const std::string bar = std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(kWidth - filled), '.');
     const std::string eta = done > 0 ? clock(elapsed * (1.0 - f) / f) : "?";
-    line = fmt::format("{:<9} [{}] {:3.0f}%  {} / {}  {}  ETA {}", phase_, bar, 100 * f, amount(done, unit_),
+    line = fmt::format("{:<10} [{}] {:3.0f}%  {} / {}{}  ETA {}", phase_, bar, 100 * f, amount(done, unit_),
                        amount(total, unit_), rate_text, eta);
+  } else if (done > 0) {
+    line = fmt::format("{:<10} {}{}  {}", phase_, amount(done, unit_), rate_text, clock(elapsed));
   } else {
-    line = fmt::format("{:<9} {}  {}  {}", phase_, amount(done, unit_), rate_text, clock(elapsed));
+    line = fmt::format("{:<10} {}", phase_, clock(elapsed));
   }
   std::fprintf(stderr, "\r%s\033[K", line.c_str());
   std::fflush(stderr);

@@ -72,7 +72,7 @@ void run_train(const TrainOptions& opt) {
       case CountPhase::kVocab: return "vocabulary";
       case CountPhase::kRead: return "counting";
       case CountPhase::kMerge: return "merging";
-      case CountPhase::kAdjust: return "adjusting";
+      case CountPhase::kAdjust: return "sorting";
     }
     return "";
   };

@@ -47,8 +47,9 @@ std::vector<std::uint64_t> check_prune(std::vector<std::uint64_t> thresholds, in
 namespace {
 
 // Bytes per token of a chunk while it is sorted: the tokens and n-gram
-// starts (8), sort items and scratch (32), the run it becomes (<= 4n + 4).
-constexpr std::uint64_t kSortBytesPerToken = 40;
+// starts (8), sort items and scratch (32), the run it becomes (<= 4n + 4),
+// and the next chunk filling meanwhile (8).
+constexpr std::uint64_t kSortBytesPerToken = 48;
 constexpr std::uint64_t kMinChunkTokens = 1 << 12;
 constexpr std::uint64_t kMaxChunkTokens = 1 << 23;
 
@@ -62,8 +63,9 @@ class NGramCounter::Impl {
   explicit Impl(const CountConfig& config) : config_(config) {
     const auto n = static_cast<std::uint64_t>(config.order);
     const std::uint64_t per_token = kSortBytesPerToken + 4 * n + 4;
-    // A quarter of the budget for the chunk being sorted, one for the chunk
-    // being filled; runs in memory get the other half.
+    // A quarter of the budget for the chunk being sorted and the one being
+    // filled, half for the runs kept in memory; merging later reads spilled
+    // runs through buffers of an eighth.
     chunk_tokens_ = std::clamp<std::uint64_t>(config.memory / 4 / per_token, kMinChunkTokens, kMaxChunkTokens);
     run_budget_ = config.memory / 2;
     tokens_.reserve(chunk_tokens_ + 1024);
@@ -91,12 +93,15 @@ class NGramCounter::Impl {
   NGramCounts finish(std::size_t vocab_size, const PhaseProgressFn& progress) {
     flush_chunk();
     collect();
+    // Merging adds the lower orders (12 bytes per n-gram) and read buffers:
+    // keep at most a quarter of the budget in runs from here on.
+    spill_until(config_.memory / 4);
     std::uint64_t total = 0;
     for (const detail::Run& r : runs_) total += r.size();
     NGramCounts out;
     detail::CountAdjuster adjuster(config_.order, check_prune(config_.prune, config_.order));
     {
-      detail::RunMerger merger(runs_, config_.order, std::max<std::uint64_t>(config_.memory / 4, 1 << 20));
+      detail::RunMerger merger(runs_, config_.order, std::max<std::uint64_t>(config_.memory / 8, 1 << 20));
       const WordId* gram = nullptr;
       std::uint64_t count = 0;
       std::uint64_t done = 0;
@@ -149,8 +154,12 @@ class NGramCounter::Impl {
     ++report_.runs;
     in_memory_ += run.bytes();
     runs_.push_back(std::move(run));
-    // Spill the largest runs in memory until the rest fit.
-    while (in_memory_ > run_budget_) {
+    spill_until(run_budget_);
+  }
+
+  // Spills the largest runs in memory until the rest take at most limit bytes.
+  void spill_until(std::uint64_t limit) {
+    while (in_memory_ > limit) {
       detail::Run* largest = nullptr;
       for (detail::Run& r : runs_) {
         if (!r.spilled() && (largest == nullptr || r.bytes() > largest->bytes())) largest = &r;

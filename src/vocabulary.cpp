@@ -37,7 +37,7 @@ WordId VocabView::find(std::string_view word) const {
   }
 }
 
-Vocabulary::Vocabulary() : offsets_{0}, slots_(1024, VocabView::kEmptySlot) {
+Vocabulary::Vocabulary() : offsets_{0}, slots_(1024, VocabView::kEmptySlot), tags_(1024, 0) {
   find_or_insert(kUnkWord);
   find_or_insert(kBosWord);
   find_or_insert(kEosWord);
@@ -45,29 +45,37 @@ Vocabulary::Vocabulary() : offsets_{0}, slots_(1024, VocabView::kEmptySlot) {
 
 WordId Vocabulary::find_or_insert(std::string_view word) {
   const std::size_t mask = slots_.size() - 1;
-  std::size_t i = hash_word(word) & mask;
+  const std::uint64_t hash = hash_word(word);
+  const auto tag = static_cast<std::uint32_t>(hash >> 32);
+  std::size_t i = hash & mask;
   for (;; i = (i + 1) & mask) {
     std::uint32_t id = slots_[i];
     if (id == VocabView::kEmptySlot) break;
-    if (this->word(id) == word) return id;
+    // The tag (high hash bits) skips most other words without reading them.
+    if (tags_[i] == tag && this->word(id) == word) return id;
   }
   auto id = static_cast<WordId>(size());
   chars_.insert(chars_.end(), word.begin(), word.end());
   offsets_.push_back(chars_.size());
   slots_[i] = id;
+  tags_[i] = tag;
   if (size() * 2 > slots_.size()) grow();  // keep the load factor at most 1/2
   return id;
 }
 
 void Vocabulary::grow() {
   std::vector<std::uint32_t> bigger(slots_.size() * 2, VocabView::kEmptySlot);
+  std::vector<std::uint32_t> bigger_tags(bigger.size(), 0);
   const std::size_t mask = bigger.size() - 1;
   for (WordId id = 0; id < size(); ++id) {
-    std::size_t i = hash_word(word(id)) & mask;
+    const std::uint64_t hash = hash_word(word(id));
+    std::size_t i = hash & mask;
     while (bigger[i] != VocabView::kEmptySlot) i = (i + 1) & mask;
     bigger[i] = id;
+    bigger_tags[i] = static_cast<std::uint32_t>(hash >> 32);
   }
   slots_.swap(bigger);
+  tags_.swap(bigger_tags);
 }
 
 }  // namespace lm

@@ -66,6 +66,7 @@ class Vocabulary {
   std::vector<char> chars_;
   std::vector<std::uint64_t> offsets_;
   std::vector<std::uint32_t> slots_;
+  std::vector<std::uint32_t> tags_;  // high 32 bits of each slot's hash (not stored in model files)
 };
 
 // The hash used by the vocabulary table (stable: it is part of the file format).

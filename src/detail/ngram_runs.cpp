@@ -116,21 +116,28 @@ Run sort_chunk(std::span<const WordId> tokens, std::span<const std::uint32_t> st
       i = j;
     }
   }
-  std::vector<WordId> words;
-  std::vector<std::uint32_t> counts;
-  for (std::size_t i = 0; i < items.size();) {
-    const WordId* g = &tokens[items[i].index];
-    std::size_t j = i + 1;
-    while (j < items.size() && items[j].key == items[i].key &&
-           std::equal(g, g + n, &tokens[items[j].index])) {
-      ++j;
+  // Collapse equal n-grams. Count them first so the run is allocated once,
+  // at its final size.
+  auto same = [&tokens, n](const KeyIndex& a, const KeyIndex& b) {
+    if (a.key != b.key) return false;
+    for (std::size_t k = 0; k + 2 < n; ++k) {
+      if (tokens[a.index + k] != tokens[b.index + k]) return false;
     }
-    words.insert(words.end(), g, g + n);
-    counts.push_back(static_cast<std::uint32_t>(j - i));
+    return true;
+  };
+  std::size_t distinct = items.empty() ? 0 : 1;
+  for (std::size_t i = 1; i < items.size(); ++i) distinct += same(items[i - 1], items[i]) ? 0 : 1;
+  std::vector<WordId> words(distinct * n);
+  std::vector<std::uint32_t> counts(distinct);
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < items.size();) {
+    std::size_t j = i + 1;
+    while (j < items.size() && same(items[i], items[j])) ++j;
+    std::copy_n(&tokens[items[i].index], n, &words[out * n]);
+    counts[out] = static_cast<std::uint32_t>(j - i);
+    ++out;
     i = j;
   }
-  words.shrink_to_fit();
-  counts.shrink_to_fit();
   return Run(order, std::move(words), std::move(counts));
 }
 
@@ -222,7 +229,7 @@ bool RunMerger::next(const WordId** gram, std::uint64_t* count) {
   std::copy(top.gram, top.gram + order_, current_.begin());
   std::uint64_t total = 0;
   // Pop every cursor positioned on this n-gram (each run holds it at most once).
-  while (!heap_.empty() && std::equal(current_.begin(), current_.end(), cursors_[heap_[0]].gram)) {
+  while (!heap_.empty() && same_ngram(current_.data(), cursors_[heap_[0]].gram, order_)) {
     Cursor& c = cursors_[heap_[0]];
     total += c.count;
     if (!c.advance(order_)) {

@@ -22,6 +22,13 @@ namespace lm::detail {
   return false;
 }
 
+[[nodiscard]] inline bool same_ngram(const WordId* a, const WordId* b, int n) {
+  for (int i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 // Unique n-grams in suffix order with their counts, in memory or spilled.
 class Run {
  public:

@@ -4,7 +4,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <csignal>
 #include <fcntl.h>
+#include <pthread.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -65,15 +67,32 @@ void write_all(int fd, const void* data, std::size_t bytes, const std::string& d
   }
 }
 
+// A temp file with no name, so that nothing can be left behind: O_TMPFILE,
+// or where the file system lacks it, mkstemp and unlink with the
+// termination signals blocked in between.
+int open_unnamed_temp(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0) return fd;
+  if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) temp_error(dir, "create", errno);
+  sigset_t block;
+  sigset_t old;
+  sigemptyset(&block);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&block, sig);
+  pthread_sigmask(SIG_BLOCK, &block, &old);
+  std::string path = dir + "/lm-train-XXXXXX";
+  fd = ::mkstemp(path.data());
+  const int err = errno;
+  if (fd >= 0) ::unlink(path.c_str());
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (fd < 0) temp_error(dir, "create", err);
+  return fd;
+}
+
 }  // namespace
 
 void Run::spill(const std::string& dir) {
   if (fd_ >= 0) return;
-  std::string path = dir + "/lm-train-XXXXXX";
-  const int fd = ::mkstemp(path.data());
-  if (fd < 0) temp_error(dir, "create", errno);
-  ::unlink(path.c_str());  // nothing stays behind, however the process ends
-  fd_ = fd;
+  fd_ = open_unnamed_temp(dir);
   const std::size_t stride = static_cast<std::size_t>(order_) + 1;
   std::vector<std::uint32_t> buffer;
   constexpr std::size_t kBlockEntries = 1 << 16;

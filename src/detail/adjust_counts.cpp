@@ -150,11 +150,12 @@ void CountAdjuster::finish(std::size_t vocab_size, int threads, NGramCounts* out
     for (std::size_t i = 0; i < level.first.size(); ++i) {
       if (level.first[i] == kNoEntry) continue;
       items.push_back(KeyIndex{(std::uint64_t{level.first[i]} << rank_bits) | rank[level.group[i]],
-                               static_cast<std::uint32_t>(i)});
+                               static_cast<std::uint32_t>(i), level.count[i]});
     }
     const std::size_t suffix_size = level.first.size();
     release(level.first);
     release(level.group);
+    release(level.count);
     release(rank);
     radix_sort(items, word_bits + rank_bits);
 
@@ -181,7 +182,7 @@ void CountAdjuster::finish(std::size_t vocab_size, int threads, NGramCounts* out
         const KeyIndex item = items[r];
         const auto s = static_cast<std::uint32_t>(item.key & rank_mask);
         const auto first = static_cast<WordId>(item.key >> rank_bits);
-        fwd.counts[r] = level.count[item.index];
+        fwd.counts[r] = item.payload;
         if (!level.pruned.empty()) fwd.pruned[r] = level.pruned[item.index];
         fwd.suffix[r] = s;
         if (k == 2) {
@@ -205,7 +206,6 @@ void CountAdjuster::finish(std::size_t vocab_size, int threads, NGramCounts* out
     };
     parallel_ranges(size, threads, fill);
     release(items);
-    release(level.count);
     release(level.pruned);
     lower_first_begin.swap(first_begin);
     if (progress) progress(static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(n));

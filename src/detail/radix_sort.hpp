@@ -9,6 +9,7 @@ namespace lm::detail {
 struct KeyIndex {
   std::uint64_t key;
   std::uint32_t index;
+  std::uint32_t payload = 0;  // rides along (fills what would be padding)
 };
 
 // Stable LSD radix sort by key; key_bits bounds the keys (keys < 2^key_bits).

@@ -52,6 +52,8 @@ namespace {
 constexpr std::uint64_t kSortBytesPerToken = 48;
 constexpr std::uint64_t kMinChunkTokens = 1 << 12;
 constexpr std::uint64_t kMaxChunkTokens = 1 << 23;
+// Spilled runs are merged into one when there are this many (open files).
+constexpr std::size_t kMaxSpilledRuns = 64;
 
 }  // namespace
 
@@ -171,7 +173,27 @@ class NGramCounter::Impl {
       ++report_.spilled_runs;
       temp_bytes_ += largest->bytes();
       report_.temp_bytes_peak = std::max(report_.temp_bytes_peak, temp_bytes_);
+      ++spilled_;
     }
+    if (spilled_ >= kMaxSpilledRuns) compact_spilled();
+  }
+
+  // Merges the spilled runs into one, so that open files stay few however
+  // small the budget.
+  void compact_spilled() {
+    std::vector<detail::Run> spilled;
+    std::vector<detail::Run> kept;
+    for (detail::Run& r : runs_) (r.spilled() ? spilled : kept).push_back(std::move(r));
+    std::uint64_t old_bytes = 0;
+    for (const detail::Run& r : spilled) old_bytes += r.bytes();
+    detail::Run merged = detail::Run::merge_to_file(spilled, config_.order, config_.temp_dir,
+                                                    std::max<std::uint64_t>(config_.memory / 8, 1 << 20));
+    report_.temp_bytes_peak = std::max(report_.temp_bytes_peak, temp_bytes_ + merged.bytes());
+    temp_bytes_ = temp_bytes_ - old_bytes + merged.bytes();
+    spilled.clear();  // closes (and so frees) the old files
+    kept.push_back(std::move(merged));
+    runs_.swap(kept);
+    spilled_ = 1;
   }
 
   void check_temp_dir() {
@@ -197,6 +219,7 @@ class NGramCounter::Impl {
   std::vector<detail::Run> runs_;
   std::uint64_t in_memory_ = 0;
   std::uint64_t temp_bytes_ = 0;
+  std::size_t spilled_ = 0;  // spilled runs now in runs_
   bool temp_checked_ = false;
   CountReport report_;
 };

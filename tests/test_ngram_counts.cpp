@@ -139,6 +139,8 @@ TEST_CASE("counts do not depend on the memory budget or the number of threads", 
       CHECK(report.runs > 10);
       CHECK(report.spilled_runs > 0);
       CHECK(report.temp_bytes_peak > 0);
+      // Past 64 spilled runs they are merged into one file (open files stay few).
+      if (order == 5) CHECK(report.spilled_runs > 64);
       require_same_counts(reference, small);
     }
   }

@@ -109,6 +109,33 @@ void Run::spill(const std::string& dir) {
   counts_ = {};
 }
 
+Run Run::merge_to_file(std::vector<Run>& runs, int order, const std::string& dir, std::uint64_t buffer_bytes) {
+  Run out;
+  out.order_ = order;
+  out.fd_ = open_unnamed_temp(dir);
+  const std::size_t stride = static_cast<std::size_t>(order) + 1;
+  constexpr std::size_t kBlockEntries = 1 << 16;
+  std::vector<std::uint32_t> buffer;
+  buffer.reserve(kBlockEntries * stride);
+  RunMerger merger(runs, order, buffer_bytes);
+  const WordId* gram = nullptr;
+  std::uint64_t count = 0;
+  while (merger.next(&gram, &count)) {
+    if (count > 0xFFFFFFFFu) {
+      throw Error(fmt::format("an n-gram occurs {} times, more than lm can count (4294967295)", count));
+    }
+    buffer.insert(buffer.end(), gram, gram + order);
+    buffer.push_back(static_cast<std::uint32_t>(count));
+    ++out.entries_;
+    if (buffer.size() >= kBlockEntries * stride) {
+      write_all(out.fd_, buffer.data(), buffer.size() * sizeof(std::uint32_t), dir);
+      buffer.clear();
+    }
+  }
+  write_all(out.fd_, buffer.data(), buffer.size() * sizeof(std::uint32_t), dir);
+  return out;
+}
+
 Run sort_chunk(std::span<const WordId> tokens, std::span<const std::uint32_t> starts, int order) {
   const auto n = static_cast<std::size_t>(order);
   WordId max_word = 0;

@@ -49,6 +49,10 @@ class Run {
   // Throws Error naming dir when it cannot (full disk, not writable).
   void spill(const std::string& dir);
 
+  // Merges runs (all spilled, say) into one spilled run in dir: fewer open
+  // files and merge cursors. buffer_bytes bounds the read buffers.
+  static Run merge_to_file(std::vector<Run>& runs, int order, const std::string& dir, std::uint64_t buffer_bytes);
+
   friend class RunMerger;
 
  private:

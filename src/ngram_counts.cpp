@@ -136,8 +136,8 @@ class NGramCounter::Impl {
     };
     if (config_.threads > 1) {
       pending_ = std::async(std::launch::async, sort, std::move(tokens_), std::move(starts_));
-      tokens_ = {};
-      starts_ = {};
+      tokens_ = std::vector<WordId>();
+      starts_ = std::vector<std::uint32_t>();
       tokens_.reserve(chunk_tokens_ + 1024);
       starts_.reserve(chunk_tokens_ + 1024);
     } else {

@@ -105,8 +105,8 @@ void Run::spill(const std::string& dir) {
       buffer.clear();
     }
   }
-  words_ = {};
-  counts_ = {};
+  std::vector<WordId>().swap(words_);  // (not "= {}", which keeps the capacity)
+  std::vector<std::uint32_t>().swap(counts_);
 }
 
 Run Run::merge_to_file(std::vector<Run>& runs, int order, const std::string& dir, std::uint64_t buffer_bytes) {

@@ -4,7 +4,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <csignal>
 #include <fcntl.h>
+#include <pthread.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -64,13 +66,19 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
     return;
   }
   temp_ = path_ + ".tmp.XXXXXX";
+  // Termination signals wait until the file is registered for removal, so
+  // no signal can leave it behind.
+  sigset_t block;
+  sigset_t old;
+  sigemptyset(&block);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&block, sig);
+  pthread_sigmask(SIG_BLOCK, &block, &old);
   fd_ = mkstemp(temp_.data());
-  if (fd_ < 0) {
-    int err = errno;
-    throw Error(fmt::format("{}: cannot create output file: {}", path_, std::strerror(err)));
-  }
+  const int err = errno;
+  if (fd_ >= 0) add_pending(temp_);
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (fd_ < 0) throw Error(fmt::format("{}: cannot create output file: {}", path_, std::strerror(err)));
   fchmod(fd_, 0644);
-  add_pending(temp_);
 }
 
 AtomicFile::~AtomicFile() {

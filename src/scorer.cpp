@@ -26,17 +26,17 @@ WordScore score_word(const Model& model, const State& in, WordId word, State* ou
   for (; j >= 1; --j) {
     found = model.find_child(j, in.node[j - 1], word);
     if (found != kNoEntry) break;
-    backoff += model.level(j).log10_backoff[in.node[j - 1]];
+    backoff += model.level(j).log10_backoff(in.node[j - 1]);
   }
   State next;
   WordScore score;
   if (j == 0) {
     found = word;
     score.ngram_order = 1;
-    score.log10_prob = backoff + model.level(1).log10_prob[word];
+    score.log10_prob = backoff + model.level(1).log10_prob(word);
   } else {
     score.ngram_order = j + 1;
-    score.log10_prob = backoff + model.level(j + 1).log10_prob[found];
+    score.log10_prob = backoff + model.level(j + 1).log10_prob(found);
   }
   // The new context is word preceded by the longest matched context (capped).
   next.length = std::min(score.ngram_order, max_state);
@@ -128,22 +128,23 @@ std::vector<Prediction> NextWordPredictor::top(const State& context, std::size_t
     const std::uint32_t node = context.node[j - 1];
     const Model::Level& level = model_.level(j);
     const Model::Level& next = model_.level(j + 1);
-    for (std::uint32_t c = level.child_begin[node]; c < level.child_begin[node + 1]; ++c) {
-      const WordId w = next.words[c];
+    const ModelLevel::Range range = level.children(node);
+    for (std::uint64_t c = range.begin; c < range.end; ++c) {
+      const WordId w = next.word(c);
       if (stamp_[w] == generation_) continue;  // a longer context already gave p(w)
       stamp_[w] = generation_;
-      candidates.push_back(Prediction{w, backoff_above + next.log10_prob[c]});
+      candidates.push_back(Prediction{w, backoff_above + next.log10_prob(c)});
     }
-    backoff_above += level.log10_backoff[node];
+    backoff_above += level.log10_backoff(node);
   }
   // Every other word backs off to its unigram probability: walking the words
   // by unigram probability gives them in order, so k of them suffice.
-  const auto& unigram = model_.level(1).log10_prob;
+  const Model::Level& unigram = model_.level(1);
   std::size_t taken = 0;
   for (WordId w : model_.unigrams_by_prob()) {
     if (k != 0 && taken >= k) break;
     if (stamp_[w] == generation_) continue;
-    candidates.push_back(Prediction{w, backoff_above + unigram[w]});
+    candidates.push_back(Prediction{w, backoff_above + unigram.log10_prob(w)});
     ++taken;
   }
   auto better = [](const Prediction& a, const Prediction& b) {

@@ -1,10 +1,10 @@
-// The n-gram model: a forward trie of sorted arrays, stored in one buffer that
-// is either built in memory or memory-mapped from a model file.
+// The n-gram model: a forward trie of bit-packed sorted arrays, stored in one
+// buffer that is either built in memory or memory-mapped from a model file.
 //
 // Level n (1-based) holds the n-grams of order n. Level 1 is indexed by word id.
 // For n >= 2, entries are sorted by (parent, word) where parent is the index of
 // the (n-1)-word prefix in level n-1, so the successors of a context are one
-// contiguous, word-sorted range: [child_begin[i], child_begin[i+1]) of level n+1.
+// contiguous, word-sorted range: level(n).children(i) in level n+1.
 // Each entry stores log10 p(w | prefix) (interpolated, as written in ARPA files)
 // and, below the top level, the log10 backoff weight of the n-gram as a context.
 // The layout is documented in docs/FORMAT.md.
@@ -17,12 +17,12 @@
 #include <string>
 #include <vector>
 
+#include "lm/model_level.hpp"
 #include "lm/vocabulary.hpp"
 
 namespace lm {
 
 inline constexpr int kMaxOrder = 16;
-inline constexpr std::uint32_t kNoEntry = 0xFFFFFFFFu;
 
 enum class Smoothing : std::uint32_t { kModifiedKneserNey = 1, kArpa = 2 };
 
@@ -38,6 +38,15 @@ struct ModelInfo {
   std::uint64_t training_tokens = 0;  // words + </s> in the training corpus, 0 if unknown
   std::vector<Discount> discounts;    // one per order when smoothing is modified Kneser-Ney
   bool unk_is_word = false;  // "<unk>" occurred in the training text: it is not an OOV
+  int quantize_bits = 0;     // of a loaded model: 0 = exact, else bits per value (LayoutOptions)
+};
+
+// How a model is laid out in its file.
+struct LayoutOptions {
+  // 0 stores probabilities and backoffs exactly (as floats). 2..16 stores
+  // those of orders >= 2 as indices into 2^bits per-order centers (lossy,
+  // like KenLM's -q/-b); unigrams stay exact.
+  int quantize_bits = 0;
 };
 
 // Bytes of a model: owned memory or a read-only memory map.
@@ -65,17 +74,14 @@ class Buffer {
 
 class Model {
  public:
-  struct Level {
-    std::span<const WordId> words;             // empty for level 1 (index = word id)
-    std::span<const float> log10_prob;
-    std::span<const float> log10_backoff;      // empty for the top level
-    std::span<const std::uint32_t> child_begin;  // size()+1 entries, empty for the top level
-    [[nodiscard]] std::size_t size() const { return log10_prob.size(); }
-  };
+  using Level = ModelLevel;
 
   // Interprets a buffer laid out by TrieBuilder::finish or read from a model
-  // file. Throws FormatError(source, 0, ...) when the header or the sizes are
-  // wrong (bad magic, unknown version, truncated file).
+  // file. Cheap: checks the header, that every array fits the file, and the
+  // vocabulary (O(vocabulary size)), not the n-gram arrays or the checksum;
+  // a damaged n-gram array can give wrong numbers but never an out-of-bounds
+  // read (see ModelLevel). Throws FormatError(source, 0, ...) when the header
+  // or the sizes are wrong (bad magic, unknown version, truncated file).
   Model(Buffer buffer, const std::string& source);
   Model(Model&&) noexcept = default;
   Model& operator=(Model&&) noexcept = default;
@@ -90,9 +96,18 @@ class Model {
   [[nodiscard]] std::span<const WordId> unigrams_by_prob() const { return by_prob_; }
   [[nodiscard]] const Buffer& buffer() const { return buffer_; }
 
+  // Reads the whole file: checks the checksum and every array (word ids
+  // sorted and in range, child pointers monotone, no NaN). Throws FormatError
+  // naming the first problem. `lm info --verify` calls it.
+  void verify() const;
+
   // Index in level n+1 of the successor `word` of entry `parent` of level n,
   // or kNoEntry. n = 0 means the empty context (returns word itself).
-  [[nodiscard]] std::uint32_t find_child(int n, std::uint32_t parent, WordId word) const;
+  [[nodiscard]] std::uint32_t find_child(int n, std::uint32_t parent, WordId word) const {
+    if (n == 0) return word < levels_[0].size() ? word : kNoEntry;
+    const ModelLevel::Range r = levels_[n - 1].children(parent);
+    return levels_[n].find(r.begin, r.end, word);
+  }
   // Index of the n-gram in level ngram.size(), or kNoEntry.
   [[nodiscard]] std::uint32_t find(std::span<const WordId> ngram) const;
 
@@ -103,7 +118,12 @@ class Model {
   ModelInfo info_;
   std::vector<Level> levels_;
   std::span<const WordId> by_prob_;
+  std::string source_;
 };
+
+// The same model laid out again, e.g. quantized. Verifies model first
+// (throws FormatError if it is corrupt) and ConfigError for bad options.
+[[nodiscard]] Model rebuild_model(const Model& model, const LayoutOptions& options);
 
 // Builds a Model level by level, from unigrams up.
 class TrieBuilder {
@@ -130,7 +150,7 @@ class TrieBuilder {
   [[nodiscard]] std::uint32_t find_child(int n, std::uint32_t parent, WordId word) const;
 
   // Lays everything out in one buffer. REQUIRES: levels() == order.
-  [[nodiscard]] Model finish(const ModelInfo& info);
+  [[nodiscard]] Model finish(const ModelInfo& info, const LayoutOptions& options = {});
 
  private:
   struct LevelData {

@@ -1,0 +1,67 @@
+// Model::verify: the full integrity check behind `lm info --verify`.
+#include <cstring>
+#include <fmt/format.h>
+
+#include "detail/model_format.hpp"
+#include "lm/error.hpp"
+#include "lm/model.hpp"
+
+namespace lm {
+
+namespace {
+
+// The structure of level n: successor ranges partition the next level and
+// each is strictly sorted by word. Returns an empty string or the problem.
+std::string check_links(const Model& model, int n) {
+  const ModelLevel& level = model.level(n);
+  const ModelLevel& next = model.level(n + 1);
+  const ModelLevel::Parts& p = level.parts();
+  for (std::uint64_t b = 0; b * detail::kPointerBlock < level.size(); ++b) {
+    const std::uint64_t exception = p.blocks[b] >> 32;
+    if (exception != 0xFFFFFFFFu && (exception + 1) * detail::kPointerBlock > p.exception_values) {
+      return "child pointer block out of range";
+    }
+  }
+  if (level.child_begin(0) != 0) return "first child pointer is not 0";
+  std::uint64_t previous = 0;
+  for (std::uint64_t i = 0; i < level.size(); ++i) {
+    const std::uint64_t begin = level.child_begin(i);
+    const std::uint64_t end = level.child_begin(i + 1);
+    if (begin != previous || end < begin) return "child pointers are not monotone";
+    for (std::uint64_t c = begin + 1; c < end; ++c) {
+      if (next.word(c) <= next.word(c - 1)) return "successors are not sorted by word";
+    }
+    previous = end;
+  }
+  return previous == next.size() ? "" : "child pointers do not cover the next level";
+}
+
+// Raw word ids (ModelLevel clamps them) must be in the vocabulary.
+bool words_in_range(const ModelLevel& level) {
+  const ModelLevel::Parts& p = level.parts();
+  const std::uint64_t record = p.word_bits + p.prob_bits + p.backoff_bits + p.pointer_bits;
+  std::uint32_t bad = 0;
+  for (std::uint64_t i = 0; i < p.count; ++i) bad += read_bits(p.records, i * record, p.word_bits) >= p.vocab_size;
+  return bad == 0;
+}
+
+}  // namespace
+
+void Model::verify() const {
+  auto bad = [this](const std::string& what) { return FormatError(source_, 0, what); };
+  detail::FileHeader h;
+  std::memcpy(&h, buffer_.data(), sizeof(h));
+  if (detail::file_checksum(h, buffer_.data(), buffer_.size()) != h.checksum) {
+    throw bad("checksum mismatch: the model file is corrupt (damaged on disk or in transfer); retrain "
+              "or copy it again");
+  }
+  for (int n = 2; n <= order_; ++n) {
+    if (!words_in_range(level(n))) throw bad(fmt::format("corrupt {}-gram words in model; retrain the model", n));
+  }
+  for (int n = 1; n < order_; ++n) {
+    const std::string problem = check_links(*this, n);
+    if (!problem.empty()) throw bad(fmt::format("corrupt {}-gram links in model ({}); retrain the model", n, problem));
+  }
+}
+
+}  // namespace lm

@@ -159,6 +159,7 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
   for (std::uint32_t n = 1; n <= h.order; ++n) {
     fits = fits && h.counts[n - 1] < kNoEntry && h.counts[n - 1] <= size && h.exception_blocks[n - 1] <= size / 256;
   }
+  fits = fits && h.bigram_slots <= size / 4 && (h.order == 1) == (h.bigram_slots == 0);
   if (!fits) {
     throw bad(fmt::format("model header describes more data than the file's {} bytes: the file is "
                           "truncated or corrupt; retrain or copy it again",
@@ -231,6 +232,8 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
     p.vocab_size = static_cast<WordId>(h.vocab_size);
     levels_.emplace_back(p);
   }
+  bigram_slots_ = view<std::uint32_t>(buffer_, layout.bigram_hash).data();
+  bigram_slot_count_ = h.bigram_slots;
 }
 
 std::uint32_t Model::find(std::span<const WordId> ngram) const {

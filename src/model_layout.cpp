@@ -116,6 +116,7 @@ Layout compute_layout(const FileHeader& h) {
     }
     layout.levels.push_back(level);
   }
+  layout.bigram_hash = take(h.bigram_slots * 4);
   layout.total = at;
   return layout;
 }
@@ -149,6 +150,8 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
     h.pointer_bits[n] = static_cast<std::uint8_t>(pointers[n].bits);
     h.exception_blocks[n] = pointers[n].exceptions.size() / kPointerBlock;
   }
+  // Load factor 0.8: linear probing then needs about 3 probes for a hit.
+  h.bigram_slots = order >= 2 ? h.counts[1] + h.counts[1] / 4 + 1 : 0;
   const Layout layout = compute_layout(h);
   h.file_size = layout.total;
   Buffer buffer(layout.total);
@@ -202,6 +205,17 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
       const std::uint64_t header = n + 1 < order ? pointers[n].headers[i / kPointerBlock] : 0;
       if (f.pointer != 0 && (header >> 32) == 0xFFFFFFFFu) {
         write_bits(records, bit, static_cast<std::uint32_t>(level.child_begin[i] - (header & 0xFFFFFFFFu)));
+      }
+    }
+  }
+  if (order >= 2) {
+    auto* slots = reinterpret_cast<std::uint32_t*>(base + layout.bigram_hash.offset);
+    const auto& child_begin = levels[0].child_begin;
+    for (WordId parent = 0; parent + 1 < child_begin.size(); ++parent) {
+      for (std::uint32_t i = child_begin[parent]; i < child_begin[parent + 1]; ++i) {
+        std::uint64_t s = bigram_slot(parent, levels[1].words[i], h.bigram_slots);
+        while (slots[s] != 0) s = s + 1 == h.bigram_slots ? 0 : s + 1;
+        slots[s] = i + 1;
       }
     }
   }

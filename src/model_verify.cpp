@@ -62,6 +62,12 @@ void Model::verify() const {
     const std::string problem = check_links(*this, n);
     if (!problem.empty()) throw bad(fmt::format("corrupt {}-gram links in model ({}); retrain the model", n, problem));
   }
+  for (WordId w = 0; order_ >= 2 && w < level(1).size(); ++w) {
+    const ModelLevel::Range r = level(1).children(w);
+    for (std::uint64_t i = r.begin; i < r.end; ++i) {
+      if (find_child(1, w, level(2).word(i)) != i) throw bad("corrupt bigram hash table in model; retrain the model");
+    }
+  }
 }
 
 }  // namespace lm

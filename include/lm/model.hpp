@@ -105,6 +105,7 @@ class Model {
   // or kNoEntry. n = 0 means the empty context (returns word itself).
   [[nodiscard]] std::uint32_t find_child(int n, std::uint32_t parent, WordId word) const {
     if (n == 0) return word < levels_[0].size() ? word : kNoEntry;
+    if (n == 1) return find_bigram(parent, word);
     const ModelLevel::Range r = levels_[n - 1].children(parent);
     return levels_[n].find(r.begin, r.end, word);
   }
@@ -112,6 +113,9 @@ class Model {
   [[nodiscard]] std::uint32_t find(std::span<const WordId> ngram) const;
 
  private:
+  // find_child(1, ...) through the bigram hash table (docs/FORMAT.md).
+  [[nodiscard]] std::uint32_t find_bigram(WordId first, WordId second) const;
+
   Buffer buffer_;
   int order_ = 0;
   VocabView vocab_;
@@ -119,7 +123,37 @@ class Model {
   std::vector<Level> levels_;
   std::span<const WordId> by_prob_;
   std::string source_;
+  const std::uint32_t* bigram_slots_ = nullptr;
+  std::uint64_t bigram_slot_count_ = 0;
 };
+
+// Slot of the bigram (first, second) in a hash table of `slots` slots.
+[[nodiscard]] inline std::uint64_t bigram_slot(WordId first, WordId second, std::uint64_t slots) {
+  std::uint64_t h = (std::uint64_t{first} << 32 | second) * 0x9E3779B97F4A7C15ULL;
+  h ^= h >> 29;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 32;
+  __extension__ using U128 = unsigned __int128;
+  return static_cast<std::uint64_t>((static_cast<U128>(h) * slots) >> 64);
+}
+
+inline std::uint32_t Model::find_bigram(WordId first, WordId second) const {
+  const ModelLevel& bigrams = levels_[1];
+  std::uint64_t s = bigram_slot(first, second, bigram_slot_count_);
+  // A correct table ends every search at an empty slot within a few probes;
+  // the cap only bounds the work on a corrupt file (then binary search).
+  for (int probe = 0; probe < 64 && bigram_slot_count_ != 0; ++probe) {
+    const std::uint32_t v = bigram_slots_[s];
+    if (v == 0) return kNoEntry;
+    if (v - 1 < bigrams.size() && bigrams.word(v - 1) == second) {
+      const ModelLevel::Range r = levels_[0].children(first);
+      if (v - 1 >= r.begin && v - 1 < r.end) return v - 1;
+    }
+    s = s + 1 == bigram_slot_count_ ? 0 : s + 1;
+  }
+  const ModelLevel::Range r = levels_[0].children(first);
+  return bigrams.find(r.begin, r.end, second);
+}
 
 // The same model laid out again, e.g. quantized. Verifies model first
 // (throws FormatError if it is corrupt) and ConfigError for bad options.

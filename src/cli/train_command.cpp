@@ -21,6 +21,7 @@ struct TrainOptions {
   std::string arpa;
   int order = 3;
   bool strict_discounts = false;
+  LayoutOptions layout;  // --quantize (issue 3)
 };
 
 // A progress line on stderr, only when it is a terminal.
@@ -63,6 +64,7 @@ void run_train(const TrainOptions& opt) {
   }
   // The ARPA file first: if it fails, the old model is still in place.
   if (!opt.arpa.empty()) write_arpa_file(result.model, opt.arpa);
+  if (opt.layout.quantize_bits != 0) result.model = rebuild_model(result.model, opt.layout);
   save_model(result.model, opt.output);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("wrote {} ({:.1f} MB){} in {:.2f} s", opt.output, static_cast<double>(result.model.buffer().size()) / 1e6,
@@ -88,6 +90,9 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--arpa", opt->arpa, "Also write the model in ARPA format to this file");
   cmd->add_flag("--strict-discounts", opt->strict_discounts,
                 "Fail instead of using fallback discounts (0.5 1 1.5) when they cannot be estimated");
+  cmd->add_option("--quantize", opt->layout.quantize_bits,
+                  "Store probabilities and backoffs of orders >= 2 in BITS bits (2-16; 0 = exact)")
+      ->check(CLI::Range(0, 16));
   cmd->callback([opt]() { run_train(*opt); });
 }
 

@@ -35,6 +35,7 @@ struct FileHeader {
   std::uint32_t word_bits;      // bits per word id: bits_for(vocab_size - 1)
   std::uint8_t pointer_bits[kMaxOrder];        // bits of a child-pointer delta, per order < N
   std::uint64_t exception_blocks[kMaxOrder];   // pointer blocks stored in full, per order < N
+  std::uint64_t bigram_slots;  // size of the bigram hash table (0 for order 1)
 };
 static_assert(sizeof(FileHeader) % 8 == 0);
 
@@ -60,6 +61,7 @@ struct Layout {
     Section records, blocks, exceptions, prob_centers, backoff_centers;
   };
   std::vector<LevelSections> levels;
+  Section bigram_hash;
   std::uint64_t total = 0;
 };
 

@@ -20,6 +20,9 @@ WordScore score_word(const Model& model, const State& in, WordId word, State* ou
   // Try the longest context first; each miss multiplies by that context's
   // backoff. The successors found on the way down form the next state.
   const int max_state = model.order() - 1;
+  // The searches below (one per order) are independent: start fetching the
+  // first probe of each now, so that their cache misses overlap.
+  for (int i = 1; i <= in.length; ++i) model.prefetch_child(i, in.node[i - 1], word);
   double backoff = 0;
   int j = in.length;
   std::uint32_t found = kNoEntry;

@@ -72,6 +72,16 @@ class Buffer {
   bool mapped_ = false;
 };
 
+// Slot of the bigram (first, second) in a hash table of `slots` slots.
+[[nodiscard]] inline std::uint64_t bigram_slot(WordId first, WordId second, std::uint64_t slots) {
+  std::uint64_t h = (std::uint64_t{first} << 32 | second) * 0x9E3779B97F4A7C15ULL;
+  h ^= h >> 29;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 32;
+  __extension__ using U128 = unsigned __int128;
+  return static_cast<std::uint64_t>((static_cast<U128>(h) * slots) >> 64);
+}
+
 class Model {
  public:
   using Level = ModelLevel;
@@ -111,6 +121,16 @@ class Model {
   }
   // Index of the n-gram in level ngram.size(), or kNoEntry.
   [[nodiscard]] std::uint32_t find(std::span<const WordId> ngram) const;
+  // Starts loading what find_child(n, parent, word) reads first. n >= 1.
+  void prefetch_child(int n, std::uint32_t parent, WordId word) const {
+    if (n == 1) {
+      if (bigram_slot_count_ != 0) __builtin_prefetch(bigram_slots_ + bigram_slot(parent, word, bigram_slot_count_));
+      return;
+    }
+    const ModelLevel::Range r = levels_[n - 1].children(parent);
+    if (r.end - r.begin > 8) levels_[n].prefetch(r.begin + (r.end - r.begin) / 2);
+    else if (r.end > r.begin) levels_[n].prefetch(r.begin);
+  }
 
  private:
   // find_child(1, ...) through the bigram hash table (docs/FORMAT.md).
@@ -126,16 +146,6 @@ class Model {
   const std::uint32_t* bigram_slots_ = nullptr;
   std::uint64_t bigram_slot_count_ = 0;
 };
-
-// Slot of the bigram (first, second) in a hash table of `slots` slots.
-[[nodiscard]] inline std::uint64_t bigram_slot(WordId first, WordId second, std::uint64_t slots) {
-  std::uint64_t h = (std::uint64_t{first} << 32 | second) * 0x9E3779B97F4A7C15ULL;
-  h ^= h >> 29;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 32;
-  __extension__ using U128 = unsigned __int128;
-  return static_cast<std::uint64_t>((static_cast<U128>(h) * slots) >> 64);
-}
 
 inline std::uint32_t Model::find_bigram(WordId first, WordId second) const {
   const ModelLevel& bigrams = levels_[1];

@@ -159,7 +159,8 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
   for (std::uint32_t n = 1; n <= h.order; ++n) {
     fits = fits && h.counts[n - 1] < kNoEntry && h.counts[n - 1] <= size && h.exception_blocks[n - 1] <= size / 256;
   }
-  fits = fits && h.bigram_slots <= size / 4 && (h.order == 1) == (h.bigram_slots == 0);
+  fits = fits && h.bigram_slots <= size / 4 && (h.order == 1) == (h.bigram_slots == 0) && h.top_list_size <= 1024;
+  for (std::uint32_t n = 1; n <= h.order; ++n) fits = fits && h.top_lists[n - 1] <= size / 4 / (h.top_list_size + 1);
   if (!fits) {
     throw bad(fmt::format("model header describes more data than the file's {} bytes: the file is "
                           "truncated or corrupt; retrain or copy it again",
@@ -228,6 +229,10 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
       p.exceptions = view<std::uint32_t>(buffer_, s.exceptions).data();
       p.exception_values = s.exceptions.bytes / 4;
       p.next_count = h.counts[n];
+      p.top_nodes = view<std::uint32_t>(buffer_, s.top_nodes).data();
+      p.top_entries = view<std::uint32_t>(buffer_, s.top_entries).data();
+      p.top_lists = h.top_lists[n - 1];
+      p.top_size = h.top_list_size;
     }
     p.vocab_size = static_cast<WordId>(h.vocab_size);
     levels_.emplace_back(p);

@@ -72,6 +72,34 @@ PointerPlan plan_pointers(std::span<const std::uint32_t> child_begin) {
   return plan;
 }
 
+// For each context with more than kTopListMin successors, its kTopListSize
+// most probable successors (indices in the next level), most probable first,
+// ties by word: `lm next` then needs only a few entries of a large context.
+struct TopLists {
+  std::vector<std::uint32_t> nodes;
+  std::vector<std::uint32_t> entries;
+};
+
+TopLists plan_top_lists(std::span<const std::uint32_t> child_begin, std::span<const float> prob,
+                        std::span<const WordId> words) {
+  TopLists lists;
+  std::vector<std::uint32_t> range;
+  for (std::uint32_t node = 0; node + 1 < child_begin.size(); ++node) {
+    const std::uint32_t begin = child_begin[node];
+    const std::uint32_t end = child_begin[node + 1];
+    if (end - begin <= kTopListMin) continue;
+    range.resize(end - begin);
+    for (std::uint32_t i = begin; i < end; ++i) range[i - begin] = i;
+    auto better = [&](std::uint32_t a, std::uint32_t b) {
+      return prob[a] != prob[b] ? prob[a] > prob[b] : words[a] < words[b];
+    };
+    std::partial_sort(range.begin(), range.begin() + kTopListSize, range.end(), better);
+    lists.nodes.push_back(node);
+    lists.entries.insert(lists.entries.end(), range.begin(), range.begin() + kTopListSize);
+  }
+  return lists;
+}
+
 bool all_nonpositive(std::span<const LevelArrays> levels) {
   for (std::size_t n = 1; n < levels.size(); ++n) {
     for (float p : levels[n].log10_prob) {
@@ -117,6 +145,10 @@ Layout compute_layout(const FileHeader& h) {
     layout.levels.push_back(level);
   }
   layout.bigram_hash = take(h.bigram_slots * 4);
+  for (std::uint32_t n = 1; n < h.order; ++n) {
+    layout.levels[n - 1].top_nodes = take(h.top_lists[n - 1] * 4);
+    layout.levels[n - 1].top_entries = take(h.top_lists[n - 1] * h.top_list_size * 4);
+  }
   layout.total = at;
   return layout;
 }
@@ -149,6 +181,13 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
     pointers[n] = plan_pointers(levels[n].child_begin);
     h.pointer_bits[n] = static_cast<std::uint8_t>(pointers[n].bits);
     h.exception_blocks[n] = pointers[n].exceptions.size() / kPointerBlock;
+  }
+  std::vector<TopLists> tops(order);
+  h.top_list_size = kTopListSize;
+  h.top_list_min = kTopListMin;
+  for (std::uint32_t n = 0; n + 1 < order; ++n) {
+    tops[n] = plan_top_lists(levels[n].child_begin, levels[n + 1].log10_prob, levels[n + 1].words);
+    h.top_lists[n] = tops[n].nodes.size();
   }
   // Load factor 0.8: linear probing then needs about 3 probes for a hit.
   h.bigram_slots = order >= 2 ? h.counts[1] + h.counts[1] / 4 + 1 : 0;
@@ -218,6 +257,10 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
         slots[s] = i + 1;
       }
     }
+  }
+  for (std::uint32_t n = 0; n + 1 < order; ++n) {
+    put(layout.levels[n].top_nodes, tops[n].nodes.data(), tops[n].nodes.size() * 4);
+    put(layout.levels[n].top_entries, tops[n].entries.data(), tops[n].entries.size() * 4);
   }
   h.checksum = file_checksum(h, base, layout.total);
   std::memcpy(base, &h, sizeof(h));

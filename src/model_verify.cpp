@@ -33,7 +33,21 @@ std::string check_links(const Model& model, int n) {
     }
     previous = end;
   }
-  return previous == next.size() ? "" : "child pointers do not cover the next level";
+  if (previous != next.size()) return "child pointers do not cover the next level";
+  // Top-successor lists: ascending entries, each list inside its entry's
+  // successors and ordered by probability.
+  for (std::uint64_t t = 0; t < p.top_lists; ++t) {
+    if (p.top_nodes[t] >= level.size() || (t > 0 && p.top_nodes[t] <= p.top_nodes[t - 1])) {
+      return "top-successor lists are not sorted";
+    }
+    const ModelLevel::Range r = level.children(p.top_nodes[t]);
+    const std::uint32_t* list = p.top_entries + t * p.top_size;
+    for (std::uint64_t e = 0; e < p.top_size; ++e) {
+      if (list[e] < r.begin || list[e] >= r.end) return "top-successor list out of range";
+      if (e > 0 && next.log10_prob(list[e]) > next.log10_prob(list[e - 1])) return "top-successor list out of order";
+    }
+  }
+  return "";
 }
 
 // Raw word ids (ModelLevel clamps them) must be in the vocabulary.

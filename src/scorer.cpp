@@ -125,18 +125,53 @@ std::vector<Prediction> NextWordPredictor::top(const State& context, std::size_t
     generation_ = 1;
   }
   std::vector<Prediction> candidates;
-  // backoff_above[j]: sum of the backoffs of contexts longer than j words.
+  // Contexts whose successors were only partly taken (see below): a word
+  // among their successors gets its probability there, not from a shorter
+  // context, so shorter contexts must skip it.
+  std::vector<std::pair<int, std::uint32_t>> partial;
+  auto covered = [&](WordId w) {
+    for (const auto& [j, node] : partial) {
+      if (model_.find_child(j, node, w) != kNoEntry) return true;
+    }
+    return false;
+  };
+  // backoff_above: sum of the backoffs of the contexts longer than j words.
   double backoff_above = 0;
   for (int j = context.length; j >= 1; --j) {
     const std::uint32_t node = context.node[j - 1];
     const Model::Level& level = model_.level(j);
     const Model::Level& next = model_.level(j + 1);
     const ModelLevel::Range range = level.children(node);
-    for (std::uint64_t c = range.begin; c < range.end; ++c) {
+    // A large context lists its most probable successors. Once k of them
+    // are taken, the rest of its successors (all less probable, the same
+    // backoff added) cannot enter the top k.
+    const auto list = k != 0 ? level.top_successors(node) : std::span<const std::uint32_t>();
+    std::size_t taken = 0;
+    float last = 0;
+    bool done = false;
+    for (std::uint32_t c : list) {
+      if (c < range.begin || c >= range.end) continue;  // only in a corrupt file
       const WordId w = next.word(c);
-      if (stamp_[w] == generation_) continue;  // a longer context already gave p(w)
+      const float p = next.log10_prob(c);
+      if (taken >= k && p < last) {
+        done = true;
+        break;
+      }
+      if (stamp_[w] == generation_ || covered(w)) continue;  // a longer context gave p(w)
       stamp_[w] = generation_;
-      candidates.push_back(Prediction{w, backoff_above + next.log10_prob(c)});
+      candidates.push_back(Prediction{w, backoff_above + p});
+      ++taken;
+      last = p;
+    }
+    if (done) {
+      partial.emplace_back(j, node);
+    } else {
+      for (std::uint64_t c = range.begin; c < range.end; ++c) {
+        const WordId w = next.word(c);
+        if (stamp_[w] == generation_ || (!partial.empty() && covered(w))) continue;
+        stamp_[w] = generation_;
+        candidates.push_back(Prediction{w, backoff_above + next.log10_prob(c)});
+      }
     }
     backoff_above += level.log10_backoff(node);
   }
@@ -146,7 +181,7 @@ std::vector<Prediction> NextWordPredictor::top(const State& context, std::size_t
   std::size_t taken = 0;
   for (WordId w : model_.unigrams_by_prob()) {
     if (k != 0 && taken >= k) break;
-    if (stamp_[w] == generation_) continue;
+    if (stamp_[w] == generation_ || (!partial.empty() && covered(w))) continue;
     candidates.push_back(Prediction{w, backoff_above + unigram.log10_prob(w)});
     ++taken;
   }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <span>
 
 namespace lm {
 
@@ -39,6 +40,10 @@ class ModelLevel {
     std::uint64_t exception_values = 0;
     std::uint64_t next_count = 0;  // size of the next level (0 for the top level)
     WordId vocab_size = 0;
+    const std::uint32_t* top_nodes = nullptr;    // entries with a top-successor list, ascending
+    const std::uint32_t* top_entries = nullptr;  // top_size next-level indices per listed entry
+    std::uint64_t top_lists = 0;
+    unsigned top_size = 0;
   };
 
   ModelLevel() = default;
@@ -107,6 +112,16 @@ class ModelLevel {
       if (w >= word) return w == word ? static_cast<std::uint32_t>(begin) : kNoEntry;
     }
     return kNoEntry;
+  }
+  // The most probable successors of entry i (indices in the next level, most
+  // probable first, ties by word), if the file lists them: only entries with
+  // many successors have a list. Empty otherwise. Values may be out of range
+  // in a corrupt file: check them against children(i).
+  [[nodiscard]] std::span<const std::uint32_t> top_successors(std::uint64_t i) const {
+    const std::uint32_t* end = p_.top_nodes + p_.top_lists;
+    const std::uint32_t* it = std::lower_bound(p_.top_nodes, end, i);
+    if (it == end || *it != i) return {};
+    return {p_.top_entries + (it - p_.top_nodes) * p_.top_size, p_.top_size};
   }
   // Hints the processor to fetch entry i's record.
   void prefetch(std::uint64_t i) const { __builtin_prefetch(p_.records + (i * record_bits_ >> 3)); }

@@ -36,10 +36,15 @@ struct FileHeader {
   std::uint8_t pointer_bits[kMaxOrder];        // bits of a child-pointer delta, per order < N
   std::uint64_t exception_blocks[kMaxOrder];   // pointer blocks stored in full, per order < N
   std::uint64_t bigram_slots;  // size of the bigram hash table (0 for order 1)
+  std::uint64_t top_lists[kMaxOrder];  // contexts of order n+1 with a top-successor list
+  std::uint32_t top_list_size;         // entries per list
+  std::uint32_t top_list_min;          // lists are stored for contexts with more successors than this
 };
 static_assert(sizeof(FileHeader) % 8 == 0);
 
 inline constexpr std::uint64_t kPointerBlock = 64;  // entries per child-pointer block
+inline constexpr std::uint32_t kTopListSize = 32;    // most probable successors listed per large context
+inline constexpr std::uint32_t kTopListMin = 64;     // contexts with more successors get a list
 
 // Byte offset and length of one array in the buffer.
 struct Section {
@@ -58,7 +63,7 @@ struct Layout {
   Section vocab_chars, vocab_offsets, vocab_slots, by_prob;
   struct LevelSections {
     RecordFields fields;
-    Section records, blocks, exceptions, prob_centers, backoff_centers;
+    Section records, blocks, exceptions, prob_centers, backoff_centers, top_nodes, top_entries;
   };
   std::vector<LevelSections> levels;
   Section bigram_hash;

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <limits>
+#include <queue>
 
 namespace lm {
 
@@ -125,9 +128,26 @@ std::vector<Prediction> NextWordPredictor::top(const State& context, std::size_t
     generation_ = 1;
   }
   std::vector<Prediction> candidates;
-  // Contexts whose successors were only partly taken (see below): a word
-  // among their successors gets its probability there, not from a shorter
-  // context, so shorter contexts must skip it.
+  // The k best probabilities so far (a min-heap): a word less probable than
+  // the k-th cannot be in the answer. Every candidate's probability is final:
+  // a word is taken only from the longest context that has it.
+  std::priority_queue<double, std::vector<double>, std::greater<>> best;
+  auto threshold = [&]() {
+    return k != 0 && best.size() >= k ? best.top() : -std::numeric_limits<double>::infinity();
+  };
+  auto add = [&](WordId w, double log10_prob) {
+    stamp_[w] = generation_;
+    candidates.push_back(Prediction{w, log10_prob});
+    if (k == 0) return;
+    if (best.size() < k) {
+      best.push(log10_prob);
+    } else if (log10_prob > best.top()) {
+      best.pop();
+      best.push(log10_prob);
+    }
+  };
+  // Contexts whose successors were only partly taken: a word among their
+  // successors gets its probability there, so shorter contexts skip it.
   std::vector<std::pair<int, std::uint32_t>> partial;
   auto covered = [&](WordId w) {
     for (const auto& [j, node] : partial) {
@@ -135,33 +155,25 @@ std::vector<Prediction> NextWordPredictor::top(const State& context, std::size_t
     }
     return false;
   };
-  // backoff_above: sum of the backoffs of the contexts longer than j words.
-  double backoff_above = 0;
+  double backoff_above = 0;  // the backoffs of the contexts longer than j words
   for (int j = context.length; j >= 1; --j) {
     const std::uint32_t node = context.node[j - 1];
     const Model::Level& level = model_.level(j);
     const Model::Level& next = model_.level(j + 1);
     const ModelLevel::Range range = level.children(node);
-    // A large context lists its most probable successors. Once k of them
-    // are taken, the rest of its successors (all less probable, the same
-    // backoff added) cannot enter the top k.
+    // A large context lists its most probable successors first: once one of
+    // them falls below the k-th best, so do all the others.
     const auto list = k != 0 ? level.top_successors(node) : std::span<const std::uint32_t>();
-    std::size_t taken = 0;
-    float last = 0;
     bool done = false;
     for (std::uint32_t c : list) {
       if (c < range.begin || c >= range.end) continue;  // only in a corrupt file
-      const WordId w = next.word(c);
-      const float p = next.log10_prob(c);
-      if (taken >= k && p < last) {
+      const double p = backoff_above + next.log10_prob(c);
+      if (p < threshold()) {
         done = true;
         break;
       }
-      if (stamp_[w] == generation_ || covered(w)) continue;  // a longer context gave p(w)
-      stamp_[w] = generation_;
-      candidates.push_back(Prediction{w, backoff_above + p});
-      ++taken;
-      last = p;
+      const WordId w = next.word(c);
+      if (stamp_[w] != generation_ && !covered(w)) add(w, p);
     }
     if (done) {
       partial.emplace_back(j, node);
@@ -169,8 +181,7 @@ std::vector<Prediction> NextWordPredictor::top(const State& context, std::size_t
       for (std::uint64_t c = range.begin; c < range.end; ++c) {
         const WordId w = next.word(c);
         if (stamp_[w] == generation_ || (!partial.empty() && covered(w))) continue;
-        stamp_[w] = generation_;
-        candidates.push_back(Prediction{w, backoff_above + next.log10_prob(c)});
+        add(w, backoff_above + next.log10_prob(c));
       }
     }
     backoff_above += level.log10_backoff(node);
@@ -180,9 +191,10 @@ std::vector<Prediction> NextWordPredictor::top(const State& context, std::size_t
   const Model::Level& unigram = model_.level(1);
   std::size_t taken = 0;
   for (WordId w : model_.unigrams_by_prob()) {
-    if (k != 0 && taken >= k) break;
+    const double p = backoff_above + unigram.log10_prob(w);
+    if (k != 0 && (taken >= k || p < threshold())) break;
     if (stamp_[w] == generation_ || (!partial.empty() && covered(w))) continue;
-    candidates.push_back(Prediction{w, backoff_above + unigram.log10_prob(w)});
+    add(w, p);
     ++taken;
   }
   auto better = [](const Prediction& a, const Prediction& b) {

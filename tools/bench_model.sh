@@ -79,7 +79,7 @@ for corpus in "${corpora[@]}"; do
   fi
   [ -f "$work/$name.q8.lm" ] || "$lm" -q convert --quantize 8 "$m" "$work/$name.q8.lm"
   ngrams=$("$lm" info -m "$m" | awk -F'\t' '$1 == "n-grams" { print $2 }')
-  size() { local b; b=$(stat -c %s "$1"); row "$name" "size $2 (MB, B/n-gram)" "$(awk -v b="$b" 'BEGIN{printf "%.1f", b/1e6}')" "" "$(awk -v b="$b" -v n="$ngrams" 'BEGIN{printf "%.2f B/n-gram", b/n}')"; }
+  size() { local b; b=$(stat -L -c %s "$1"); row "$name" "size $2 (MB, B/n-gram)" "$(awk -v b="$b" 'BEGIN{printf "%.1f", b/1e6}')" "" "$(awk -v b="$b" -v n="$ngrams" 'BEGIN{printf "%.2f B/n-gram", b/n}')"; }
   size "$m" "lm"
   size "$work/$name.q8.lm" "lm --quantize 8"
   if [ "$have_kenlm" = 1 ]; then

@@ -12,7 +12,7 @@ struct ConvertOptions {
   std::string input;
   std::string output;
   bool arpa = false;
-  LayoutOptions layout;
+  int quantize = -1;  // -1: keep the input's layout
 };
 
 void run_convert(const ConvertOptions& opt) {
@@ -20,7 +20,9 @@ void run_convert(const ConvertOptions& opt) {
   if (opt.arpa) {
     write_arpa_file(model, opt.output);
   } else {
-    if (opt.layout.quantize_bits != model.info().quantize_bits) model = rebuild_model(model, opt.layout);
+    if (opt.quantize >= 0 && opt.quantize != model.info().quantize_bits) {
+      model = rebuild_model(model, LayoutOptions{opt.quantize});
+    }
     save_model(model, opt.output);
   }
   spdlog::info("wrote {} ({} format, order {}, {} words)", opt.output, opt.arpa ? "ARPA" : "lm binary",
@@ -42,8 +44,9 @@ void add_convert_command(CLI::App& app) {
   cmd->add_option("input", opt->input, "Model to read: lm binary or ARPA (plain or gzip)")->required();
   cmd->add_option("output", opt->output, "File to write (atomically)")->required();
   cmd->add_flag("--arpa", opt->arpa, "Write ARPA text instead of lm's binary format");
-  cmd->add_option("--quantize", opt->layout.quantize_bits,
-                  "Store probabilities and backoffs of orders >= 2 in BITS bits (2-16; 0 = exact)")
+  cmd->add_option("--quantize", opt->quantize,
+                  "Store probabilities and backoffs of orders >= 2 in BITS bits (2-16; 0 = exact; "
+                  "default: as the input)")
       ->check(CLI::Range(0, 16))
       ->excludes("--arpa");
   cmd->callback([opt]() { run_convert(*opt); });

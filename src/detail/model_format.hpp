@@ -40,7 +40,7 @@ struct FileHeader {
   std::uint32_t top_list_size;         // entries per list
   std::uint32_t top_list_min;          // lists are stored for contexts with more successors than this
 };
-static_assert(sizeof(FileHeader) % 8 == 0);
+static_assert(sizeof(FileHeader) == 880);  // docs/FORMAT.md
 
 inline constexpr std::uint64_t kPointerBlock = 64;  // entries per child-pointer block
 inline constexpr std::uint32_t kTopListSize = 32;    // most probable successors listed per large context

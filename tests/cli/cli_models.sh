@@ -18,7 +18,7 @@ need_file "$ARPA"
 head -n 3000 "$GUTENBERG" >corpus.txt
 train_model m.lm corpus.txt
 SIZE=$(wc -c <m.lm)
-HEADER=744  # sizeof(FileHeader), docs/FORMAT.md; the checksum covers the bytes after it
+HEADER=880  # sizeof(FileHeader), docs/FORMAT.md
 { sed -n '2990,3010p' "$GUTENBERG"; cat "$TOY"; echo "zzyzx the qqq"; } >sentences.txt
 CONTEXT="of the"
 
@@ -223,7 +223,7 @@ import random, struct, sys
 
 M = (1 << 64) - 1
 K = 0xff51afd7ed558ccd
-HEADER, AT = 744, 576
+HEADER, AT = 880, 576
 
 def checksum(data):
     n = len(data)
@@ -242,10 +242,16 @@ def checksum(data):
     h = ((h ^ (h >> 33)) * K) & M
     return h ^ (h >> 33)
 
+def file_checksum(data):
+    # detail::file_checksum: the header with its checksum field as 0, and the bytes after it.
+    head = bytearray(data[:HEADER])
+    struct.pack_into('<Q', head, AT, 0)
+    return checksum(bytes(head)) ^ ((checksum(bytes(data[HEADER:])) * 0x9E3779B97F4A7C15) & M)
+
 src, mode = sys.argv[1], sys.argv[2]
 orig = open(src, 'rb').read()
 if mode == 'check':
-    sys.exit(0 if checksum(orig[HEADER:]) == struct.unpack_from('<Q', orig, AT)[0] else 1)
+    sys.exit(0 if file_checksum(orig) == struct.unpack_from('<Q', orig, AT)[0] else 1)
 count, prefix = int(sys.argv[3]), sys.argv[4]
 f32 = lambda x: struct.unpack('<I', struct.pack('<f', x))[0]
 for seed in range(1, count + 1):
@@ -263,7 +269,7 @@ for seed in range(1, count + 1):
                                 f32(float('nan')), f32(float('inf')), f32(float('-inf')), f32(1e30)])
             struct.pack_into('<I', data, off, value)
             what.append('0x%08x at %d' % (value, off))
-    struct.pack_into('<Q', data, AT, checksum(bytes(data[HEADER:])))
+    struct.pack_into('<Q', data, AT, file_checksum(data))
     open('%s%d.lm' % (prefix, seed), 'wb').write(data)
     print('%s%d.lm: %s' % (prefix, seed, ', '.join(what)))
 EOF

@@ -30,48 +30,59 @@ struct ScoreOptions {
 };
 
 // Lines read but not yet scored; scored in parallel, printed in input order.
+// The buffers are reused from batch to batch, so memory stays bounded by one
+// batch whatever the input's length.
 struct Batch {
-  std::vector<std::string> text;
-  std::string source;
+  std::string text;                // the lines, concatenated
+  std::vector<std::size_t> ends;   // line i is text[ends[i-1], ends[i])
   std::vector<std::uint64_t> line;
-  [[nodiscard]] std::size_t size() const { return text.size(); }
+  std::string source;
+  [[nodiscard]] std::size_t size() const { return ends.size(); }
+  [[nodiscard]] std::string_view at(std::size_t i) const {
+    const std::size_t begin = i == 0 ? 0 : ends[i - 1];
+    return std::string_view(text).substr(begin, ends[i] - begin);
+  }
   void add(std::string_view t, const std::string& src, std::uint64_t n) {
-    text.emplace_back(t);
+    text.append(t);
+    ends.push_back(text.size());
     if (source != src) source = src;
     line.push_back(n);
   }
+  void clear() {
+    text.clear();
+    ends.clear();
+    line.clear();
+  }
 };
 
-struct BatchResult {
+struct SliceResult {
   fmt::memory_buffer out;
-  std::vector<SentenceScore> scores;  // for the corpus summary, summed in order
-  std::size_t failed_at = SIZE_MAX;   // first line that threw, within the slice
-  std::exception_ptr error;
+  std::vector<SentenceScore> scores;  // for the corpus summary, summed in input order
+  std::exception_ptr error;           // the first line that failed ends the slice
 };
 
-void score_batch(const Model& model, const ScoreOptions& opt, Batch& batch, unsigned threads, Output& output,
-                 CorpusScore& corpus) {
-  std::vector<BatchResult> results(std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(batch.size()))));
-  const std::size_t parts = results.size();
-  parallel_for(batch.size(), static_cast<unsigned>(parts), [&](unsigned slice, std::size_t begin, std::size_t end) {
-    BatchResult& r = results[slice];
+void score_batch(const Model& model, const ScoreOptions& opt, Batch& batch, std::vector<SliceResult>& results,
+                 Output& output, CorpusScore& corpus) {
+  const auto parts = static_cast<unsigned>(std::min<std::size_t>(results.size(), batch.size()));
+  parallel_for(batch.size(), parts, [&](unsigned slice, std::size_t begin, std::size_t end) {
+    SliceResult& r = results[slice];
     std::vector<std::string_view> words;
     for (std::size_t i = begin; i < end; ++i) {
       try {
-        tokenize_checked(batch.text[i], batch.source, batch.line[i], &words);
+        const std::string_view text = batch.at(i);
+        tokenize_checked(text, batch.source, batch.line[i], &words);
         SentenceScore sc = score_sentence(model, words, opt.tokens);
-        print_sentence(r.out, opt.format, batch.text[i], words, sc, opt.tokens,
-                       static_cast<std::size_t>(model.order() - 1));
-        sc.factors.clear();
+        print_sentence(r.out, opt.format, text, words, sc, opt.tokens, static_cast<std::size_t>(model.order() - 1));
+        sc.factors = {};
         r.scores.push_back(std::move(sc));
       } catch (...) {
-        r.failed_at = i;
         r.error = std::current_exception();
         return;
       }
     }
   });
-  for (BatchResult& r : results) {
+  for (unsigned slice = 0; slice < parts; ++slice) {
+    SliceResult& r = results[slice];
     output.buffer().append(r.out.data(), r.out.data() + r.out.size());
     for (const SentenceScore& sc : r.scores) corpus.add(sc);
     output.end_record();
@@ -79,8 +90,10 @@ void score_batch(const Model& model, const ScoreOptions& opt, Batch& batch, unsi
       output.flush();
       std::rethrow_exception(r.error);
     }
+    r.out.clear();
+    r.scores.clear();
   }
-  batch = Batch();
+  batch.clear();
 }
 
 void run_score(const ScoreOptions& opt) {
@@ -102,16 +115,12 @@ void run_score(const ScoreOptions& opt) {
     });
   } else {
     Batch batch;
-    std::size_t bytes = 0;
+    std::vector<SliceResult> results(threads);
     for_each_input(opt.sentences, [&](std::string_view text, const std::string& source, std::uint64_t line) {
       batch.add(text, source, line);
-      bytes += text.size();
-      if (bytes > (std::size_t{1} << 20) * threads) {
-        score_batch(model, opt, batch, threads, output, corpus);
-        bytes = 0;
-      }
+      if (batch.text.size() > (std::size_t{1} << 18) * threads) score_batch(model, opt, batch, results, output, corpus);
     });
-    score_batch(model, opt, batch, threads, output, corpus);
+    score_batch(model, opt, batch, results, output, corpus);
   }
   if (opt.summary) print_summary(output.buffer(), opt.format, corpus);
   output.flush();

@@ -23,33 +23,6 @@ using detail::Section;
 
 namespace detail {
 
-Layout compute_layout(const FileHeader& h) {
-  Layout layout;
-  std::uint64_t at = sizeof(FileHeader);
-  auto take = [&at](std::uint64_t bytes) {
-    Section s{at, bytes};
-    at += (bytes + 7) / 8 * 8;
-    return s;
-  };
-  layout.vocab_chars = take(h.vocab_chars);
-  layout.vocab_offsets = take((h.vocab_size + 1) * 8);
-  layout.vocab_slots = take(h.vocab_slots * 4);
-  layout.by_prob = take(h.vocab_size == 0 ? 0 : (h.vocab_size - 1) * 4);
-  for (std::uint32_t n = 1; n <= h.order; ++n) {
-    const std::uint64_t count = h.counts[n - 1];
-    Layout::LevelSections level;
-    if (n >= 2) level.words = take(count * 4);
-    level.prob = take(count * 4);
-    if (n < h.order) {
-      level.backoff = take(count * 4);
-      level.child_begin = take((count + 1) * 4);
-    }
-    layout.levels.push_back(level);
-  }
-  layout.total = at;
-  return layout;
-}
-
 std::uint64_t checksum(const std::byte* data, std::size_t bytes) {
   // Four independent multiply-xor lanes over 32-byte blocks, so that the
   // multiplications overlap: it runs at memory speed.
@@ -152,56 +125,46 @@ std::span<const T> view(const Buffer& buffer, const Section& s) {
   return {reinterpret_cast<const T*>(buffer.data() + s.offset), s.bytes / sizeof(T)};
 }
 
-template <typename T>
-T max_of(std::span<const T> values) {
-  T m = 0;
-  for (T v : values) m = v > m ? v : m;
-  return m;
-}
-
-template <typename T>
-bool is_nondecreasing(std::span<const T> values) {
-  unsigned drops = 0;
-  for (std::size_t i = 1; i < values.size(); ++i) drops += values[i] < values[i - 1];
-  return drops == 0;
-}
-
-// NaN or +inf (-inf is a probability of 0, which is allowed).
-bool has_nan_or_inf(std::span<const float> values) {
-  unsigned bad = 0;
-  for (float x : values) bad += !(x < std::numeric_limits<float>::infinity());
-  return bad != 0;
-}
-
 }  // namespace
 
-Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffer)) {
-  auto bad = [&source](const std::string& what) {
-    return FormatError(source, 0, what);
-  };
+Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffer)), source_(source) {
+  auto bad = [&source](const std::string& what) { return FormatError(source, 0, what); };
   FileHeader h{};
-  if (buffer_.size() < sizeof(FileHeader) ||
+  if (buffer_.size() < 12 ||
       std::memcmp(buffer_.data(), detail::kMagic, sizeof(detail::kMagic)) != 0) {
     throw bad("not an lm model file (train one with 'lm train', or give an ARPA file)");
   }
-  std::memcpy(&h, buffer_.data(), sizeof(h));
-  if (h.version != detail::kFormatVersion) {
+  std::uint32_t version = 0;
+  std::memcpy(&version, buffer_.data() + 8, 4);
+  if (version != detail::kFormatVersion) {
     throw bad(fmt::format("model format version {} is not supported by this lm (it reads version "
-                          "{}); retrain the model or use a matching lm",
-                          h.version, detail::kFormatVersion));
+                          "{}); retrain the model, or convert its ARPA file with 'lm convert'",
+                          version, detail::kFormatVersion));
   }
-  if (h.order < 1 || h.order > static_cast<std::uint32_t>(kMaxOrder) || h.vocab_size < 3 ||
-      h.vocab_size > 0xFFFFFFF0u || h.vocab_slots == 0 || (h.vocab_slots & (h.vocab_slots - 1)) != 0 ||
-      h.vocab_slots < h.vocab_size || h.counts[0] != h.vocab_size) {
-    throw bad("corrupt model header; retrain the model");
+  if (buffer_.size() < sizeof(FileHeader)) {
+    throw bad(fmt::format("model file is {} bytes, shorter than its header: the file is truncated; "
+                          "retrain or copy it again",
+                          buffer_.size()));
   }
+  std::memcpy(&h, buffer_.data(), sizeof(h));
+  bool header_ok = h.order >= 1 && h.order <= static_cast<std::uint32_t>(kMaxOrder) && h.vocab_size >= 3 &&
+                   h.vocab_size <= 0xFFFFFFF0u && h.vocab_slots != 0 &&
+                   (h.vocab_slots & (h.vocab_slots - 1)) == 0 && h.vocab_slots >= h.vocab_size &&
+                   h.counts[0] == h.vocab_size && h.smoothing >= 1 && h.smoothing <= 2 &&
+                   (h.flags & ~(detail::kFlagUnkIsWord | detail::kFlagProbSignDropped)) == 0 &&
+                   (h.quantize_bits == 0 || (h.quantize_bits >= 2 && h.quantize_bits <= 16)) &&
+                   h.word_bits == detail::bits_for(h.vocab_size - 1);
+  for (std::uint32_t n = 1; header_ok && n < h.order; ++n) header_ok = h.pointer_bits[n - 1] <= 32;
+  if (!header_ok) throw bad("corrupt model header; retrain the model");
   // Every array must fit in the file: this also keeps the layout arithmetic
   // below far from 64-bit overflow, whatever the header says.
   const std::uint64_t size = buffer_.size();
   bool fits = h.vocab_chars <= size && h.vocab_slots <= size / 4 && h.vocab_size <= size / 8;
   for (std::uint32_t n = 1; n <= h.order; ++n) {
-    fits = fits && h.counts[n - 1] < kNoEntry && h.counts[n - 1] <= size / 4;
+    fits = fits && h.counts[n - 1] < kNoEntry && h.counts[n - 1] <= size && h.exception_blocks[n - 1] <= size / 256;
   }
+  fits = fits && h.bigram_slots <= size / 4 && (h.order == 1) == (h.bigram_slots == 0) && h.top_list_size <= 1024;
+  for (std::uint32_t n = 1; n <= h.order; ++n) fits = fits && h.top_lists[n - 1] <= size / 4 / (h.top_list_size + 1);
   if (!fits) {
     throw bad(fmt::format("model header describes more data than the file's {} bytes: the file is "
                           "truncated or corrupt; retrain or copy it again",
@@ -213,32 +176,33 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
                           "corrupt; retrain or copy it again",
                           buffer_.size(), layout.total));
   }
-  if (h.smoothing < 1 || h.smoothing > 2 || (h.flags & ~1u) != 0) throw bad("corrupt model header; retrain the model");
-  if (detail::file_checksum(h, buffer_.data(), buffer_.size()) != h.checksum) {
-    throw bad("checksum mismatch: the model file is corrupt (damaged on disk or in transfer); retrain "
-              "or copy it again");
-  }
   order_ = static_cast<int>(h.order);
+  // The vocabulary is checked in full (O(vocabulary), milliseconds): its
+  // offsets are read without clamping.
   auto offsets = view<std::uint64_t>(buffer_, layout.vocab_offsets);
   auto chars = view<char>(buffer_, layout.vocab_chars);
   auto slots = view<std::uint32_t>(buffer_, layout.vocab_slots);
-  // The checks below run over every array of the file: they are written as
-  // branch-free reductions so that the compiler vectorizes them.
   std::uint32_t empty_slots = 0;
   std::uint32_t bad_slots = 0;
   for (std::uint32_t id : slots) {
     empty_slots += id == VocabView::kEmptySlot;
     bad_slots += id != VocabView::kEmptySlot && id >= h.vocab_size;
   }
-  if (offsets[0] != 0 || offsets[h.vocab_size] != h.vocab_chars || !is_nondecreasing(offsets) ||
-      bad_slots != 0 || empty_slots == 0) {
+  unsigned drops = 0;
+  for (std::size_t i = 1; i < offsets.size(); ++i) drops += offsets[i] < offsets[i - 1];
+  if (offsets[0] != 0 || offsets[h.vocab_size] != h.vocab_chars || drops != 0 || bad_slots != 0 ||
+      empty_slots == 0) {
     throw bad("corrupt vocabulary in model; retrain the model");
   }
   vocab_ = VocabView(chars, offsets, slots);
   by_prob_ = view<WordId>(buffer_, layout.by_prob);
+  std::uint32_t bad_ids = 0;
+  for (WordId w : by_prob_) bad_ids += w >= h.vocab_size;
+  if (bad_ids != 0) throw bad("corrupt unigram index in model; retrain the model");
   info_.smoothing = static_cast<Smoothing>(h.smoothing);
   info_.training_tokens = h.training_tokens;
-  info_.unk_is_word = (h.flags & 1u) != 0;
+  info_.unk_is_word = (h.flags & detail::kFlagUnkIsWord) != 0;
+  info_.quantize_bits = static_cast<int>(h.quantize_bits);
   if (info_.smoothing == Smoothing::kModifiedKneserNey) {
     for (int n = 0; n < order_; ++n) {
       info_.discounts.push_back(Discount{{0.0, h.discounts[n][0], h.discounts[n][1], h.discounts[n][2]}});
@@ -246,40 +210,39 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
   }
   for (int n = 1; n <= order_; ++n) {
     const auto& s = layout.levels[n - 1];
-    Level level;
-    level.words = view<WordId>(buffer_, s.words);
-    level.log10_prob = view<float>(buffer_, s.prob);
-    level.log10_backoff = view<float>(buffer_, s.backoff);
-    level.child_begin = view<std::uint32_t>(buffer_, s.child_begin);
-    levels_.push_back(level);
-  }
-  // Check everything an index is read from, so that a corrupt file cannot
-  // make lookups read out of bounds.
-  for (int n = 1; n <= order_; ++n) {
-    const Level& level = levels_[n - 1];
-    if (max_of(level.words) >= h.vocab_size) {
-      throw bad(fmt::format("corrupt {}-gram words in model; retrain the model", n));
-    }
-    // NaN or +inf would break sorting and sums; -inf (probability 0) is allowed.
-    if (has_nan_or_inf(level.log10_prob) || has_nan_or_inf(level.log10_backoff)) {
-      throw bad(fmt::format("corrupt {}-gram probabilities in model; retrain the model", n));
-    }
-    if (n < order_) {
-      const auto& cb = level.child_begin;
-      if (cb.front() != 0 || cb.back() != levels_[n].size() || !is_nondecreasing(cb)) {
-        throw bad(fmt::format("corrupt {}-gram links in model; retrain the model", n));
+    ModelLevel::Parts p;
+    p.records = buffer_.data() + s.records.offset;
+    p.count = h.counts[n - 1];
+    p.word_bits = s.fields.word;
+    p.prob_bits = s.fields.prob;
+    p.backoff_bits = s.fields.backoff;
+    p.pointer_bits = s.fields.pointer;
+    p.prob_sign_dropped = s.fields.prob == 31;
+    if (s.prob_centers.bytes != 0) p.prob_centers = view<float>(buffer_, s.prob_centers).data();
+    if (s.backoff_centers.bytes != 0) p.backoff_centers = view<float>(buffer_, s.backoff_centers).data();
+    for (const Section& centers : {s.prob_centers, s.backoff_centers}) {
+      // Few values (2^bits): checked here so that sums and sorts never see NaN.
+      for (float c : view<float>(buffer_, centers)) {
+        if (!(c < std::numeric_limits<float>::infinity())) {
+          throw bad(fmt::format("corrupt {}-gram quantization table in model; retrain the model", n));
+        }
       }
     }
+    if (n < order_) {
+      p.blocks = view<std::uint64_t>(buffer_, s.blocks).data();
+      p.exceptions = view<std::uint32_t>(buffer_, s.exceptions).data();
+      p.exception_values = s.exceptions.bytes / 4;
+      p.next_count = h.counts[n];
+      p.top_nodes = view<std::uint32_t>(buffer_, s.top_nodes).data();
+      p.top_entries = view<std::uint32_t>(buffer_, s.top_entries).data();
+      p.top_lists = h.top_lists[n - 1];
+      p.top_size = h.top_list_size;
+    }
+    p.vocab_size = static_cast<WordId>(h.vocab_size);
+    levels_.emplace_back(p);
   }
-  if (!by_prob_.empty() && max_of(by_prob_) >= h.vocab_size) {
-    throw bad("corrupt unigram index in model; retrain the model");
-  }
-}
-
-std::uint32_t Model::find_child(int n, std::uint32_t parent, WordId word) const {
-  if (n == 0) return word < levels_[0].size() ? word : kNoEntry;
-  const Level& level = levels_[n - 1];
-  return detail::find_in_range(levels_[n].words, level.child_begin[parent], level.child_begin[parent + 1], word);
+  bigram_slots_ = view<std::uint32_t>(buffer_, layout.bigram_hash).data();
+  bigram_slot_count_ = h.bigram_slots;
 }
 
 std::uint32_t Model::find(std::span<const WordId> ngram) const {

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <fmt/format.h>
+#include <fstream>
 #include <sstream>
 
 #include "detail/atomic_file.hpp"
@@ -32,6 +33,31 @@ Model load_model(const std::string& path) {
   return read_arpa(reader);
 }
 
+bool is_binary_model_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char magic[sizeof(detail::kMagic)] = {};
+  return in.read(magic, sizeof(magic)) && std::memcmp(magic, detail::kMagic, sizeof(magic)) == 0;
+}
+
+Model load_verified_model(const std::string& path) {
+  if (path.empty()) throw Error("empty model path; give -m FILE");
+  Buffer buffer = Buffer::map_file(path);
+  detail::FileHeader h;
+  if (buffer.size() >= sizeof(h) && std::memcmp(buffer.data(), detail::kMagic, sizeof(detail::kMagic)) == 0) {
+    std::memcpy(&h, buffer.data(), sizeof(h));
+    if (h.version == detail::kFormatVersion &&
+        detail::file_checksum(h, buffer.data(), buffer.size()) != h.checksum) {
+      throw FormatError(path, 0,
+                        "checksum mismatch: the model file is corrupt (damaged on disk or in transfer); "
+                        "retrain or copy it again");
+    }
+  }
+  buffer = Buffer();
+  Model model = load_model(path);
+  model.verify();
+  return model;
+}
+
 namespace {
 
 // Calls visit(level n, entry index, words) for every entry of level n in
@@ -44,11 +70,10 @@ void walk_level(const Model& model, int n, Visit&& visit) {
       visit(node, words);
       return;
     }
-    const Model::Level& level = model.level(depth);
-    const Model::Level& next = model.level(depth + 1);
-    for (std::uint32_t c = level.child_begin[node]; c < level.child_begin[node + 1]; ++c) {
-      words[depth] = next.words[c];
-      self(self, depth + 1, c);
+    const ModelLevel::Range range = model.level(depth).children(node);
+    for (std::uint64_t c = range.begin; c < range.end; ++c) {
+      words[depth] = model.level(depth + 1).word(c);
+      self(self, depth + 1, static_cast<std::uint32_t>(c));
     }
   };
   for (WordId w = 0; w < model.level(1).size(); ++w) {
@@ -60,6 +85,7 @@ void walk_level(const Model& model, int n, Visit&& visit) {
 }  // namespace
 
 void write_arpa(const Model& model, std::ostream& out) {
+  model.verify();  // a corrupt trie could make the walk below revisit entries
   const VocabView& vocab = model.vocab();
   fmt::memory_buffer buf;
   auto flush = [&buf, &out]() {
@@ -75,11 +101,11 @@ void write_arpa(const Model& model, std::ostream& out) {
     const Model::Level& level = model.level(n);
     const bool has_backoff = n < model.order();
     walk_level(model, n, [&](std::uint32_t index, const std::vector<WordId>& words) {
-      fmt::format_to(std::back_inserter(buf), "{}\t", level.log10_prob[index]);
+      fmt::format_to(std::back_inserter(buf), "{}\t", level.log10_prob(index));
       for (std::size_t i = 0; i < words.size(); ++i) {
         fmt::format_to(std::back_inserter(buf), "{}{}", i ? " " : "", vocab.word(words[i]));
       }
-      if (has_backoff) fmt::format_to(std::back_inserter(buf), "\t{}", level.log10_backoff[index]);
+      if (has_backoff) fmt::format_to(std::back_inserter(buf), "\t{}", level.log10_backoff(index));
       buf.push_back('\n');
       if (buf.size() > (1 << 16)) flush();
     });

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <limits>
+#include <queue>
 
 namespace lm {
 
@@ -20,23 +23,26 @@ WordScore score_word(const Model& model, const State& in, WordId word, State* ou
   // Try the longest context first; each miss multiplies by that context's
   // backoff. The successors found on the way down form the next state.
   const int max_state = model.order() - 1;
+  // The searches below (one per order) are independent: start fetching the
+  // first probe of each now, so that their cache misses overlap.
+  for (int i = 1; i <= in.length; ++i) model.prefetch_child(i, in.node[i - 1], word);
   double backoff = 0;
   int j = in.length;
   std::uint32_t found = kNoEntry;
   for (; j >= 1; --j) {
     found = model.find_child(j, in.node[j - 1], word);
     if (found != kNoEntry) break;
-    backoff += model.level(j).log10_backoff[in.node[j - 1]];
+    backoff += model.level(j).log10_backoff(in.node[j - 1]);
   }
   State next;
   WordScore score;
   if (j == 0) {
     found = word;
     score.ngram_order = 1;
-    score.log10_prob = backoff + model.level(1).log10_prob[word];
+    score.log10_prob = backoff + model.level(1).log10_prob(word);
   } else {
     score.ngram_order = j + 1;
-    score.log10_prob = backoff + model.level(j + 1).log10_prob[found];
+    score.log10_prob = backoff + model.level(j + 1).log10_prob(found);
   }
   // The new context is word preceded by the longest matched context (capped).
   next.length = std::min(score.ngram_order, max_state);
@@ -122,28 +128,73 @@ std::vector<Prediction> NextWordPredictor::top(const State& context, std::size_t
     generation_ = 1;
   }
   std::vector<Prediction> candidates;
-  // backoff_above[j]: sum of the backoffs of contexts longer than j words.
-  double backoff_above = 0;
+  // The k best probabilities so far (a min-heap): a word less probable than
+  // the k-th cannot be in the answer. Every candidate's probability is final:
+  // a word is taken only from the longest context that has it.
+  std::priority_queue<double, std::vector<double>, std::greater<>> best;
+  auto threshold = [&]() {
+    return k != 0 && best.size() >= k ? best.top() : -std::numeric_limits<double>::infinity();
+  };
+  auto add = [&](WordId w, double log10_prob) {
+    stamp_[w] = generation_;
+    candidates.push_back(Prediction{w, log10_prob});
+    if (k == 0) return;
+    if (best.size() < k) {
+      best.push(log10_prob);
+    } else if (log10_prob > best.top()) {
+      best.pop();
+      best.push(log10_prob);
+    }
+  };
+  // Contexts whose successors were only partly taken: a word among their
+  // successors gets its probability there, so shorter contexts skip it.
+  std::vector<std::pair<int, std::uint32_t>> partial;
+  auto covered = [&](WordId w) {
+    for (const auto& [j, node] : partial) {
+      if (model_.find_child(j, node, w) != kNoEntry) return true;
+    }
+    return false;
+  };
+  double backoff_above = 0;  // the backoffs of the contexts longer than j words
   for (int j = context.length; j >= 1; --j) {
     const std::uint32_t node = context.node[j - 1];
     const Model::Level& level = model_.level(j);
     const Model::Level& next = model_.level(j + 1);
-    for (std::uint32_t c = level.child_begin[node]; c < level.child_begin[node + 1]; ++c) {
-      const WordId w = next.words[c];
-      if (stamp_[w] == generation_) continue;  // a longer context already gave p(w)
-      stamp_[w] = generation_;
-      candidates.push_back(Prediction{w, backoff_above + next.log10_prob[c]});
+    const ModelLevel::Range range = level.children(node);
+    // A large context lists its most probable successors first: once one of
+    // them falls below the k-th best, so do all the others.
+    const auto list = k != 0 ? level.top_successors(node) : std::span<const std::uint32_t>();
+    bool done = false;
+    for (std::uint32_t c : list) {
+      if (c < range.begin || c >= range.end) continue;  // only in a corrupt file
+      const double p = backoff_above + next.log10_prob(c);
+      if (p < threshold()) {
+        done = true;
+        break;
+      }
+      const WordId w = next.word(c);
+      if (stamp_[w] != generation_ && !covered(w)) add(w, p);
     }
-    backoff_above += level.log10_backoff[node];
+    if (done) {
+      partial.emplace_back(j, node);
+    } else {
+      for (std::uint64_t c = range.begin; c < range.end; ++c) {
+        const WordId w = next.word(c);
+        if (stamp_[w] == generation_ || (!partial.empty() && covered(w))) continue;
+        add(w, backoff_above + next.log10_prob(c));
+      }
+    }
+    backoff_above += level.log10_backoff(node);
   }
   // Every other word backs off to its unigram probability: walking the words
   // by unigram probability gives them in order, so k of them suffice.
-  const auto& unigram = model_.level(1).log10_prob;
+  const Model::Level& unigram = model_.level(1);
   std::size_t taken = 0;
   for (WordId w : model_.unigrams_by_prob()) {
-    if (k != 0 && taken >= k) break;
-    if (stamp_[w] == generation_) continue;
-    candidates.push_back(Prediction{w, backoff_above + unigram[w]});
+    const double p = backoff_above + unigram.log10_prob(w);
+    if (k != 0 && (taken >= k || p < threshold())) break;
+    if (stamp_[w] == generation_ || (!partial.empty() && covered(w))) continue;
+    add(w, p);
     ++taken;
   }
   auto better = [](const Prediction& a, const Prediction& b) {

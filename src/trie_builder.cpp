@@ -9,10 +9,6 @@
 
 namespace lm {
 
-using detail::FileHeader;
-using detail::Layout;
-using detail::Section;
-
 TrieBuilder::TrieBuilder(int order, const Vocabulary& vocab) : order_(order), vocab_(vocab) {
   if (order < 1 || order > kMaxOrder) {
     throw ConfigError(fmt::format("order {} is out of range; use 1 to {}", order, kMaxOrder));
@@ -111,50 +107,13 @@ void TrieBuilder::add_level(std::vector<WordId> words, const std::vector<std::ui
   levels_.push_back(std::move(level));
 }
 
-Model TrieBuilder::finish(const ModelInfo& info) {
-  FileHeader h{};
-  std::memcpy(h.magic, detail::kMagic, sizeof(h.magic));
-  h.version = detail::kFormatVersion;
-  h.order = static_cast<std::uint32_t>(order_);
-  h.vocab_size = vocab_.size();
-  h.vocab_chars = vocab_.chars().size();
-  h.vocab_slots = vocab_.slots().size();
-  for (int n = 0; n < order_; ++n) h.counts[n] = levels_[n].log10_prob.size();
-  h.smoothing = static_cast<std::uint32_t>(info.smoothing);
-  h.training_tokens = info.training_tokens;
-  h.flags = info.unk_is_word ? 1u : 0u;
-  for (std::size_t n = 0; n < info.discounts.size() && n < static_cast<std::size_t>(kMaxOrder); ++n) {
-    for (int k = 0; k < 3; ++k) h.discounts[n][k] = info.discounts[n].d[k + 1];
+Model TrieBuilder::finish(const ModelInfo& info, const LayoutOptions& options) {
+  std::vector<detail::LevelArrays> arrays;
+  for (const LevelData& level : levels_) {
+    arrays.push_back({level.words, level.log10_prob, level.log10_backoff, level.child_begin});
   }
-  const Layout layout = detail::compute_layout(h);
-  h.file_size = layout.total;
-  Buffer buffer(layout.total);
-  std::byte* base = buffer.mutable_data();
-  auto put = [base](const Section& s, const void* src, std::size_t bytes) {
-    if (bytes != s.bytes) throw Error("internal error: model section size mismatch");
-    if (bytes) std::memcpy(base + s.offset, src, bytes);
-  };
-  put(layout.vocab_chars, vocab_.chars().data(), vocab_.chars().size());
-  put(layout.vocab_offsets, vocab_.offsets().data(), vocab_.offsets().size() * 8);
-  put(layout.vocab_slots, vocab_.slots().data(), vocab_.slots().size() * 4);
-  std::vector<WordId> by_prob;
-  const auto& uni = levels_[0].log10_prob;
-  for (WordId w = 0; w < uni.size(); ++w) {
-    if (w != kBosId) by_prob.push_back(w);
-  }
-  std::stable_sort(by_prob.begin(), by_prob.end(), [&uni](WordId a, WordId b) { return uni[a] > uni[b]; });
-  put(layout.by_prob, by_prob.data(), by_prob.size() * 4);
-  for (int n = 1; n <= order_; ++n) {
-    const LevelData& level = levels_[n - 1];
-    const auto& s = layout.levels[n - 1];
-    put(s.words, level.words.data(), level.words.size() * 4);
-    put(s.prob, level.log10_prob.data(), level.log10_prob.size() * 4);
-    put(s.backoff, level.log10_backoff.data(), level.log10_backoff.size() * 4);
-    put(s.child_begin, level.child_begin.data(), level.child_begin.size() * 4);
-    levels_[n - 1] = LevelData();  // the copy is in the buffer: free it as we go
-  }
-  h.checksum = detail::file_checksum(h, base, layout.total);
-  std::memcpy(base, &h, sizeof(h));
+  const detail::VocabArrays vocab{vocab_.chars(), vocab_.offsets(), vocab_.slots()};
+  Buffer buffer = detail::lay_out_model(vocab, arrays, info, options);
   levels_.clear();
   return Model(std::move(buffer), "<memory>");
 }

@@ -22,12 +22,12 @@ std::pair<const Model::Level*, std::uint32_t> entry_of(const Model& model, const
 
 double log10_of(const Model& model, const std::vector<std::string>& words) {
   const auto [level, i] = entry_of(model, words);
-  return level->log10_prob[i];
+  return level->log10_prob(i);
 }
 
 double backoff_of(const Model& model, const std::vector<std::string>& words) {
   const auto [level, i] = entry_of(model, words);
-  return level->log10_backoff[i];
+  return level->log10_backoff(i);
 }
 
 }  // namespace
@@ -196,8 +196,8 @@ TEST_CASE("<unk> in the training text gets a probability from its counts", "[est
   const EstimateResult without = estimate(test::count_text("a x b\nc y b\na b c\nb a\n", 2));
   CHECK(with.model.info().unk_is_word);
   CHECK_FALSE(without.model.info().unk_is_word);
-  const float p_with = with.model.level(1).log10_prob[kUnkId];
-  const float p_without = without.model.level(1).log10_prob[kUnkId];
+  const float p_with = with.model.level(1).log10_prob(kUnkId);
+  const float p_without = without.model.level(1).log10_prob(kUnkId);
   CHECK(p_with > p_without);  // counted, not just the interpolated mass
 }
 

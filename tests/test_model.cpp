@@ -25,7 +25,8 @@ TEST_CASE("successors of a context are one sorted range", "[model]") {
   const auto& uni = m.level(1);
   const auto& bi = m.level(2);
   std::vector<std::string_view> next;
-  for (auto c = uni.child_begin[the]; c < uni.child_begin[the + 1]; ++c) next.push_back(m.vocab().word(bi.words[c]));
+  const auto range = uni.children(the);
+  for (auto c = range.begin; c < range.end; ++c) next.push_back(m.vocab().word(bi.word(c)));
   // Ids follow first appearance: mouse 4, cheese 6, cat 7, dog 8.
   CHECK(next == std::vector<std::string_view>{"mouse", "cheese", "cat", "dog"});
   CHECK(m.find_child(1, the, m.vocab().find("ate")) == kNoEntry);

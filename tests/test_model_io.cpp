@@ -65,8 +65,8 @@ TEST_CASE("missing contexts in an ARPA file are filled in without changing score
   std::vector<WordId> xy{m.vocab().find("x"), m.vocab().find("y")};
   const std::uint32_t i = m.find(xy);
   REQUIRE(i != kNoEntry);
-  CHECK(m.level(2).log10_prob[i] == Approx(-0.1 - 0.8));
-  CHECK(m.level(2).log10_backoff[i] == 0.0f);
+  CHECK(m.level(2).log10_prob(i) == Approx(-0.1 - 0.8));
+  CHECK(m.level(2).log10_backoff(i) == 0.0f);
   std::vector<std::string_view> words{"x", "y", "z"};
   const SentenceScore s = score_sentence(m, words, true);
   CHECK(s.factors[2].score.log10_prob == Approx(-0.01));
@@ -75,7 +75,7 @@ TEST_CASE("missing contexts in an ARPA file are filled in without changing score
 TEST_CASE("an ARPA file without <unk> gives it log10 p = -100", "[arpa]") {
   const Model m = read_arpa_text(
       "\\data\\\nngram 1=3\n\n\\1-grams:\n-99\t<s>\n-0.3\t</s>\n-0.3\ta\n\n\\end\\\n");
-  CHECK(m.level(1).log10_prob[kUnkId] == -100.0f);
+  CHECK(m.level(1).log10_prob(kUnkId) == -100.0f);
 }
 
 TEST_CASE("malformed ARPA files are errors that name the line", "[arpa]") {

@@ -218,18 +218,18 @@ TEST_CASE("shakespeare order 3 matches KenLM, ARPA entry by entry", "[shared]") 
         for (int k = 0; k < n; ++k) ours[k] = m.vocab().find(kenlm.vocab().word(theirs[k]));
         const std::uint32_t j = m.find(ours);
         REQUIRE(j != kNoEntry);
-        worst_prob = std::max(worst_prob, std::abs(double(kenlm.level(n).log10_prob[node]) - m.level(n).log10_prob[j]));
+        worst_prob = std::max(worst_prob, std::abs(double(kenlm.level(n).log10_prob(node)) - m.level(n).log10_prob(j)));
         if (n < 3) {
           worst_backoff = std::max(worst_backoff,
-                                   std::abs(double(kenlm.level(n).log10_backoff[node]) - m.level(n).log10_backoff[j]));
+                                   std::abs(double(kenlm.level(n).log10_backoff(node)) - m.level(n).log10_backoff(j)));
         }
         ++compared;
         return;
       }
-      const auto& level = kenlm.level(depth);
-      for (auto c = level.child_begin[node]; c < level.child_begin[node + 1]; ++c) {
-        theirs[depth] = kenlm.level(depth + 1).words[c];
-        self(self, depth + 1, c);
+      const auto range = kenlm.level(depth).children(node);
+      for (auto c = range.begin; c < range.end; ++c) {
+        theirs[depth] = kenlm.level(depth + 1).word(c);
+        self(self, depth + 1, static_cast<std::uint32_t>(c));
       }
     };
     for (WordId w = 0; w < kenlm.vocab().size(); ++w) {

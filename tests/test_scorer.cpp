@@ -30,9 +30,14 @@ std::vector<State> all_states(const Model& m) {
           break;
         }
         const auto& parent = m.level(level - 1);
-        auto it = std::upper_bound(parent.child_begin.begin(), parent.child_begin.end(), node);
-        const auto p = static_cast<std::uint32_t>(it - parent.child_begin.begin() - 1);
-        words.insert(words.begin(), m.level(level).words[node]);
+        // The parent is the last entry whose successors start at or before node.
+        std::uint32_t lo = 0, hi = static_cast<std::uint32_t>(parent.size());
+        while (hi - lo > 1) {
+          const std::uint32_t mid = lo + (hi - lo) / 2;
+          (parent.child_begin(mid) <= node ? lo : hi) = mid;
+        }
+        const std::uint32_t p = lo;
+        words.insert(words.begin(), m.level(level).word(node));
         node = p;
       }
       if (words[0] != kBosId && std::find(words.begin(), words.end(), kBosId) != words.end()) continue;

@@ -1,10 +1,10 @@
-// The n-gram model: a forward trie of sorted arrays, stored in one buffer that
-// is either built in memory or memory-mapped from a model file.
+// The n-gram model: a forward trie of bit-packed sorted arrays, stored in one
+// buffer that is either built in memory or memory-mapped from a model file.
 //
 // Level n (1-based) holds the n-grams of order n. Level 1 is indexed by word id.
 // For n >= 2, entries are sorted by (parent, word) where parent is the index of
 // the (n-1)-word prefix in level n-1, so the successors of a context are one
-// contiguous, word-sorted range: [child_begin[i], child_begin[i+1]) of level n+1.
+// contiguous, word-sorted range: level(n).children(i) in level n+1.
 // Each entry stores log10 p(w | prefix) (interpolated, as written in ARPA files)
 // and, below the top level, the log10 backoff weight of the n-gram as a context.
 // The layout is documented in docs/FORMAT.md.
@@ -18,12 +18,12 @@
 #include <string>
 #include <vector>
 
+#include "lm/model_level.hpp"
 #include "lm/vocabulary.hpp"
 
 namespace lm {
 
 inline constexpr int kMaxOrder = 16;
-inline constexpr std::uint32_t kNoEntry = 0xFFFFFFFFu;
 
 enum class Smoothing : std::uint32_t { kModifiedKneserNey = 1, kArpa = 2 };
 
@@ -39,6 +39,15 @@ struct ModelInfo {
   std::uint64_t training_tokens = 0;  // words + </s> in the training corpus, 0 if unknown
   std::vector<Discount> discounts;    // one per order when smoothing is modified Kneser-Ney
   bool unk_is_word = false;  // "<unk>" occurred in the training text: it is not an OOV
+  int quantize_bits = 0;     // of a loaded model: 0 = exact, else bits per value (LayoutOptions)
+};
+
+// How a model is laid out in its file.
+struct LayoutOptions {
+  // 0 stores probabilities and backoffs exactly (as floats). 2..16 stores
+  // those of orders >= 2 as indices into 2^bits per-order centers (lossy,
+  // like KenLM's -q/-b); unigrams stay exact.
+  int quantize_bits = 0;
 };
 
 // Bytes of a model: owned memory or a read-only memory map.
@@ -67,19 +76,26 @@ class Buffer {
   bool mapped_ = false;
 };
 
+// Slot of the bigram (first, second) in a hash table of `slots` slots.
+[[nodiscard]] inline std::uint64_t bigram_slot(WordId first, WordId second, std::uint64_t slots) {
+  std::uint64_t h = (std::uint64_t{first} << 32 | second) * 0x9E3779B97F4A7C15ULL;
+  h ^= h >> 29;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 32;
+  __extension__ using U128 = unsigned __int128;
+  return static_cast<std::uint64_t>((static_cast<U128>(h) * slots) >> 64);
+}
+
 class Model {
  public:
-  struct Level {
-    std::span<const WordId> words;             // empty for level 1 (index = word id)
-    std::span<const float> log10_prob;
-    std::span<const float> log10_backoff;      // empty for the top level
-    std::span<const std::uint32_t> child_begin;  // size()+1 entries, empty for the top level
-    [[nodiscard]] std::size_t size() const { return log10_prob.size(); }
-  };
+  using Level = ModelLevel;
 
   // Interprets a buffer laid out by TrieBuilder::finish or read from a model
-  // file. Throws FormatError(source, 0, ...) when the header or the sizes are
-  // wrong (bad magic, unknown version, truncated file).
+  // file. Cheap: checks the header, that every array fits the file, and the
+  // vocabulary (O(vocabulary size)), not the n-gram arrays or the checksum;
+  // a damaged n-gram array can give wrong numbers but never an out-of-bounds
+  // read (see ModelLevel). Throws FormatError(source, 0, ...) when the header
+  // or the sizes are wrong (bad magic, unknown version, truncated file).
   Model(Buffer buffer, const std::string& source);
   Model(Model&&) noexcept = default;
   Model& operator=(Model&&) noexcept = default;
@@ -94,20 +110,68 @@ class Model {
   [[nodiscard]] std::span<const WordId> unigrams_by_prob() const { return by_prob_; }
   [[nodiscard]] const Buffer& buffer() const { return buffer_; }
 
+  // Reads the whole file: checks the checksum and every array (word ids
+  // sorted and in range, child pointers monotone, no NaN). Throws FormatError
+  // naming the first problem. `lm info --verify` calls it.
+  void verify() const;
+
   // Index in level n+1 of the successor `word` of entry `parent` of level n,
   // or kNoEntry. n = 0 means the empty context (returns word itself).
-  [[nodiscard]] std::uint32_t find_child(int n, std::uint32_t parent, WordId word) const;
+  [[nodiscard]] std::uint32_t find_child(int n, std::uint32_t parent, WordId word) const {
+    if (n == 0) return word < levels_[0].size() ? word : kNoEntry;
+    if (n == 1) return find_bigram(parent, word);
+    const ModelLevel::Range r = levels_[n - 1].children(parent);
+    return levels_[n].find(r.begin, r.end, word);
+  }
   // Index of the n-gram in level ngram.size(), or kNoEntry.
   [[nodiscard]] std::uint32_t find(std::span<const WordId> ngram) const;
+  // Starts loading what find_child(n, parent, word) reads first. n >= 1.
+  void prefetch_child(int n, std::uint32_t parent, WordId word) const {
+    if (n == 1) {
+      if (bigram_slot_count_ != 0) __builtin_prefetch(bigram_slots_ + bigram_slot(parent, word, bigram_slot_count_));
+      return;
+    }
+    const ModelLevel::Range r = levels_[n - 1].children(parent);
+    if (r.end - r.begin > 8) levels_[n].prefetch(r.begin + (r.end - r.begin) / 2);
+    else if (r.end > r.begin) levels_[n].prefetch(r.begin);
+  }
 
  private:
+  // find_child(1, ...) through the bigram hash table (docs/FORMAT.md).
+  [[nodiscard]] std::uint32_t find_bigram(WordId first, WordId second) const;
+
   Buffer buffer_;
   int order_ = 0;
   VocabView vocab_;
   ModelInfo info_;
   std::vector<Level> levels_;
   std::span<const WordId> by_prob_;
+  std::string source_;
+  const std::uint32_t* bigram_slots_ = nullptr;
+  std::uint64_t bigram_slot_count_ = 0;
 };
+
+inline std::uint32_t Model::find_bigram(WordId first, WordId second) const {
+  const ModelLevel& bigrams = levels_[1];
+  std::uint64_t s = bigram_slot(first, second, bigram_slot_count_);
+  // A correct table ends every search at an empty slot within a few probes;
+  // the cap only bounds the work on a corrupt file (then binary search).
+  for (int probe = 0; probe < 64 && bigram_slot_count_ != 0; ++probe) {
+    const std::uint32_t v = bigram_slots_[s];
+    if (v == 0) return kNoEntry;
+    if (v - 1 < bigrams.size() && bigrams.word(v - 1) == second) {
+      const ModelLevel::Range r = levels_[0].children(first);
+      if (v - 1 >= r.begin && v - 1 < r.end) return v - 1;
+    }
+    s = s + 1 == bigram_slot_count_ ? 0 : s + 1;
+  }
+  const ModelLevel::Range r = levels_[0].children(first);
+  return bigrams.find(r.begin, r.end, second);
+}
+
+// The same model laid out again, e.g. quantized. Verifies model first
+// (throws FormatError if it is corrupt) and ConfigError for bad options.
+[[nodiscard]] Model rebuild_model(const Model& model, const LayoutOptions& options);
 
 // Builds a Model level by level, from unigrams up.
 class TrieBuilder {
@@ -138,7 +202,7 @@ class TrieBuilder {
   [[nodiscard]] std::uint32_t find_child(int n, std::uint32_t parent, WordId word) const;
 
   // Lays everything out in one buffer. REQUIRES: levels() == order.
-  [[nodiscard]] Model finish(const ModelInfo& info);
+  [[nodiscard]] Model finish(const ModelInfo& info, const LayoutOptions& options = {});
 
  private:
   struct LevelData {

@@ -27,6 +27,16 @@ void remove_partial_outputs() noexcept;
 // FormatError for a file that is neither, or is corrupt.
 [[nodiscard]] Model load_model(const std::string& path);
 
+// True when path starts with the magic of lm's binary format (else load_model
+// reads it as ARPA). False for unreadable files.
+[[nodiscard]] bool is_binary_model_file(const std::string& path);
+
+// Opens a model and checks it in full: for lm's binary format, the checksum
+// over every byte (first, so that any damage is reported as a checksum
+// mismatch) and then Model::verify's structural checks; an ARPA file is
+// checked by reading it. Throws like load_model.
+[[nodiscard]] Model load_verified_model(const std::string& path);
+
 // Writes the model as an ARPA file. Probabilities and backoffs are printed in
 // the shortest form that reads back to the same float, so write -> read ->
 // write is byte-identical.

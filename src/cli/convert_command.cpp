@@ -12,13 +12,17 @@ struct ConvertOptions {
   std::string input;
   std::string output;
   bool arpa = false;
+  int quantize = -1;  // -1: keep the input's layout
 };
 
 void run_convert(const ConvertOptions& opt) {
-  const Model model = load_model(opt.input);
+  Model model = load_model(opt.input);
   if (opt.arpa) {
     write_arpa_file(model, opt.output);
   } else {
+    if (opt.quantize >= 0 && opt.quantize != model.info().quantize_bits) {
+      model = rebuild_model(model, LayoutOptions{opt.quantize});
+    }
     save_model(model, opt.output);
   }
   spdlog::info("wrote {} ({} format, order {}, {} words)", opt.output, opt.arpa ? "ARPA" : "lm binary",
@@ -34,10 +38,17 @@ void add_convert_command(CLI::App& app) {
       "Examples:\n"
       "  lm convert kenlm.arpa kenlm.lm           # ARPA (or .arpa.gz) -> lm binary: opens in milliseconds\n"
       "  lm convert --arpa model.lm model.arpa    # lm binary -> ARPA text\n"
-      "Scores are identical before and after (the binary stores the ARPA values as they are).");
+      "  lm convert --quantize 8 kenlm.arpa q8.lm # smaller, lossy (see docs/FORMAT.md)\n"
+      "Scores are identical before and after (the binary stores the ARPA values as they are),\n"
+      "unless --quantize is given.");
   cmd->add_option("input", opt->input, "Model to read: lm binary or ARPA (plain or gzip)")->required();
   cmd->add_option("output", opt->output, "File to write (atomically)")->required();
   cmd->add_flag("--arpa", opt->arpa, "Write ARPA text instead of lm's binary format");
+  cmd->add_option("--quantize", opt->quantize,
+                  "Store probabilities and backoffs of orders >= 2 in BITS bits (2-16; 0 = exact; "
+                  "default: as the input)")
+      ->check(CLI::Range(0, 16))
+      ->excludes("--arpa");
   cmd->callback([opt]() { run_convert(*opt); });
 }
 

@@ -1,4 +1,5 @@
 // lm info: what a model holds (order, vocabulary, n-grams, discounts, size).
+#include <chrono>
 #include <cstdio>
 
 #include "commands.hpp"
@@ -11,11 +12,13 @@ namespace {
 
 struct InfoOptions {
   std::string model = default_model_path();
+  bool verify = false;
 };
 
 void run_info(const InfoOptions& opt) {
-  // Opening the model verifies its structure and checksum.
-  const Model model = load_model(opt.model);
+  const auto start = std::chrono::steady_clock::now();
+  const Model model = opt.verify ? load_verified_model(opt.model) : load_model(opt.model);
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   const ModelInfo& info = model.info();
   Output output;
   auto o = std::back_inserter(output.buffer());
@@ -35,13 +38,20 @@ void run_info(const InfoOptions& opt) {
   if (info.training_tokens > 0) fmt::format_to(o, "training tokens\t{}\n", info.training_tokens);
   if (info.unk_is_word) fmt::format_to(o, "<unk> in training text\tyes\n");
   const std::size_t bytes = model.buffer().size();
+  fmt::format_to(o, "n-grams\t{}\n", total);
   fmt::format_to(o, "size\t{} bytes, {:.2f} bytes per n-gram\n", bytes,
                  static_cast<double>(bytes) / static_cast<double>(total));
-  if (info.smoothing == Smoothing::kArpa) {
-    fmt::format_to(o, "format\tARPA text (size above: the in-memory trie)\n");
+  if (info.quantize_bits != 0) {
+    fmt::format_to(o, "quantization\t{} bits per probability and backoff (orders >= 2)\n", info.quantize_bits);
   } else {
-    fmt::format_to(o, "format\tlm binary, checksum verified\n");
+    fmt::format_to(o, "quantization\tnone (exact)\n");
   }
+  const bool arpa = !is_binary_model_file(opt.model);
+  fmt::format_to(o, "format\t{}\n", arpa ? "ARPA text (size above: the in-memory binary layout)"
+                                          : "lm binary, format version 2");
+  fmt::format_to(o, "integrity\t{}\n", opt.verify ? "checksum and structure verified"
+                                                   : "not verified (lm info --verify reads the whole file)");
+  fmt::format_to(o, "load time\t{:.1f} ms{}\n", ms, opt.verify ? " (including verification)" : "");
   output.flush();
 }
 
@@ -49,9 +59,10 @@ void run_info(const InfoOptions& opt) {
 
 void add_info_command(CLI::App& app) {
   auto opt = std::make_shared<InfoOptions>();
-  CLI::App* cmd = app.add_subcommand("info", "Describe a model and verify its checksum");
-  cmd->footer("Examples:\n  lm info\n  lm info -m corpus.lm\n  lm info -m kenlm.arpa");
+  CLI::App* cmd = app.add_subcommand("info", "Describe a model; --verify checks its checksum and structure");
+  cmd->footer("Examples:\n  lm info\n  lm info --verify -m corpus.lm\n  lm info -m kenlm.arpa");
   cmd->add_option("-m,--model", opt->model, "Model: lm binary or ARPA (default: $LM_MODEL or model.lm)");
+  cmd->add_flag("--verify", opt->verify, "Check the checksum and structure of the whole file");
   cmd->callback([opt]() { run_info(*opt); });
 }
 

@@ -1,5 +1,6 @@
 // lm next: the most probable next words after a context, exactly.
 #include <cmath>
+#include <fmt/compile.h>
 #include <fmt/ranges.h>
 
 #include "commands.hpp"
@@ -38,7 +39,7 @@ void print_predictions(fmt::memory_buffer& out, Format format, std::string_view 
     const std::string_view word = vocab.word(p.word);
     switch (format) {
       case Format::kText:
-        fmt::format_to(o, "{}\t{:.6f}\t{:.4f}\n", word, prob, p.log10_prob);
+        fmt::format_to(o, FMT_COMPILE("{}\t{:.6f}\t{:.4f}\n"), word, prob, p.log10_prob);
         break;
       case Format::kTsv:
         fmt::format_to(o, "{}\t{}\t{}\t{}\t{}\n", fmt::join(words, " "), i + 1, word, prob, p.log10_prob);

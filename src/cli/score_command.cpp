@@ -1,13 +1,20 @@
 // lm score: log10 probability, perplexity and OOVs of sentences.
+#include <algorithm>
+#include <climits>
 #include <cmath>
+#include <cstdint>
+#include <exception>
+#include <unistd.h>
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
 #include "lm/model_io.hpp"
+#include "lm/parallel.hpp"
 #include "lm/scorer.hpp"
 #include "lm/tokenizer.hpp"
 #include "output.hpp"
+#include "score_format.hpp"
 
 namespace lm::cli {
 
@@ -19,89 +26,102 @@ struct ScoreOptions {
   Format format = Format::kText;
   bool tokens = false;
   bool summary = false;
+  unsigned threads = 0;  // 0: every CPU this process may use
 };
 
-void print_sentence(fmt::memory_buffer& out, Format format, std::string_view text,
-                    const std::vector<std::string_view>& words, const SentenceScore& s, bool tokens,
-                    std::size_t context_words) {
-  auto o = std::back_inserter(out);
-  switch (format) {
-    case Format::kText:
-      fmt::format_to(o, "{:.4f}\tppl={:.2f}\ttokens={}\toovs={}\t{}", s.log10_prob, s.perplexity(), s.tokens,
-                     s.oovs, text);
-      if (tokens) {
-        // p(token | the last order-1 words) = probability, log10, order of the n-gram matched.
-        for (std::size_t i = 0; i < s.factors.size(); ++i) {
-          const TokenScore& t = s.factors[i];
-          fmt::format_to(o, "\n  p({} |", t.token);
-          for (std::size_t j = std::min(context_words, i + 1); j >= 1; --j) {
-            fmt::format_to(o, " {}", i >= j ? s.factors[i - j].token : std::string_view("<s>"));
-          }
-          fmt::format_to(o, ") = {:.6g}\tlog10 {:.4f}\t{}-gram{}", std::pow(10.0, t.score.log10_prob),
-                         t.score.log10_prob, t.score.ngram_order, t.oov ? "\tOOV" : "");
-        }
-      }
-      break;
-    case Format::kTsv:
-      fmt::format_to(o, "{}\t{}\t{}\t{}\t{}", s.log10_prob, s.tokens, s.oovs, s.perplexity(),
-                     fmt::join(words, " "));  // single spaces: the input may hold tabs
-      if (tokens) {
-        out.push_back('\t');
-        for (std::size_t i = 0; i < s.factors.size(); ++i) {
-          const TokenScore& t = s.factors[i];
-          fmt::format_to(o, "{}{}|{}|{}", i ? " " : "", t.token, t.score.ngram_order, t.score.log10_prob);
-        }
-      }
-      break;
-    case Format::kJson:
-      fmt::format_to(o, "{{\"sentence\":");
-      append_json_string(out, text);
-      fmt::format_to(o, ",\"log10_prob\":{},\"tokens\":{},\"oovs\":{},\"perplexity\":{}", s.log10_prob,
-                     s.tokens, s.oovs, s.perplexity());
-      if (tokens) {
-        fmt::format_to(o, ",\"factors\":[");
-        for (std::size_t i = 0; i < s.factors.size(); ++i) {
-          const TokenScore& t = s.factors[i];
-          fmt::format_to(o, "{}{{\"token\":", i ? "," : "");
-          append_json_string(out, t.token);
-          fmt::format_to(o, ",\"log10_prob\":{},\"order\":{},\"oov\":{}}}", t.score.log10_prob,
-                         t.score.ngram_order, t.oov);
-        }
-        out.push_back(']');
-      }
-      out.push_back('}');
-      break;
+// Lines read but not yet scored; scored in parallel, printed in input order.
+// The buffers are reused from batch to batch, so memory stays bounded by one
+// batch whatever the input's length.
+struct Batch {
+  std::string text;                // the lines, concatenated
+  std::vector<std::size_t> ends;   // line i is text[ends[i-1], ends[i])
+  std::vector<std::uint64_t> line;
+  std::string source;
+  [[nodiscard]] std::size_t size() const { return ends.size(); }
+  [[nodiscard]] std::string_view at(std::size_t i) const {
+    const std::size_t begin = i == 0 ? 0 : ends[i - 1];
+    return std::string_view(text).substr(begin, ends[i] - begin);
   }
-  out.push_back('\n');
-}
+  void add(std::string_view t, const std::string& src, std::uint64_t n) {
+    text.append(t);
+    ends.push_back(text.size());
+    if (source != src) source = src;
+    line.push_back(n);
+  }
+  void clear() {
+    text.clear();
+    ends.clear();
+    line.clear();
+  }
+};
 
-void print_summary(fmt::memory_buffer& out, Format format, const CorpusScore& c) {
-  auto o = std::back_inserter(out);
-  if (format == Format::kJson) {
-    fmt::format_to(o,
-                   "{{\"summary\":{{\"sentences\":{},\"tokens\":{},\"oovs\":{},\"log10_prob\":{},"
-                   "\"perplexity\":{},\"perplexity_excluding_oovs\":{}}}}}\n",
-                   c.sentences, c.tokens, c.oovs, c.log10_prob, c.perplexity(), c.perplexity_excluding_oovs());
-  } else {
-    fmt::format_to(o,
-                   "Perplexity including OOVs:\t{}\nPerplexity excluding OOVs:\t{}\nOOVs:\t{}\nTokens:\t{}\n"
-                   "Sentences:\t{}\n",
-                   c.perplexity(), c.perplexity_excluding_oovs(), c.oovs, c.tokens, c.sentences);
+struct SliceResult {
+  fmt::memory_buffer out;
+  std::vector<SentenceScore> scores;  // for the corpus summary, summed in input order
+  std::exception_ptr error;           // the first line that failed ends the slice
+};
+
+void score_batch(const Model& model, const ScoreOptions& opt, Batch& batch, std::vector<SliceResult>& results,
+                 Output& output, CorpusScore& corpus) {
+  const auto parts = static_cast<unsigned>(std::min<std::size_t>(results.size(), batch.size()));
+  parallel_for(batch.size(), parts, [&](unsigned slice, std::size_t begin, std::size_t end) {
+    SliceResult& r = results[slice];
+    std::vector<std::string_view> words;
+    for (std::size_t i = begin; i < end; ++i) {
+      try {
+        const std::string_view text = batch.at(i);
+        tokenize_checked(text, batch.source, batch.line[i], &words);
+        SentenceScore sc = score_sentence(model, words, opt.tokens);
+        print_sentence(r.out, opt.format, text, words, sc, opt.tokens, static_cast<std::size_t>(model.order() - 1));
+        sc.factors = {};
+        r.scores.push_back(std::move(sc));
+      } catch (...) {
+        r.error = std::current_exception();
+        return;
+      }
+    }
+  });
+  for (unsigned slice = 0; slice < parts; ++slice) {
+    SliceResult& r = results[slice];
+    output.buffer().append(r.out.data(), r.out.data() + r.out.size());
+    for (const SentenceScore& sc : r.scores) corpus.add(sc);
+    output.end_record();
+    if (r.error) {
+      output.flush();
+      std::rethrow_exception(r.error);
+    }
+    r.out.clear();
+    r.scores.clear();
   }
+  batch.clear();
 }
 
 void run_score(const ScoreOptions& opt) {
   const Model model = load_model(opt.model);
   Output output;
   CorpusScore corpus;
-  std::vector<std::string_view> words;
-  for_each_input(opt.sentences, [&](std::string_view text, const std::string& source, std::uint64_t line) {
-    tokenize_checked(text, source, line, &words);
-    const SentenceScore s = score_sentence(model, words, opt.tokens);
-    corpus.add(s);
-    print_sentence(output.buffer(), opt.format, text, words, s, opt.tokens, static_cast<std::size_t>(model.order() - 1));
-    output.end_record();
-  });
+  const unsigned threads = opt.threads == 0 ? available_cpus() : opt.threads;
+  // One line at a time when typing at a terminal or on one thread: each
+  // result appears as soon as its line is read.
+  if (threads == 1 || (opt.sentences.empty() && isatty(STDIN_FILENO))) {
+    std::vector<std::string_view> words;
+    for_each_input(opt.sentences, [&](std::string_view text, const std::string& source, std::uint64_t line) {
+      tokenize_checked(text, source, line, &words);
+      const SentenceScore s = score_sentence(model, words, opt.tokens);
+      corpus.add(s);
+      print_sentence(output.buffer(), opt.format, text, words, s, opt.tokens,
+                     static_cast<std::size_t>(model.order() - 1));
+      output.end_record();
+    });
+  } else {
+    Batch batch;
+    std::vector<SliceResult> results(threads);
+    for_each_input(opt.sentences, [&](std::string_view text, const std::string& source, std::uint64_t line) {
+      batch.add(text, source, line);
+      if (batch.text.size() > (std::size_t{1} << 18) * threads) score_batch(model, opt, batch, results, output, corpus);
+    });
+    score_batch(model, opt, batch, results, output, corpus);
+  }
   if (opt.summary) print_summary(output.buffer(), opt.format, corpus);
   output.flush();
   if (!opt.summary && corpus.sentences > 0 && spdlog::get_level() <= spdlog::level::info) {
@@ -130,6 +150,8 @@ void add_score_command(CLI::App& app) {
       ->transform(CLI::CheckedTransformer(format_names(), CLI::ignore_case));
   cmd->add_flag("--tokens", opt->tokens, "Show p(token | context) and the n-gram order used, per token");
   cmd->add_flag("--summary", opt->summary, "Print the corpus summary on stdout (default: stderr)");
+  cmd->add_option("-t,--threads", opt->threads, "Threads to score with (default 0: every CPU available)")
+      ->check(CLI::Range(0, 1024));
   cmd->callback([opt]() { run_score(*opt); });
 }
 

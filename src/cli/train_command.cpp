@@ -32,6 +32,7 @@ struct TrainOptions {
   std::string temp_dir;
   std::vector<std::uint64_t> prune;
   VocabLimits limits;
+  LayoutOptions layout;  // --quantize (issue 3)
 };
 
 std::uint64_t file_size(const std::string& path) {
@@ -120,6 +121,7 @@ void run_train(const TrainOptions& opt) {
   // The ARPA file first: if it fails, the old model is still in place.
   bar.start("writing", 0, "");
   if (!opt.arpa.empty()) write_arpa_file(result.model, opt.arpa);
+  if (opt.layout.quantize_bits != 0) result.model = rebuild_model(result.model, opt.layout);
   save_model(result.model, opt.output);
   bar.end();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -174,6 +176,9 @@ void add_train_command(CLI::App& app) {
                   "Fix the vocabulary to the words of this file (whitespace-separated); others count as <unk>");
   cmd->add_flag("--strict-discounts", opt->strict_discounts,
                 "Fail instead of using fallback discounts (0.5 1 1.5) when they cannot be estimated");
+  cmd->add_option("--quantize", opt->layout.quantize_bits,
+                  "Store probabilities and backoffs of orders >= 2 in BITS bits (2-16; 0 = exact)")
+      ->check(CLI::Range(0, 16));
   cmd->callback([opt]() { run_train(*opt); });
 }
 

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <span>
 #include <cstring>
+#include <span>
 #include <vector>
 
 #include "lm/model.hpp"
@@ -12,7 +12,9 @@
 namespace lm::detail {
 
 inline constexpr char kMagic[8] = {'\x89', 'L', 'M', 'N', 'G', '\r', '\n', '\x1a'};
-inline constexpr std::uint32_t kFormatVersion = 1;
+inline constexpr std::uint32_t kFormatVersion = 2;
+inline constexpr std::uint32_t kFlagUnkIsWord = 1u;
+inline constexpr std::uint32_t kFlagProbSignDropped = 2u;  // every log10 p <= 0: 31-bit probabilities
 
 struct FileHeader {
   char magic[8];
@@ -24,12 +26,25 @@ struct FileHeader {
   std::uint64_t counts[kMaxOrder];
   double discounts[kMaxOrder][3];
   std::uint32_t smoothing;
-  std::uint32_t flags;  // bit 0: ModelInfo::unk_is_word
+  std::uint32_t flags;  // kFlag* bits
   std::uint64_t training_tokens;
   std::uint64_t file_size;
   std::uint64_t checksum;  // file_checksum(): the header (this field as 0) and every byte after it
+  // Version 2: the packed trie.
+  std::uint32_t quantize_bits;  // 0: exact floats; else bits per quantized value (orders >= 2)
+  std::uint32_t word_bits;      // bits per word id: bits_for(vocab_size - 1)
+  std::uint8_t pointer_bits[kMaxOrder];        // bits of a child-pointer delta, per order < N
+  std::uint64_t exception_blocks[kMaxOrder];   // pointer blocks stored in full, per order < N
+  std::uint64_t bigram_slots;  // size of the bigram hash table (0 for order 1)
+  std::uint64_t top_lists[kMaxOrder];  // contexts of order n+1 with a top-successor list
+  std::uint32_t top_list_size;         // entries per list
+  std::uint32_t top_list_min;          // lists are stored for contexts with more successors than this
 };
-static_assert(sizeof(FileHeader) % 8 == 0);
+static_assert(sizeof(FileHeader) == 880);  // docs/FORMAT.md
+
+inline constexpr std::uint64_t kPointerBlock = 64;  // entries per child-pointer block
+inline constexpr std::uint32_t kTopListSize = 32;    // most probable successors listed per large context
+inline constexpr std::uint32_t kTopListMin = 64;     // contexts with more successors get a list
 
 // Byte offset and length of one array in the buffer.
 struct Section {
@@ -37,13 +52,21 @@ struct Section {
   std::uint64_t bytes = 0;
 };
 
+// Bit widths of one level's records: [word][prob][backoff][pointer delta].
+struct RecordFields {
+  unsigned word = 0, prob = 0, backoff = 0, pointer = 0;
+  [[nodiscard]] unsigned total() const { return word + prob + backoff + pointer; }
+};
+
 // Where each array lives. Sections are 8-byte aligned, in this order.
 struct Layout {
   Section vocab_chars, vocab_offsets, vocab_slots, by_prob;
   struct LevelSections {
-    Section words, prob, backoff, child_begin;
+    RecordFields fields;
+    Section records, blocks, exceptions, prob_centers, backoff_centers, top_nodes, top_entries;
   };
   std::vector<LevelSections> levels;
+  Section bigram_hash;
   std::uint64_t total = 0;
 };
 
@@ -56,7 +79,15 @@ struct Layout {
   return (it != end && *it == word) ? static_cast<std::uint32_t>(it - words.begin()) : kNoEntry;
 }
 
-// REQUIRES: header.order in 1..kMaxOrder (checked by the caller).
+// Bits needed to store values up to max_value (0 for 0).
+[[nodiscard]] inline unsigned bits_for(std::uint64_t max_value) {
+  unsigned bits = 0;
+  while (bits < 64 && (max_value >> bits) != 0) ++bits;
+  return bits;
+}
+
+// REQUIRES: header.order in 1..kMaxOrder, counts small enough not to
+// overflow (checked by the caller).
 [[nodiscard]] Layout compute_layout(const FileHeader& header);
 
 // 64-bit checksum of bytes (stable; part of the format).
@@ -64,5 +95,25 @@ struct Layout {
 // The value stored in FileHeader::checksum: covers the header (with its
 // checksum field as 0) and every byte after it. REQUIRES: bytes >= sizeof(FileHeader).
 [[nodiscard]] std::uint64_t file_checksum(const FileHeader& header, const std::byte* file, std::size_t bytes);
+
+// The arrays of one level, as TrieBuilder holds them.
+struct LevelArrays {
+  std::span<const WordId> words;             // empty for level 1
+  std::span<const float> log10_prob;
+  std::span<const float> log10_backoff;      // empty for the top level
+  std::span<const std::uint32_t> child_begin;  // size()+1 entries, empty for the top level
+};
+
+// The vocabulary's arrays (VocabView's layout).
+struct VocabArrays {
+  std::span<const char> chars;
+  std::span<const std::uint64_t> offsets;
+  std::span<const std::uint32_t> slots;
+};
+
+// Lays out a whole model file in one buffer (header, vocabulary, packed
+// levels). Throws ConfigError for quantize_bits outside 0 or 2..16.
+[[nodiscard]] Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> levels,
+                                   const ModelInfo& info, const LayoutOptions& options);
 
 }  // namespace lm::detail

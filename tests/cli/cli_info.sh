@@ -9,12 +9,15 @@ check_contains "$OUT" "vocabulary	11 " "info: vocabulary size"
 check_contains "$OUT" "2-grams	17" "info: bigram count"
 check_contains "$OUT" "3-grams	20" "info: trigram count"
 check_contains "$OUT" "discounts 1	D1=0.4 D2=1.6 D3+=1.4" "info: hand-worked unigram discounts"
-check_contains "$OUT" "checksum verified" "info: checksum verified"
+check_contains "$OUT" "not verified" "info: says the checksum was not checked"
+check_exit 0 "$LM" info --verify -m toy.lm
+check_contains "$OUT" "checksum and structure verified" "info --verify: checksum verified"
+check_contains "$OUT" "bytes per n-gram" "info: bytes per n-gram"
 check_exit 0 env LM_MODEL=toy.lm "$LM" info
 check_contains "$OUT" "3-grams	20" "info: LM_MODEL"
 check_exit 0 "$LM" info -m "$LM_TEST_DATA/toy.o3.kenlm.arpa"
 check_contains "$OUT" "ARPA text" "info: ARPA model"
 printf 'x' | dd of=toy.lm bs=1 seek=2000 conv=notrunc status=none
-run "$LM" info -m toy.lm
-check_error "info on a damaged model" 1 "checksum" "toy.lm"
+run "$LM" info --verify -m toy.lm
+check_error "info --verify on a damaged model" 1 "checksum" "toy.lm"
 finish

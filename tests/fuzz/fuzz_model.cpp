@@ -11,7 +11,8 @@
 //   bit 4            "fit": pad with zeros or truncate the input to the size
 //                    the header's counts imply (compute_layout), so that
 //                    mutated counts can reach the section checks;
-// then checksum = lm::detail::checksum(every byte after the header).
+// then checksum = lm::detail::file_checksum (header and every byte after it),
+// so that Model::verify (run by write_arpa) reaches its structural checks.
 // The model is loaded with lm::load_model(path) and, if it loads, scored,
 // asked for predictions and written as ARPA. lm::Error is a normal outcome;
 // anything else (crash, sanitizer report, hang, other exception) is a bug.
@@ -47,8 +48,7 @@ void patch_header(std::vector<std::uint8_t>* bytes) {
     if (total >= sizeof(FileHeader) && total <= kMaxFitSize) bytes->resize(total, 0);
   }
   if ((control & 0x0F) != 0x0F) h.file_size = bytes->size();
-  h.checksum = lm::detail::checksum(reinterpret_cast<const std::byte*>(bytes->data()) + sizeof(FileHeader),
-                                    bytes->size() - sizeof(FileHeader));
+  h.checksum = lm::detail::file_checksum(h, reinterpret_cast<const std::byte*>(bytes->data()), bytes->size());
   std::memcpy(bytes->data(), &h, sizeof(h));
 }
 

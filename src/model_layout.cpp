@@ -1,0 +1,309 @@
+// Laying a model out in its file format (docs/FORMAT.md): bit-packed records,
+// compressed child pointers, optional quantization.
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "detail/model_format.hpp"
+#include "detail/quantizer.hpp"
+#include "lm/error.hpp"
+
+namespace lm::detail {
+
+namespace {
+
+std::uint32_t float_bits(float f) {
+  std::uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+
+// REQUIRES: value < 2^bits, bits <= 32, 8 writable zeroed bytes from bit / 8.
+void write_bits(std::byte* base, std::uint64_t bit, std::uint32_t value) {
+  std::uint64_t w;
+  std::memcpy(&w, base + (bit >> 3), 8);
+  w |= static_cast<std::uint64_t>(value) << (bit & 7);
+  std::memcpy(base + (bit >> 3), &w, 8);
+}
+
+// Child pointers are stored per block of 64 entries as a full 32-bit base
+// (in the block header) plus a delta of `bits` bits per entry. Blocks whose
+// deltas need more bits (a context with very many successors) are stored in
+// full in an exception array instead. `bits` minimizes the total size.
+struct PointerPlan {
+  unsigned bits = 0;
+  std::vector<std::uint64_t> headers;
+  std::vector<std::uint32_t> exceptions;
+};
+
+PointerPlan plan_pointers(std::span<const std::uint32_t> child_begin) {
+  const std::uint64_t count = child_begin.size() - 1;
+  const std::uint64_t blocks = (count + kPointerBlock - 1) / kPointerBlock;
+  std::vector<unsigned> need(blocks);
+  std::vector<std::uint64_t> blocks_needing(34, 0);
+  for (std::uint64_t b = 0; b < blocks; ++b) {
+    const std::uint64_t last = std::min(count, (b + 1) * kPointerBlock) - 1;
+    need[b] = bits_for(child_begin[last] - child_begin[b * kPointerBlock]);
+    ++blocks_needing[need[b]];
+  }
+  PointerPlan plan;
+  std::uint64_t best = ~std::uint64_t{0};
+  std::uint64_t exceptions_above = blocks;  // blocks needing more than w bits
+  for (unsigned w = 0; w <= 32; ++w) {
+    exceptions_above -= blocks_needing[w];
+    const std::uint64_t cost = count * w + exceptions_above * kPointerBlock * 32;
+    if (cost < best) {
+      best = cost;
+      plan.bits = w;
+    }
+  }
+  for (std::uint64_t b = 0; b < blocks; ++b) {
+    const std::uint64_t base = child_begin[b * kPointerBlock];
+    std::uint64_t exception = 0xFFFFFFFFu;
+    if (need[b] > plan.bits) {
+      exception = plan.exceptions.size() / kPointerBlock;
+      for (std::uint64_t j = 0; j < kPointerBlock; ++j) {
+        const std::uint64_t i = b * kPointerBlock + j;
+        plan.exceptions.push_back(i < count ? child_begin[i] : 0);
+      }
+    }
+    plan.headers.push_back(base | exception << 32);
+  }
+  return plan;
+}
+
+// For each context with more than kTopListMin successors, its kTopListSize
+// most probable successors (indices in the next level), most probable first,
+// ties by word: `lm next` then needs only a few entries of a large context.
+struct TopLists {
+  std::vector<std::uint32_t> nodes;
+  std::vector<std::uint32_t> entries;
+};
+
+TopLists plan_top_lists(std::span<const std::uint32_t> child_begin, std::span<const float> prob,
+                        std::span<const WordId> words) {
+  TopLists lists;
+  std::vector<std::uint32_t> range;
+  for (std::uint32_t node = 0; node + 1 < child_begin.size(); ++node) {
+    const std::uint32_t begin = child_begin[node];
+    const std::uint32_t end = child_begin[node + 1];
+    if (end - begin <= kTopListMin) continue;
+    range.resize(end - begin);
+    for (std::uint32_t i = begin; i < end; ++i) range[i - begin] = i;
+    auto better = [&](std::uint32_t a, std::uint32_t b) {
+      return prob[a] != prob[b] ? prob[a] > prob[b] : words[a] < words[b];
+    };
+    std::partial_sort(range.begin(), range.begin() + kTopListSize, range.end(), better);
+    lists.nodes.push_back(node);
+    lists.entries.insert(lists.entries.end(), range.begin(), range.begin() + kTopListSize);
+  }
+  return lists;
+}
+
+bool all_nonpositive(std::span<const LevelArrays> levels) {
+  for (std::size_t n = 1; n < levels.size(); ++n) {
+    for (float p : levels[n].log10_prob) {
+      if (!(p <= 0.0f) || (float_bits(p) != 0 && !std::signbit(p))) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Layout compute_layout(const FileHeader& h) {
+  Layout layout;
+  std::uint64_t at = sizeof(FileHeader);
+  auto take = [&at](std::uint64_t bytes) {
+    Section s{at, bytes};
+    at += (bytes + 7) / 8 * 8;
+    return s;
+  };
+  layout.vocab_chars = take(h.vocab_chars);
+  layout.vocab_offsets = take((h.vocab_size + 1) * 8);
+  layout.vocab_slots = take(h.vocab_slots * 4);
+  layout.by_prob = take(h.vocab_size == 0 ? 0 : (h.vocab_size - 1) * 4);
+  const unsigned q = std::min(h.quantize_bits, 31u);
+  const unsigned exact_prob = (h.flags & kFlagProbSignDropped) != 0 ? 31 : 32;
+  for (std::uint32_t n = 1; n <= h.order; ++n) {
+    const std::uint64_t count = h.counts[n - 1];
+    const bool top = n == h.order;
+    Layout::LevelSections level;
+    level.fields.word = n >= 2 ? h.word_bits : 0;
+    level.fields.prob = n == 1 ? 32 : (q != 0 ? q : exact_prob);
+    level.fields.backoff = top ? 0 : (n == 1 || q == 0 ? 32 : q);
+    level.fields.pointer = top ? 0 : h.pointer_bits[n - 1];
+    level.records = take((count * level.fields.total() + 7) / 8 + 8);
+    if (!top) {
+      level.blocks = take((count + kPointerBlock - 1) / kPointerBlock * 8);
+      level.exceptions = take(h.exception_blocks[n - 1] * kPointerBlock * 4);
+    }
+    if (q != 0 && n >= 2) {
+      level.prob_centers = take((std::uint64_t{1} << q) * 4);
+      if (!top) level.backoff_centers = take((std::uint64_t{1} << q) * 4);
+    }
+    layout.levels.push_back(level);
+  }
+  layout.bigram_hash = take(h.bigram_slots * 4);
+  for (std::uint32_t n = 1; n < h.order; ++n) {
+    layout.levels[n - 1].top_nodes = take(h.top_lists[n - 1] * 4);
+    layout.levels[n - 1].top_entries = take(h.top_lists[n - 1] * h.top_list_size * 4);
+  }
+  layout.total = at;
+  return layout;
+}
+
+Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> levels, const ModelInfo& info,
+                     const LayoutOptions& options) {
+  const int q = options.quantize_bits;
+  if (q != 0 && (q < 2 || q > 16)) {
+    throw ConfigError(fmt::format("--quantize {} is out of range; use 2 to 16 bits (or 0 for none)", q));
+  }
+  const auto order = static_cast<std::uint32_t>(levels.size());
+  FileHeader h{};
+  std::memcpy(h.magic, kMagic, sizeof(h.magic));
+  h.version = kFormatVersion;
+  h.order = order;
+  h.vocab_size = vocab.offsets.size() - 1;
+  h.vocab_chars = vocab.chars.size();
+  h.vocab_slots = vocab.slots.size();
+  for (std::uint32_t n = 0; n < order; ++n) h.counts[n] = levels[n].log10_prob.size();
+  h.smoothing = static_cast<std::uint32_t>(info.smoothing);
+  h.training_tokens = info.training_tokens;
+  h.flags = (info.unk_is_word ? kFlagUnkIsWord : 0u) | (all_nonpositive(levels) ? kFlagProbSignDropped : 0u);
+  for (std::size_t n = 0; n < info.discounts.size() && n < static_cast<std::size_t>(kMaxOrder); ++n) {
+    for (int k = 0; k < 3; ++k) h.discounts[n][k] = info.discounts[n].d[k + 1];
+  }
+  h.quantize_bits = static_cast<std::uint32_t>(q);
+  h.word_bits = bits_for(h.vocab_size - 1);
+  std::vector<PointerPlan> pointers(order);
+  for (std::uint32_t n = 0; n + 1 < order; ++n) {
+    pointers[n] = plan_pointers(levels[n].child_begin);
+    h.pointer_bits[n] = static_cast<std::uint8_t>(pointers[n].bits);
+    h.exception_blocks[n] = pointers[n].exceptions.size() / kPointerBlock;
+  }
+  std::vector<TopLists> tops(order);
+  h.top_list_size = kTopListSize;
+  h.top_list_min = kTopListMin;
+  for (std::uint32_t n = 0; n + 1 < order; ++n) {
+    tops[n] = plan_top_lists(levels[n].child_begin, levels[n + 1].log10_prob, levels[n + 1].words);
+    h.top_lists[n] = tops[n].nodes.size();
+  }
+  // Load factor 0.8: linear probing then needs about 3 probes for a hit.
+  h.bigram_slots = order >= 2 ? h.counts[1] + h.counts[1] / 4 + 1 : 0;
+  const Layout layout = compute_layout(h);
+  h.file_size = layout.total;
+  Buffer buffer(layout.total);
+  std::byte* base = buffer.mutable_data();
+  auto put = [base](const Section& s, const void* src, std::size_t bytes) {
+    if (bytes != s.bytes) throw Error("internal error: model section size mismatch");
+    if (bytes) std::memcpy(base + s.offset, src, bytes);
+  };
+  put(layout.vocab_chars, vocab.chars.data(), vocab.chars.size());
+  put(layout.vocab_offsets, vocab.offsets.data(), vocab.offsets.size() * 8);
+  put(layout.vocab_slots, vocab.slots.data(), vocab.slots.size() * 4);
+  std::vector<WordId> by_prob;
+  const auto& uni = levels[0].log10_prob;
+  for (WordId w = 0; w < uni.size(); ++w) {
+    if (w != kBosId) by_prob.push_back(w);
+  }
+  std::stable_sort(by_prob.begin(), by_prob.end(), [&uni](WordId a, WordId b) { return uni[a] > uni[b]; });
+  put(layout.by_prob, by_prob.data(), by_prob.size() * 4);
+  for (std::uint32_t n = 0; n < order; ++n) {
+    const LevelArrays& level = levels[n];
+    const Layout::LevelSections& s = layout.levels[n];
+    const bool quantized = q != 0 && n >= 1;
+    Quantizer prob_q, backoff_q;
+    if (quantized) {
+      prob_q = Quantizer(level.log10_prob, static_cast<unsigned>(q));
+      put(s.prob_centers, prob_q.centers().data(), prob_q.centers().size() * 4);
+      if (!level.log10_backoff.empty()) {
+        backoff_q = Quantizer(level.log10_backoff, static_cast<unsigned>(q));
+        put(s.backoff_centers, backoff_q.centers().data(), backoff_q.centers().size() * 4);
+      }
+    }
+    if (n + 1 < order) {
+      put(s.blocks, pointers[n].headers.data(), pointers[n].headers.size() * 8);
+      put(s.exceptions, pointers[n].exceptions.data(), pointers[n].exceptions.size() * 4);
+    }
+    const RecordFields f = s.fields;
+    std::byte* records = base + s.records.offset;
+    const std::uint64_t count = level.log10_prob.size();
+    for (std::uint64_t i = 0; i < count; ++i) {
+      std::uint64_t bit = i * f.total();
+      if (f.word != 0) write_bits(records, bit, level.words[i]);
+      bit += f.word;
+      const float p = level.log10_prob[i];
+      write_bits(records, bit, quantized ? prob_q.encode(p) : float_bits(p) & (f.prob == 31 ? 0x7FFFFFFFu : ~0u));
+      bit += f.prob;
+      if (f.backoff != 0) {
+        const float b = level.log10_backoff[i];
+        write_bits(records, bit, quantized ? backoff_q.encode(b) : float_bits(b));
+        bit += f.backoff;
+      }
+      const std::uint64_t header = n + 1 < order ? pointers[n].headers[i / kPointerBlock] : 0;
+      if (f.pointer != 0 && (header >> 32) == 0xFFFFFFFFu) {
+        write_bits(records, bit, static_cast<std::uint32_t>(level.child_begin[i] - (header & 0xFFFFFFFFu)));
+      }
+    }
+  }
+  if (order >= 2) {
+    auto* slots = reinterpret_cast<std::uint32_t*>(base + layout.bigram_hash.offset);
+    const auto& child_begin = levels[0].child_begin;
+    for (WordId parent = 0; parent + 1 < child_begin.size(); ++parent) {
+      for (std::uint32_t i = child_begin[parent]; i < child_begin[parent + 1]; ++i) {
+        std::uint64_t s = bigram_slot(parent, levels[1].words[i], h.bigram_slots);
+        while (slots[s] != 0) s = s + 1 == h.bigram_slots ? 0 : s + 1;
+        slots[s] = i + 1;
+      }
+    }
+  }
+  for (std::uint32_t n = 0; n + 1 < order; ++n) {
+    put(layout.levels[n].top_nodes, tops[n].nodes.data(), tops[n].nodes.size() * 4);
+    put(layout.levels[n].top_entries, tops[n].entries.data(), tops[n].entries.size() * 4);
+  }
+  h.checksum = file_checksum(h, base, layout.total);
+  std::memcpy(base, &h, sizeof(h));
+  return buffer;
+}
+
+}  // namespace lm::detail
+
+namespace lm {
+
+Model rebuild_model(const Model& model, const LayoutOptions& options) {
+  model.verify();
+  detail::FileHeader h;
+  std::memcpy(&h, model.buffer().data(), sizeof(h));
+  const detail::Layout layout = detail::compute_layout(h);
+  auto bytes = [&model](const detail::Section& s) { return model.buffer().data() + s.offset; };
+  const detail::VocabArrays vocab{
+      {reinterpret_cast<const char*>(bytes(layout.vocab_chars)), layout.vocab_chars.bytes},
+      {reinterpret_cast<const std::uint64_t*>(bytes(layout.vocab_offsets)), layout.vocab_offsets.bytes / 8},
+      {reinterpret_cast<const std::uint32_t*>(bytes(layout.vocab_slots)), layout.vocab_slots.bytes / 4}};
+  struct Owned {
+    std::vector<WordId> words;
+    std::vector<float> prob, backoff;
+    std::vector<std::uint32_t> child_begin;
+  };
+  std::vector<Owned> owned(static_cast<std::size_t>(model.order()));
+  std::vector<detail::LevelArrays> arrays;
+  for (int n = 1; n <= model.order(); ++n) {
+    const ModelLevel& level = model.level(n);
+    Owned& o = owned[static_cast<std::size_t>(n - 1)];
+    for (std::uint64_t i = 0; i < level.size(); ++i) {
+      if (n >= 2) o.words.push_back(level.word(i));
+      o.prob.push_back(level.log10_prob(i));
+      if (n < model.order()) o.backoff.push_back(level.log10_backoff(i));
+    }
+    if (level.has_children()) {
+      for (std::uint64_t i = 0; i <= level.size(); ++i) {
+        o.child_begin.push_back(static_cast<std::uint32_t>(level.child_begin(i)));
+      }
+    }
+    arrays.push_back({o.words, o.prob, o.backoff, o.child_begin});
+  }
+  return Model(detail::lay_out_model(vocab, arrays, model.info(), options), "<memory>");
+}
+
+}  // namespace lm

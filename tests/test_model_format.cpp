@@ -1,0 +1,156 @@
+// The packed model format: binary vs ARPA scores, quantization, top-k with
+// the top-successor lists, verification.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "lm/error.hpp"
+#include "lm/model_io.hpp"
+#include "lm/scorer.hpp"
+#include "lm/tokenizer.hpp"
+#include "test_util.hpp"
+
+using namespace lm;
+
+namespace {
+
+// The first `lines` lines of the demo corpus (data/), and the next 300 as test sentences.
+struct Corpus {
+  std::string train, test;
+};
+
+const Corpus& corpus() {
+  static const Corpus c = [] {
+    std::ifstream in(std::string(LM_DATA_DIR) + "/gutenberg.tok.txt");
+    Corpus out;
+    std::string line;
+    for (int i = 0; i < 6300 && std::getline(in, line); ++i) (i < 6000 ? out.train : out.test) += line + "\n";
+    return out;
+  }();
+  return c;
+}
+
+const Model& trained(int order) {
+  static std::map<int, Model> models;
+  auto it = models.find(order);
+  if (it == models.end()) it = models.emplace(order, estimate(test::count_text(corpus().train, order)).model).first;
+  return it->second;
+}
+
+CorpusScore score_text(const Model& m, const std::string& text) {
+  CorpusScore total;
+  std::istringstream in(text);
+  std::string line;
+  std::vector<std::string_view> words;
+  while (std::getline(in, line)) {
+    split_tokens(line, &words);
+    total.add(score_sentence(m, words));
+  }
+  return total;
+}
+
+Model via_arpa(const Model& m) {
+  std::ostringstream arpa;
+  write_arpa(m, arpa);
+  test::TempFile file(arpa.str(), "m.arpa");
+  LineReader reader(file.path());
+  return read_arpa(reader);
+}
+
+}  // namespace
+
+TEST_CASE("the binary model and its ARPA file give the same scores to 1e-6", "[format]") {
+  const Model& m = trained(4);
+  test::TempFile file("", "m.lm");
+  save_model(m, file.path());
+  const Model binary = load_model(file.path());
+  const Model arpa = via_arpa(m);
+  std::istringstream in(corpus().test);
+  std::string line;
+  int lines = 0;
+  while (std::getline(in, line)) {
+    std::vector<std::string_view> words;
+    split_tokens(line, &words);
+    const SentenceScore a = score_sentence(binary, words);
+    const SentenceScore b = score_sentence(arpa, words);
+    REQUIRE(std::abs(a.log10_prob - b.log10_prob) < 1e-6);
+    ++lines;
+  }
+  CHECK(lines == 300);
+  CHECK_NOTHROW(binary.verify());
+}
+
+TEST_CASE("quantized models stay within 1% (8 bits) and 0.1% (12 bits) of the exact perplexity", "[format]") {
+  const Model& m = trained(4);
+  const double exact = score_text(m, corpus().test).perplexity();
+  const Model q8 = rebuild_model(m, LayoutOptions{8});
+  const Model q12 = rebuild_model(m, LayoutOptions{12});
+  CHECK(q8.info().quantize_bits == 8);
+  CHECK(q8.buffer().size() < m.buffer().size());
+  CHECK(std::abs(score_text(q8, corpus().test).perplexity() / exact - 1) < 0.01);
+  CHECK(std::abs(score_text(q12, corpus().test).perplexity() / exact - 1) < 0.001);
+  CHECK_NOTHROW(q8.verify());
+  const Model exact_again = rebuild_model(m, LayoutOptions{});
+  REQUIRE(exact_again.buffer().size() == m.buffer().size());
+  CHECK(std::memcmp(exact_again.buffer().data() + 8, m.buffer().data() + 8, m.buffer().size() - 8) == 0);
+  CHECK_THROWS_AS(rebuild_model(m, LayoutOptions{1}), ConfigError);
+  CHECK_THROWS_AS(rebuild_model(m, LayoutOptions{17}), ConfigError);
+}
+
+TEST_CASE("top k equals the head of the whole distribution, also through the top-successor lists", "[format]") {
+  for (int bits : {0, 8}) {
+    const Model m = rebuild_model(trained(3), LayoutOptions{bits});
+    NextWordPredictor predictor(m);
+    // Every unigram context with a top-successor list, and bigram contexts under them.
+    int listed = 0;
+    std::vector<State> states{null_context_state(), begin_sentence_state(m)};
+    for (WordId w = 0; w < m.level(1).size(); ++w) {
+      if (m.level(1).top_successors(w).empty()) continue;
+      ++listed;
+      State s = null_context_state();
+      (void)score_word(m, s, w, &s);
+      states.push_back(s);
+      const auto range = m.level(1).children(w);
+      for (auto c = range.begin; c < range.end && c < range.begin + 3; ++c) {
+        State t;
+        (void)score_word(m, s, m.level(2).word(c), &t);
+        states.push_back(t);
+      }
+    }
+    REQUIRE(listed > 10);
+    for (const State& s : states) {
+      const auto all = predictor.top(s, 0);
+      for (std::size_t k : {1, 3, 10, 31, 33, 100}) {
+        const auto top = predictor.top(s, k);
+        REQUIRE(top.size() == std::min(k, all.size()));
+        for (std::size_t i = 0; i < top.size(); ++i) {
+          REQUIRE(top[i].word == all[i].word);
+          REQUIRE(top[i].log10_prob == all[i].log10_prob);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("verify finds a damaged byte that opening does not look at", "[format]") {
+  test::TempFile file("", "m.lm");
+  save_model(trained(3), file.path());
+  std::string bytes = test::read_file(file.path());
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x10);
+  std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
+  const Model damaged = load_model(file.path());  // cheap checks only
+  CHECK_THROWS_WITH(damaged.verify(), Catch::Contains("checksum"));
+  CHECK_THROWS_WITH(load_verified_model(file.path()), Catch::Contains("checksum"));
+}
+
+TEST_CASE("a version 1 model is refused with a message", "[format]") {
+  test::TempFile file("", "m.lm");
+  save_model(trained(2), file.path());
+  std::string bytes = test::read_file(file.path());
+  bytes[8] = 1;
+  std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
+  CHECK_THROWS_WITH(load_model(file.path()), Catch::Contains("version 1 is not supported"));
+}

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Model benchmark: size, load time, scoring throughput (one thread and all),
+# `next` top-10 speed and peak RSS of lm's binary model, and of KenLM's probing
+# and trie binaries built from the same corpus when KenLM is available (on
+# PATH, or KENLM_BIN=/path/to/kenlm/build/bin).
+#
+# Usage: tools/bench_model.sh [CORPUS...]   (default: gutenberg 10M and 100M)
+#   REPEATS=3        runs per measurement; medians are reported
+#   SHARED=../shared the corpora (gutenberg.train.100M.txt.xz is unpacked once)
+#   BENCH_DIR=dir    keep models here and reuse them on the next run (default:
+#                    a temporary directory, removed at the end); a model already
+#                    there (NAME.lm, NAME.arpa) is not trained again
+#   TEST_FILES="a b" files to score (default: gutenberg.test.txt and gutenberg.train.10M.txt)
+# Needs: build/lm (bash tools/setup.sh), /usr/bin/time. Training the 100M
+# model takes about 3 minutes and 2.6 GB with lm, 2 minutes with lmplz.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repeats=${REPEATS:-3}
+shared=${SHARED:-../shared}
+gut=$shared/corpora/gutenberg
+lm=$PWD/build/lm
+kenlm=${KENLM_BIN:-$(dirname "$(command -v query 2>/dev/null || echo /nonexistent/x)")}
+have_kenlm=0
+[ -x "$kenlm/lmplz" ] && [ -x "$kenlm/query" ] && [ -x "$kenlm/build_binary" ] && have_kenlm=1
+[ -x /usr/bin/time ] || { echo "bench: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+[ -x "$lm" ] || { echo "bench: build lm first (bash tools/setup.sh)" >&2; exit 1; }
+if [ -n "${BENCH_DIR:-}" ]; then
+  work=$BENCH_DIR
+  mkdir -p "$work"
+else
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+fi
+threads=$(nproc)
+
+corpora=("$@")
+if [ ${#corpora[@]} -eq 0 ]; then
+  if [ ! -f "$work/gutenberg.train.100M.txt" ]; then
+    xz -dc "$gut/gutenberg.train.100M.txt.xz" > "$work/gutenberg.train.100M.txt"
+  fi
+  corpora=("$gut/gutenberg.train.10M.txt" "$work/gutenberg.train.100M.txt")
+fi
+read -r -a tests <<< "${TEST_FILES:-$gut/gutenberg.test.txt $gut/gutenberg.train.10M.txt}"
+
+# median WALL RSS(MB) of REPEATS runs of a command (stdout discarded)
+measure() {
+  local walls=() rss=()
+  for _ in $(seq "$repeats"); do
+    /usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null 2> "$work/stderr" ||
+      { cat "$work/stderr" >&2; return 1; }
+    read -r w r < "$work/time"
+    walls+=("$w"); rss+=("$r")
+  done
+  local mw mr
+  mw=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  mr=$(printf '%s\n' "${rss[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.0f", a[int((NR+1)/2)]/1024}')
+  echo "$mw $mr"
+}
+tokens() { wc -lw < "$1" | awk '{print $1 + $2}'; }
+row() { printf '%-14s %-34s %12s %9s %s\n' "$@"; }
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
+
+# 20,000 contexts of 1 to 4 words drawn (seeded) from the first test file.
+awk 'BEGIN { srand(1) } NF { line[n++] = $0 } END {
+  for (i = 0; i < 20000; i++) {
+    m = split(line[int(rand() * n)], w, " "); e = 1 + int(rand() * m); k = 1 + int(rand() * 4)
+    s = ""; for (j = (e - k + 1 < 1 ? 1 : e - k + 1); j <= e; j++) s = s (s == "" ? "" : " ") w[j]
+    print s } }' "${tests[0]}" > "$work/contexts.txt"
+head -n 300 "$work/contexts.txt" > "$work/contexts300.txt"
+sentence="it was the best of times , it was the worst of times"
+
+row corpus measurement value "RSS MB" ""
+for corpus in "${corpora[@]}"; do
+  name=$(basename "$corpus" .txt)
+  m=$work/$name.lm
+  if [ ! -f "$m" ]; then
+    read -r w r < <(repeats=1 measure "$lm" -q train "$corpus" --order 5 -o "$m")
+    row "$name" "lm train --order 5 (s)" "$w" "$r"
+  fi
+  [ -f "$work/$name.q8.lm" ] || "$lm" -q convert --quantize 8 "$m" "$work/$name.q8.lm"
+  ngrams=$("$lm" info -m "$m" | awk -F'\t' '$1 == "n-grams" { print $2 }')
+  size() { local b; b=$(stat -L -c %s "$1"); row "$name" "size $2 (MB, B/n-gram)" "$(awk -v b="$b" 'BEGIN{printf "%.1f", b/1e6}')" "" "$(awk -v b="$b" -v n="$ngrams" 'BEGIN{printf "%.2f B/n-gram", b/n}')"; }
+  size "$m" "lm"
+  size "$work/$name.q8.lm" "lm --quantize 8"
+  if [ "$have_kenlm" = 1 ]; then
+    [ -f "$work/$name.arpa" ] || "$kenlm/lmplz" -o 5 -S 30% -T "$work" --text "$corpus" --arpa "$work/$name.arpa" 2> /dev/null
+    [ -f "$work/$name.probing" ] || "$kenlm/build_binary" probing "$work/$name.arpa" "$work/$name.probing" > /dev/null 2>&1
+    [ -f "$work/$name.trie" ] || "$kenlm/build_binary" trie "$work/$name.arpa" "$work/$name.trie" > /dev/null 2>&1
+    [ -f "$work/$name.trieq8" ] || "$kenlm/build_binary" -q 8 -b 8 trie "$work/$name.arpa" "$work/$name.trieq8" > /dev/null 2>&1
+    size "$work/$name.probing" "KenLM probing"
+    size "$work/$name.trie" "KenLM trie"
+    size "$work/$name.trieq8" "KenLM trie -q 8 -b 8"
+  fi
+  # Open the model and score one sentence (warm page cache: one run first).
+  "$lm" -q score -m "$m" "$sentence" > /dev/null
+  read -r ow or < <(measure "$lm" -q score -t 1 -m "$m" "$sentence")
+  row "$name" "lm open + 1 sentence (s)" "$ow" "$or"
+  if [ "$have_kenlm" = 1 ]; then
+    for k in probing trie; do
+      read -r kw kr < <(measure sh -c "echo '$sentence' | '$kenlm/query' -v summary '$work/$name.$k'")
+      row "$name" "query $k open + 1 sentence (s)" "$kw" "$kr"
+    done
+  fi
+  for t in "${tests[@]}"; do
+    tn=$(basename "$t" .txt)
+    n=$(tokens "$t")
+    read -r w1 r1 < <(measure sh -c "'$lm' -q score -t 1 --summary -m '$m' < '$t'")
+    row "$name" "lm score -t 1 $tn (tok/s)" "$(rate "$n" "$w1")" "$r1" "${w1} s"
+    read -r wa ra < <(measure sh -c "'$lm' -q score -t $threads --summary -m '$m' < '$t'")
+    row "$name" "lm score -t $threads $tn (tok/s)" "$(rate "$n" "$wa")" "$ra" "${wa} s"
+    read -r wq rq < <(measure sh -c "'$lm' -q score -t 1 --summary -m '$work/$name.q8.lm' < '$t'")
+    row "$name" "lm q8 score -t 1 $tn (tok/s)" "$(rate "$n" "$wq")" "$rq" "${wq} s"
+    if [ "$have_kenlm" = 1 ]; then
+      for k in probing trie; do
+        read -r kw kr < <(measure sh -c "'$kenlm/query' -v summary '$work/$name.$k' < '$t'")
+        row "$name" "query $k $tn (tok/s)" "$(rate "$n" "$kw")" "$kr" "${kw} s"
+        [ "$k" = probing ] && pw=$kw
+      done
+      row "$name" "ratio $tn: lm -t 1 / probing" "$(awk -v a="$w1" -v b="$pw" 'BEGIN{printf "%.2fx", b/a}')" "" "(>1: lm faster)"
+      row "$name" "ratio $tn: lm -t $threads / probing" "$(awk -v a="$wa" -v b="$pw" 'BEGIN{printf "%.2fx", b/a}')" "" ""
+    fi
+    lp=$("$lm" -q score -t 1 --summary -m "$m" < "$t" | awk -F'\t' '/^Perplexity including/ {print $2}')
+    qp=$("$lm" -q score -t 1 --summary -m "$work/$name.q8.lm" < "$t" | awk -F'\t' '/^Perplexity including/ {print $2}')
+    row "$name" "perplexity $tn: exact, q8" "$lp" "" "$qp ($(awk -v a="$lp" -v b="$qp" 'BEGIN{printf "%+.3f%%", (b/a-1)*100}'))"
+  done
+  read -r nw nr < <(measure sh -c "'$lm' -q next -k 10 -m '$m' < '$work/contexts.txt'")
+  row "$name" "lm next -k 10 (contexts/s)" "$(rate 20000 "$nw")" "$nr" "${nw} s for 20000"
+  # Exact: the top 10 equal the first 10 of the whole distribution.
+  "$lm" -q next -k 10 --format tsv -m "$m" < "$work/contexts300.txt" > "$work/top.tsv"
+  "$lm" -q next --all --format tsv -m "$m" < "$work/contexts300.txt" | awk -F'\t' '$2 <= 10' > "$work/all.tsv"
+  if cmp -s "$work/top.tsv" "$work/all.tsv"; then exact=yes; else exact=NO; fi
+  row "$name" "next top-10 == --all head (300)" "$exact" "" ""
+done
+[ "$have_kenlm" = 1 ] || echo "(KenLM not found: set KENLM_BIN or put query/build_binary/lmplz on PATH for ratios)"

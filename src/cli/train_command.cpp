@@ -166,12 +166,20 @@ void add_train_command(CLI::App& app) {
                   "seen once; the last value repeats")
       ->expected(1, 16)
       ->delimiter(',');
+  const CLI::Validator positive(
+      [](std::string& text) {
+        return (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
+                text.find_first_not_of('0') == std::string::npos)
+                   ? std::string("give a whole number of at least 1")
+                   : std::string();
+      },
+      "N >= 1");
   cmd->add_option("--min-count", opt->limits.min_count,
                   "Count words seen fewer times as <unk> (reads the corpus twice)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive);
   cmd->add_option("--max-vocab", opt->limits.max_vocab,
                   "Keep only this many most frequent words; count the others as <unk> (reads the corpus twice)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive);
   cmd->add_option("--vocab", opt->limits.vocab_file,
                   "Fix the vocabulary to the words of this file (whitespace-separated); others count as <unk>");
   cmd->add_flag("--strict-discounts", opt->strict_discounts,

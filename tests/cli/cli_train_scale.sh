@@ -86,6 +86,10 @@ check_contains "$OUT" "OOVs:	1" "an unseen word is still an OOV"
 train_model max.lm corpus.txt --order 2 --max-vocab 100
 vocab=$("$LM" info -m max.lm | awk '/vocabulary/ {print $2; exit}')
 check_eq "$vocab" "103" "--max-vocab 100 keeps 100 words plus <unk>, <s>, </s>"
+for bad in 0 -3 x 1.5; do
+  run "$LM" train corpus.txt --max-vocab "$bad" -o bad.lm
+  check_error "--max-vocab $bad" 2 "--max-vocab" "at least 1"
+done
 run "$LM" train - --min-count 2 <corpus.txt
 check_error "--min-count on stdin" 2 "standard input"
 
@@ -103,5 +107,8 @@ run "$LM" train corpus.txt --vocab vocab.txt --min-count 2 -o bad.lm
 check_error "--vocab with --min-count" 2 "--vocab"
 run "$LM" train corpus.txt --vocab missing-vocab.txt -o bad.lm
 check_error "a missing vocabulary file" 1 "missing-vocab.txt"
+: >empty-vocab.txt
+run "$LM" train corpus.txt --vocab empty-vocab.txt -o bad.lm
+check_error "an empty vocabulary file" 1 "empty-vocab.txt" "no words"
 
 finish

@@ -194,7 +194,7 @@ EstimateResult estimate(NGramCounts counts, const EstimateConfig& config) {
   info.training_tokens = counts.stats.words + counts.stats.sentences;
   info.discounts = discounts;
   info.unk_is_word = counts.stats.unk_words > 0;
-  return EstimateResult{builder.finish(info), discounts, std::move(warnings)};
+  return EstimateResult{builder.finish(info, config.layout), discounts, std::move(warnings)};
 }
 
 }  // namespace lm

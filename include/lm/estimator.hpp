@@ -28,6 +28,8 @@ struct EstimateConfig {
   int threads = 1;
   // Called with (orders done, order) as estimation goes.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
+  // How the model is laid out (quantization).
+  LayoutOptions layout;
 };
 
 // Discounts D1, D2, D3+ for each order from counts of counts (NGramCounts::

@@ -104,6 +104,8 @@ void run_train(const TrainOptions& opt) {
   EstimateConfig estimate_config;
   estimate_config.allow_discount_fallback = !opt.strict_discounts;
   estimate_config.threads = config.threads;
+  // Quantize while laying out the model, unless the ARPA file (exact) is wanted too.
+  if (opt.arpa.empty()) estimate_config.layout = opt.layout;
   bar.start("estimating", static_cast<std::uint64_t>(opt.order), "");
   if (bar.enabled()) {
     estimate_config.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
@@ -121,7 +123,7 @@ void run_train(const TrainOptions& opt) {
   // The ARPA file first: if it fails, the old model is still in place.
   bar.start("writing", 0, "");
   if (!opt.arpa.empty()) write_arpa_file(result.model, opt.arpa);
-  if (opt.layout.quantize_bits != 0) result.model = rebuild_model(result.model, opt.layout);
+  if (!opt.arpa.empty() && opt.layout.quantize_bits != 0) result.model = rebuild_model(result.model, opt.layout);
   save_model(result.model, opt.output);
   bar.end();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

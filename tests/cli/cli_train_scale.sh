@@ -111,4 +111,11 @@ check_error "a missing vocabulary file" 1 "missing-vocab.txt"
 run "$LM" train corpus.txt --vocab empty-vocab.txt -o bad.lm
 check_error "an empty vocabulary file" 1 "empty-vocab.txt" "no words"
 
+# ---- --quantize while training (no second model in memory) equals quantizing afterwards
+train_model q-train.lm corpus.txt --order 3 --quantize 8
+check_exit 0 "$LM" -q convert --quantize 8 summary.lm q-convert.lm
+check_same q-train.lm q-convert.lm "train --quantize 8 gives the bytes of convert --quantize 8 of the exact model"
+train_model q-arpa.lm corpus.txt --order 3 --quantize 8 --arpa q.arpa
+check_same q-arpa.lm q-train.lm "the same with --arpa (which stays exact)"
+
 finish

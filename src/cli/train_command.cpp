@@ -30,7 +30,7 @@ struct TrainOptions {
   int threads = 0;  // 0: all cores
   std::string memory = "50%";
   std::string temp_dir;
-  std::vector<std::uint64_t> prune;
+  std::vector<std::string> prune;  // thresholds, as given
   VocabLimits limits;
   LayoutOptions layout;  // --quantize (issue 3)
 };
@@ -51,14 +51,33 @@ std::string human_bytes(double bytes) {
   return fmt::format("{:.0f} MB", bytes / 1e6);
 }
 
-void run_train(const TrainOptions& opt) {
+// --prune takes as many values as follow it, like lmplz's, so in
+// "--prune 0 1 1 corpus.txt" it also takes the corpus: give that back.
+std::vector<std::uint64_t> parse_prune(std::vector<std::string> values, std::string* corpus) {
+  if (corpus->empty() && !values.empty() && values.back().find_first_not_of("0123456789") != std::string::npos) {
+    *corpus = values.back();
+    values.pop_back();
+  }
+  std::vector<std::uint64_t> out;
+  for (const std::string& v : values) {
+    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
+      throw ConfigError(fmt::format("--prune {}: give counts such as 0 1 1 (or 0,1,1)", v));
+    }
+    out.push_back(std::stoull(v));
+  }
+  return out;
+}
+
+void run_train(TrainOptions opt) {
+  const std::vector<std::uint64_t> prune = parse_prune(opt.prune, &opt.corpus);
+  if (opt.corpus.empty()) throw ConfigError("give the training corpus: a file, a .gz file, or - for stdin");
   const auto start = std::chrono::steady_clock::now();
   CountConfig config;
   config.order = opt.order;
   config.memory = parse_memory_size(opt.memory, "--memory");
   config.threads = opt.threads > 0 ? opt.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   config.temp_dir = opt.temp_dir;
-  config.prune = opt.prune;
+  config.prune = prune;
   if (config.temp_dir.empty()) {
     const char* env = std::getenv("TMPDIR");
     config.temp_dir = (env != nullptr && *env != '\0') ? env : "/tmp";
@@ -154,7 +173,7 @@ void add_train_command(CLI::App& app) {
       "<unk> in the corpus is the unknown word. The model is the same whatever\n"
       "--memory and --threads are; counts that do not fit in --memory go to\n"
       "temporary files, which are deleted as soon as they are created.");
-  cmd->add_option("corpus", opt->corpus, "Training text: a file, a .gz file, or - for stdin")->required();
+  cmd->add_option("corpus", opt->corpus, "Training text: a file, a .gz file, or - for stdin (required)");
   cmd->add_option("-o,--output", opt->output, "Model file to write (default: $LM_MODEL or model.lm)");
   cmd->add_option("--order", opt->order, "N-gram order")->check(CLI::Range(1, 16))->capture_default_str();
   cmd->add_option("--arpa", opt->arpa, "Also write the model in ARPA format to this file");

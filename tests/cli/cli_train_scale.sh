@@ -62,6 +62,10 @@ check_error "--threads 0" 2 "--threads"
 train_model pruned.lm corpus.txt --order 3 --prune 0 1 1
 train_model pruned2.lm corpus.txt --order 3 --prune 0,1
 check_same pruned.lm pruned2.lm "--prune 0 1 1 and --prune 0,1 (last value repeats) are the same"
+check_exit 0 "$LM" -q train --order 3 --prune 0 1 1 corpus.txt -o pruned3.lm
+check_same pruned3.lm pruned.lm "--prune 0 1 1 before the corpus, as with lmplz"
+run "$LM" train --order 3 --prune 0 x 1 corpus.txt -o bad.lm
+check_error "a non-numeric --prune value" 2 "--prune x"
 run "$LM" info -m ref.lm
 full3=$("$LM" info -m summary.lm | awk '/3-grams/ {print $2}')
 pruned3=$("$LM" info -m pruned.lm | awk '/3-grams/ {print $2}')

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <thread>
 #include <fmt/format.h>
 
 #include "lm/error.hpp"
+#include "lm/parallel.hpp"
 
 namespace lm {
 
@@ -173,10 +173,9 @@ EstimateResult estimate(NGramCounts counts, const EstimateConfig& config) {
       cut.push_back(c);
     }
     cut.push_back(size);
-    std::vector<std::thread> workers;
-    for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(estimate_range, cut[t], cut[t + 1]);
-    estimate_range(cut[0], cut[1]);
-    for (std::thread& w : workers) w.join();
+    // Slices of thread indices, cut at context boundaries above.
+    parallel_for(threads, static_cast<unsigned>(threads),
+                 [&](unsigned, std::size_t begin, std::size_t end) { estimate_range(cut[begin], cut[end]); });
     if (pruned != nullptr) {
       drop_pruned(&level, &level_log10, lower_map);
     } else {

@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <thread>
 #include <unistd.h>
 
 #include "commands.hpp"
@@ -12,6 +11,7 @@
 #include "lm/estimator.hpp"
 #include "lm/model_io.hpp"
 #include "lm/ngram_counts.hpp"
+#include "lm/parallel.hpp"
 #include "lm/tokenizer.hpp"
 #include "lm/vocab_limits.hpp"
 #include "progress.hpp"
@@ -75,7 +75,7 @@ void run_train(TrainOptions opt) {
   CountConfig config;
   config.order = opt.order;
   config.memory = parse_memory_size(opt.memory, "--memory");
-  config.threads = opt.threads > 0 ? opt.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  config.threads = opt.threads > 0 ? opt.threads : static_cast<int>(available_cpus());
   config.temp_dir = opt.temp_dir;
   config.prune = prune;
   if (config.temp_dir.empty()) {

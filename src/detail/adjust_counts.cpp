@@ -2,42 +2,20 @@
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <functional>
-#include <future>
+#include <atomic>
 
 #include "lm/error.hpp"
 #include "lm/model.hpp"
+#include "lm/parallel.hpp"
+#include "ngram_runs.hpp"
 #include "radix_sort.hpp"
 
 namespace lm::detail {
 
 namespace {
 
-std::uint32_t checked_count(std::uint64_t c) {
-  if (c > 0xFFFFFFFFu) {
-    throw Error(fmt::format("an n-gram occurs {} times, more than lm can count (4294967295)", c));
-  }
-  return static_cast<std::uint32_t>(c);
-}
-
 [[noreturn]] void throw_missing_context(int k) {
   throw Error(fmt::format("internal error: a {}-gram has no context entry", k));
-}
-
-// Runs fn(begin, end) on `threads` slices of [0, size) and waits for all.
-// An exception in any slice is rethrown here.
-void parallel_ranges(std::size_t size, int threads, const std::function<void(std::size_t, std::size_t)>& fn) {
-  const auto t = static_cast<std::size_t>(std::max(1, threads));
-  if (t == 1 || size < 100000) {
-    fn(0, size);
-    return;
-  }
-  std::vector<std::future<void>> parts;
-  for (std::size_t i = 1; i < t; ++i) {
-    parts.push_back(std::async(std::launch::async, fn, size * i / t, size * (i + 1) / t));
-  }
-  fn(0, size / t);
-  for (auto& part : parts) part.get();
 }
 
 template <typename T>
@@ -175,7 +153,8 @@ void CountAdjuster::finish(std::size_t vocab_size, int threads, NGramCounts* out
     const std::uint64_t rank_mask = (std::uint64_t{1} << rank_bits) - 1;
     // Entries are independent but for the parent search, which walks the
     // level below monotonically: each thread starts its walk afresh.
-    auto fill = [&, k](std::size_t begin, std::size_t end) {
+    std::atomic<bool> missing_context{false};
+    auto fill = [&, k](unsigned /*slice*/, std::size_t begin, std::size_t end) {
       std::size_t p = 0;
       WordId p_first = kNoEntry;
       for (std::size_t r = begin; r < end; ++r) {
@@ -198,13 +177,18 @@ void CountAdjuster::finish(std::size_t vocab_size, int threads, NGramCounts* out
           }
           const std::size_t stop = lower_first_begin[first + 1];
           while (p < stop && below.suffix[p] < target) ++p;
-          if (p == stop || below.suffix[p] != target) throw_missing_context(k);
+          if (p == stop || below.suffix[p] != target) {
+            missing_context = true;  // parallel_for's fn must not throw
+            return;
+          }
           fwd.parent[r] = static_cast<std::uint32_t>(p);
         }
         if (k < n) rank[item.index] = static_cast<std::uint32_t>(r);
       }
     };
-    parallel_ranges(size, threads, fill);
+    // Small levels are not worth the threads.
+    parallel_for(size, size < 100000 ? 1u : static_cast<unsigned>(std::max(1, threads)), fill);
+    if (missing_context) throw_missing_context(k);
     release(items);
     release(level.pruned);
     lower_first_begin.swap(first_begin);

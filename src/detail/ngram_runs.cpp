@@ -15,6 +15,13 @@
 
 namespace lm::detail {
 
+std::uint32_t checked_count(std::uint64_t c) {
+  if (c > 0xFFFFFFFFu) {
+    throw Error(fmt::format("an n-gram occurs {} times, more than lm can count (4294967295)", c));
+  }
+  return static_cast<std::uint32_t>(c);
+}
+
 Run::Run(int order, std::vector<WordId> words, std::vector<std::uint32_t> counts)
     : order_(order), entries_(counts.size()), words_(std::move(words)), counts_(std::move(counts)) {}
 
@@ -121,11 +128,8 @@ Run Run::merge_to_file(std::vector<Run>& runs, int order, const std::string& dir
   const WordId* gram = nullptr;
   std::uint64_t count = 0;
   while (merger.next(&gram, &count)) {
-    if (count > 0xFFFFFFFFu) {
-      throw Error(fmt::format("an n-gram occurs {} times, more than lm can count (4294967295)", count));
-    }
     buffer.insert(buffer.end(), gram, gram + order);
-    buffer.push_back(static_cast<std::uint32_t>(count));
+    buffer.push_back(checked_count(count));
     ++out.entries_;
     if (buffer.size() >= kBlockEntries * stride) {
       write_all(out.fd_, buffer.data(), buffer.size() * sizeof(std::uint32_t), dir);

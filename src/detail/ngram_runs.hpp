@@ -22,6 +22,9 @@ namespace lm::detail {
   return false;
 }
 
+// c as a 32-bit count; throws Error when an n-gram occurs too often for that.
+[[nodiscard]] std::uint32_t checked_count(std::uint64_t c);
+
 [[nodiscard]] inline bool same_ngram(const WordId* a, const WordId* b, int n) {
   for (int i = 0; i < n; ++i) {
     if (a[i] != b[i]) return false;

@@ -43,6 +43,15 @@ void remove_pending(const std::string& path) {
 
 }  // namespace
 
+TerminationSignalsBlocked::TerminationSignalsBlocked() {
+  sigset_t block;
+  sigemptyset(&block);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&block, sig);
+  pthread_sigmask(SIG_BLOCK, &block, &old_);
+}
+
+TerminationSignalsBlocked::~TerminationSignalsBlocked() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+
 void remove_partial_outputs_now() noexcept {
   for (auto& slot : g_pending) {
     char* p = slot.load();
@@ -66,17 +75,15 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
     return;
   }
   temp_ = path_ + ".tmp.XXXXXX";
-  // Termination signals wait until the file is registered for removal, so
-  // no signal can leave it behind.
-  sigset_t block;
-  sigset_t old;
-  sigemptyset(&block);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&block, sig);
-  pthread_sigmask(SIG_BLOCK, &block, &old);
-  fd_ = mkstemp(temp_.data());
-  const int err = errno;
-  if (fd_ >= 0) add_pending(temp_);
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  int err = 0;
+  {
+    // Termination signals wait until the file is registered for removal, so
+    // no signal can leave it behind.
+    TerminationSignalsBlocked blocked;
+    fd_ = mkstemp(temp_.data());
+    err = errno;
+    if (fd_ >= 0) add_pending(temp_);
+  }
   if (fd_ < 0) throw Error(fmt::format("{}: cannot create output file: {}", path_, std::strerror(err)));
   fchmod(fd_, 0644);
 }

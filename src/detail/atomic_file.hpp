@@ -4,6 +4,8 @@
 // written in place instead.
 #pragma once
 
+#include <csignal>
+
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -29,6 +31,20 @@ class AtomicFile {
   std::string path_;
   std::string temp_;
   int fd_ = -1;
+};
+
+// While alive, this thread holds back SIGINT, SIGTERM, SIGHUP and SIGQUIT:
+// for creating a temporary file and making sure it cannot be left behind
+// (registering or unlinking it) as one step.
+class TerminationSignalsBlocked {
+ public:
+  TerminationSignalsBlocked();
+  ~TerminationSignalsBlocked();
+  TerminationSignalsBlocked(const TerminationSignalsBlocked&) = delete;
+  TerminationSignalsBlocked& operator=(const TerminationSignalsBlocked&) = delete;
+
+ private:
+  sigset_t old_;
 };
 
 // Deletes the temporary files of every AtomicFile not yet committed.

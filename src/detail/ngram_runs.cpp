@@ -4,13 +4,12 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <csignal>
 #include <fcntl.h>
-#include <pthread.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include "lm/error.hpp"
+#include "atomic_file.hpp"
 #include "radix_sort.hpp"
 
 namespace lm::detail {
@@ -81,16 +80,14 @@ int open_unnamed_temp(const std::string& dir) {
   int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd >= 0) return fd;
   if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) temp_error(dir, "create", errno);
-  sigset_t block;
-  sigset_t old;
-  sigemptyset(&block);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&block, sig);
-  pthread_sigmask(SIG_BLOCK, &block, &old);
-  std::string path = dir + "/lm-train-XXXXXX";
-  fd = ::mkstemp(path.data());
-  const int err = errno;
-  if (fd >= 0) ::unlink(path.c_str());
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  int err = 0;
+  {
+    TerminationSignalsBlocked blocked;
+    std::string path = dir + "/lm-train-XXXXXX";
+    fd = ::mkstemp(path.data());
+    err = errno;
+    if (fd >= 0) ::unlink(path.c_str());
+  }
   if (fd < 0) temp_error(dir, "create", err);
   return fd;
 }

@@ -212,6 +212,7 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
     const auto& s = layout.levels[n - 1];
     ModelLevel::Parts p;
     p.records = buffer_.data() + s.records.offset;
+    if (s.words.bytes != 0) p.words = buffer_.data() + s.words.offset;
     p.count = h.counts[n - 1];
     p.word_bits = s.fields.word;
     p.prob_bits = s.fields.prob;
@@ -243,6 +244,10 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
   }
   bigram_slots_ = view<std::uint32_t>(buffer_, layout.bigram_hash).data();
   bigram_slot_count_ = h.bigram_slots;
+  if (order_ >= 2) {
+    bigram_index_bits_ = bigram_index_bits(h.counts[1]);
+    bigram_index_mask_ = bigram_index_bits_ >= 32 ? 0xFFFFFFFFu : (1u << bigram_index_bits_) - 1;
+  }
 }
 
 std::uint32_t Model::find(std::span<const WordId> ngram) const {

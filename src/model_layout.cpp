@@ -133,6 +133,7 @@ Layout compute_layout(const FileHeader& h) {
     level.fields.prob = n == 1 ? 32 : (q != 0 ? q : exact_prob);
     level.fields.backoff = top ? 0 : (n == 1 || q == 0 ? 32 : q);
     level.fields.pointer = top ? 0 : h.pointer_bits[n - 1];
+    if (level.fields.word != 0) level.words = take((count * level.fields.word + 7) / 8 + 8);
     level.records = take((count * level.fields.total() + 7) / 8 + 8);
     if (!top) {
       level.blocks = take((count + kPointerBlock - 1) / kPointerBlock * 8);
@@ -229,10 +230,12 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
     const RecordFields f = s.fields;
     std::byte* records = base + s.records.offset;
     const std::uint64_t count = level.log10_prob.size();
+    if (f.word != 0) {
+      std::byte* words = base + s.words.offset;
+      for (std::uint64_t i = 0; i < count; ++i) write_bits(words, i * f.word, level.words[i]);
+    }
     for (std::uint64_t i = 0; i < count; ++i) {
       std::uint64_t bit = i * f.total();
-      if (f.word != 0) write_bits(records, bit, level.words[i]);
-      bit += f.word;
       const float p = level.log10_prob[i];
       write_bits(records, bit, quantized ? prob_q.encode(p) : float_bits(p) & (f.prob == 31 ? 0x7FFFFFFFu : ~0u));
       bit += f.prob;
@@ -249,12 +252,14 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
   }
   if (order >= 2) {
     auto* slots = reinterpret_cast<std::uint32_t*>(base + layout.bigram_hash.offset);
+    const unsigned index_bits = bigram_index_bits(h.counts[1]);
     const auto& child_begin = levels[0].child_begin;
     for (WordId parent = 0; parent + 1 < child_begin.size(); ++parent) {
       for (std::uint32_t i = child_begin[parent]; i < child_begin[parent + 1]; ++i) {
-        std::uint64_t s = bigram_slot(parent, levels[1].words[i], h.bigram_slots);
+        const std::uint64_t hash = bigram_hash(parent, levels[1].words[i]);
+        std::uint64_t s = bigram_slot(hash, h.bigram_slots);
         while (slots[s] != 0) s = s + 1 == h.bigram_slots ? 0 : s + 1;
-        slots[s] = i + 1;
+        slots[s] = (i + 1) | bigram_tag(hash, index_bits);
       }
     }
   }

@@ -53,9 +53,8 @@ std::string check_links(const Model& model, int n) {
 // Raw word ids (ModelLevel clamps them) must be in the vocabulary.
 bool words_in_range(const ModelLevel& level) {
   const ModelLevel::Parts& p = level.parts();
-  const std::uint64_t record = p.word_bits + p.prob_bits + p.backoff_bits + p.pointer_bits;
   std::uint32_t bad = 0;
-  for (std::uint64_t i = 0; i < p.count; ++i) bad += read_bits(p.records, i * record, p.word_bits) >= p.vocab_size;
+  for (std::uint64_t i = 0; i < p.count; ++i) bad += read_bits(p.words, i * p.word_bits, p.word_bits) >= p.vocab_size;
   return bad == 0;
 }
 

@@ -6,6 +6,8 @@
 #include <limits>
 #include <queue>
 
+#include "detail/word_lookup.hpp"
+
 namespace lm {
 
 State begin_sentence_state(const Model& model) {
@@ -20,46 +22,12 @@ State begin_sentence_state(const Model& model) {
 State null_context_state() { return State{}; }
 
 WordScore score_word(const Model& model, const State& in, WordId word, State* out) {
-  // Try the longest context first; each miss multiplies by that context's
-  // backoff. The successors found on the way down form the next state.
-  const int max_state = model.order() - 1;
-  // The searches below (one per order) are independent: start fetching the
-  // first probe of each now, so that their cache misses overlap.
-  for (int i = 1; i <= in.length; ++i) model.prefetch_child(i, in.node[i - 1], word);
-  double backoff = 0;
-  int j = in.length;
-  std::uint32_t found = kNoEntry;
-  for (; j >= 1; --j) {
-    found = model.find_child(j, in.node[j - 1], word);
-    if (found != kNoEntry) break;
-    backoff += model.level(j).log10_backoff(in.node[j - 1]);
+  detail::WordLookup lookup;
+  detail::lookup_begin(model, in, word, &lookup);
+  detail::lookup_locate(model, in, &lookup);
+  while (!detail::lookup_step(model, in, &lookup)) {
   }
-  State next;
-  WordScore score;
-  if (j == 0) {
-    found = word;
-    score.ngram_order = 1;
-    score.log10_prob = backoff + model.level(1).log10_prob(word);
-  } else {
-    score.ngram_order = j + 1;
-    score.log10_prob = backoff + model.level(j + 1).log10_prob(found);
-  }
-  // The new context is word preceded by the longest matched context (capped).
-  next.length = std::min(score.ngram_order, max_state);
-  if (next.length > 0) {
-    next.node[0] = word;
-    for (int i = 1; i < next.length; ++i) {
-      // The longest match (i == j) was found above; shorter ones are searched.
-      next.node[i] = i == j ? found : model.find_child(i, in.node[i - 1], word);
-      // Only models without suffix closure (some ARPA files) miss here.
-      if (next.node[i] == kNoEntry) {
-        next.length = i;
-        break;
-      }
-    }
-  }
-  *out = next;
-  return score;
+  return detail::lookup_end(model, in, lookup, out);
 }
 
 double SentenceScore::perplexity() const {
@@ -68,26 +36,10 @@ double SentenceScore::perplexity() const {
 
 SentenceScore score_sentence(const Model& model, std::span<const std::string_view> words,
                              bool keep_factors) {
-  SentenceScore result;
-  State state = begin_sentence_state(model);
-  const VocabView& vocab = model.vocab();
-  const bool unk_trained = model.info().unk_is_word;
-  for (std::size_t i = 0; i <= words.size(); ++i) {
-    const bool end = i == words.size();
-    const std::string_view token = end ? std::string_view("</s>") : words[i];
-    const WordId id = end ? kEosId : vocab.find(token);
-    // "<unk>" written in the text is the unknown word, not a new one.
-    const bool oov = !end && id == kUnkId && !(token == "<unk>" && unk_trained);
-    const WordScore score = score_word(model, state, id, &state);
-    result.log10_prob += score.log10_prob;
-    ++result.tokens;
-    if (oov) {
-      ++result.oovs;
-      result.oov_log10_prob += score.log10_prob;
-    }
-    if (keep_factors) result.factors.push_back(TokenScore{token, id, oov, score});
-  }
-  return result;
+  SentenceBatch batch;
+  batch.add(words);
+  batch.score(model);
+  return batch.result(0, keep_factors);
 }
 
 void CorpusScore::add(const SentenceScore& s) {

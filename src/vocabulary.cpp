@@ -1,5 +1,7 @@
 #include "lm/vocabulary.hpp"
 
+#include <algorithm>
+
 #include <cstring>
 
 #include "lm/tokenizer.hpp"
@@ -29,11 +31,43 @@ std::uint64_t hash_word(std::string_view word) {
 
 WordId VocabView::find(std::string_view word) const {
   if (slots_.empty()) return kUnkId;
+  return find_from(word, hash_word(word) & (slots_.size() - 1));
+}
+
+WordId VocabView::find_from(std::string_view word, std::size_t i) const {
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = hash_word(word) & mask;; i = (i + 1) & mask) {
+  for (;; i = (i + 1) & mask) {
     std::uint32_t id = slots_[i];
     if (id == kEmptySlot) return kUnkId;
     if (this->word(id) == word) return id;
+  }
+}
+
+void VocabView::find_many(std::span<const std::string_view> words, WordId* ids) const {
+  if (slots_.empty()) {
+    std::fill(ids, ids + words.size(), kUnkId);
+    return;
+  }
+  // Per group: fetch the slots, then the first candidates' offsets, then
+  // their bytes, then compare; each pass finds the previous one's data loaded.
+  constexpr std::size_t kGroup = 32;
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t slot[kGroup];
+  for (std::size_t g = 0; g < words.size(); g += kGroup) {
+    const std::size_t n = std::min(kGroup, words.size() - g);
+    for (std::size_t k = 0; k < n; ++k) {
+      slot[k] = hash_word(words[g + k]) & mask;
+      __builtin_prefetch(&slots_[slot[k]]);
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::uint32_t id = slots_[slot[k]];
+      if (id != kEmptySlot && id < size()) __builtin_prefetch(&offsets_[id]);
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::uint32_t id = slots_[slot[k]];
+      if (id != kEmptySlot && id < size()) __builtin_prefetch(chars_.data() + std::min<std::uint64_t>(offsets_[id], chars_.size()));
+    }
+    for (std::size_t k = 0; k < n; ++k) ids[g + k] = find_from(words[g + k], slot[k]);
   }
 }
 

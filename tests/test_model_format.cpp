@@ -1,5 +1,5 @@
 // The packed model format: binary vs ARPA scores, quantization, top-k with
-// the top-successor lists, verification.
+// the top-successor lists, the interleaved scorer, verification.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
@@ -50,6 +50,18 @@ CorpusScore score_text(const Model& m, const std::string& text) {
     total.add(score_sentence(m, words));
   }
   return total;
+}
+
+// score_sentence's result the long way: score_word, word by word.
+SentenceScore score_word_by_word(const Model& m, std::span<const std::string_view> words) {
+  SentenceScore out;
+  State state = begin_sentence_state(m);
+  for (std::size_t i = 0; i <= words.size(); ++i) {
+    const WordId id = i == words.size() ? kEosId : m.vocab().find(words[i]);
+    out.log10_prob += score_word(m, state, id, &state).log10_prob;
+    ++out.tokens;
+  }
+  return out;
 }
 
 Model via_arpa(const Model& m) {
@@ -144,6 +156,72 @@ TEST_CASE("verify finds a damaged byte that opening does not look at", "[format]
   const Model damaged = load_model(file.path());  // cheap checks only
   CHECK_THROWS_WITH(damaged.verify(), Catch::Contains("checksum"));
   CHECK_THROWS_WITH(load_verified_model(file.path()), Catch::Contains("checksum"));
+}
+
+TEST_CASE("score_sentences gives every token exactly what score_word gives", "[format][scorer]") {
+  // Sentences of every length from 0 on (more of them than there are lanes,
+  // so lanes finish and restart at different times), with OOVs and <unk>.
+  for (int order : {1, 2, 3, 5}) {
+    const Model& m = trained(order);
+    std::istringstream in(corpus().test);
+    std::vector<WordId> ids;
+    std::vector<std::size_t> ends;
+    std::string line;
+    std::vector<std::string_view> words;
+    for (int i = 0; std::getline(in, line); ++i) {
+      split_tokens(line, &words);
+      for (std::size_t k = 0; k < words.size() && k < static_cast<std::size_t>(i % 40); ++k) {
+        ids.push_back(k % 17 == 16 ? kUnkId : m.vocab().find(words[k]));
+      }
+      ids.push_back(kEosId);
+      ends.push_back(ids.size());
+    }
+    std::vector<WordScore> batch(ids.size());
+    score_sentences(m, ids, ends, batch);
+    std::size_t mismatches = 0;
+    for (std::size_t s = 0, k = 0; s < ends.size(); ++s) {
+      State state = begin_sentence_state(m);
+      for (; k < ends[s]; ++k) {
+        const WordScore one = score_word(m, state, ids[k], &state);
+        mismatches += one.log10_prob != batch[k].log10_prob || one.ngram_order != batch[k].ngram_order;
+      }
+    }
+    CHECK(mismatches == 0);
+    CHECK(ends.size() > 200);
+  }
+}
+
+TEST_CASE("a sentence batch scores like score_sentence, OOVs and factors included", "[format][scorer]") {
+  const Model& m = trained(3);
+  const std::vector<std::vector<std::string_view>> sentences = {
+      {}, {"the"}, {"the", "zzzunseen", "of", "<unk>"}, {"and", "the", "lord", "said", "unto", "him"}};
+  SentenceBatch batch;
+  for (const auto& s : sentences) batch.add(s);
+  batch.score(m);
+  REQUIRE(batch.size() == sentences.size());
+  for (std::size_t i = 0; i < sentences.size(); ++i) {
+    const SentenceScore a = batch.result(i, true);
+    const SentenceScore b = score_word_by_word(m, sentences[i]);
+    CHECK(a.log10_prob == b.log10_prob);
+    CHECK(a.tokens == sentences[i].size() + 1);
+    CHECK(a.factors.size() == a.tokens);
+    CHECK(batch.words(i).size() == sentences[i].size());
+  }
+  CHECK(batch.result(2, false).oovs == 2);  // "zzzunseen" and "<unk>" (not in the training text)
+}
+
+TEST_CASE("every bigram is found through the tagged hash table", "[format]") {
+  const Model& m = trained(3);
+  std::size_t wrong = 0;
+  for (WordId w = 0; w < m.level(1).size(); ++w) {
+    const ModelLevel::Range r = m.level(1).children(w);
+    for (std::uint64_t i = r.begin; i < r.end; ++i) wrong += m.find_bigram(w, m.level(2).word(i)) != i;
+    // A word after w that is not a bigram with it is not found.
+    if (r.end > r.begin && m.level(2).word(r.end - 1) + 1 < m.level(1).size()) {
+      wrong += m.find_bigram(w, m.level(2).word(r.end - 1) + 1) != kNoEntry;
+    }
+  }
+  CHECK(wrong == 0);
 }
 
 TEST_CASE("a version 1 model is refused with a message", "[format]") {

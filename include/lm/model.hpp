@@ -76,14 +76,31 @@ class Buffer {
   bool mapped_ = false;
 };
 
-// Slot of the bigram (first, second) in a hash table of `slots` slots.
-[[nodiscard]] inline std::uint64_t bigram_slot(WordId first, WordId second, std::uint64_t slots) {
+// The bigram hash table (docs/FORMAT.md): slot i holds 0 (empty) or
+// (index of a bigram in level 2) + 1 in its low index_bits bits, and the
+// bigram's tag (bigram_hash' low bits) in the others, so that probing rarely
+// reads a bigram that is not the one asked for.
+[[nodiscard]] inline std::uint64_t bigram_hash(WordId first, WordId second) {
   std::uint64_t h = (std::uint64_t{first} << 32 | second) * 0x9E3779B97F4A7C15ULL;
   h ^= h >> 29;
   h *= 0xbf58476d1ce4e5b9ULL;
   h ^= h >> 32;
+  return h;
+}
+// The first slot to probe for hash h in a table of `slots` slots.
+[[nodiscard]] inline std::uint64_t bigram_slot(std::uint64_t h, std::uint64_t slots) {
   __extension__ using U128 = unsigned __int128;
   return static_cast<std::uint64_t>((static_cast<U128>(h) * slots) >> 64);
+}
+// Bits of a slot that hold the index: enough for bigrams + 1.
+[[nodiscard]] inline unsigned bigram_index_bits(std::uint64_t bigrams) {
+  unsigned bits = 1;
+  while (bits < 32 && (std::uint64_t{1} << bits) <= bigrams + 1) ++bits;
+  return bits;
+}
+// The tag bits (above the index) of a slot for hash h.
+[[nodiscard]] inline std::uint32_t bigram_tag(std::uint64_t h, unsigned index_bits) {
+  return index_bits >= 32 ? 0 : static_cast<std::uint32_t>(h << index_bits);
 }
 
 class Model {
@@ -125,20 +142,27 @@ class Model {
   }
   // Index of the n-gram in level ngram.size(), or kNoEntry.
   [[nodiscard]] std::uint32_t find(std::span<const WordId> ngram) const;
-  // Starts loading what find_child(n, parent, word) reads first. n >= 1.
-  void prefetch_child(int n, std::uint32_t parent, WordId word) const {
-    if (n == 1) {
-      if (bigram_slot_count_ != 0) __builtin_prefetch(bigram_slots_ + bigram_slot(parent, word, bigram_slot_count_));
-      return;
+  // Index of the bigram (first, second) in level 2, or kNoEntry.
+  [[nodiscard]] std::uint32_t find_bigram(WordId first, WordId second) const;
+  // Starts loading the hash slot find_bigram(first, second) reads first.
+  void prefetch_bigram_slot(WordId first, WordId second) const {
+    if (bigram_slot_count_ != 0) {
+      __builtin_prefetch(bigram_slots_ + bigram_slot(bigram_hash(first, second), bigram_slot_count_));
     }
-    const ModelLevel::Range r = levels_[n - 1].children(parent);
-    if (r.end - r.begin > 8) levels_[n].prefetch(r.begin + (r.end - r.begin) / 2);
-    else if (r.end > r.begin) levels_[n].prefetch(r.begin);
+  }
+  // Reads that slot (best after prefetch_bigram_slot) and starts loading the
+  // bigram it points to.
+  void prefetch_bigram_entry(WordId first, WordId second) const {
+    if (bigram_slot_count_ == 0) return;
+    const std::uint64_t h = bigram_hash(first, second);
+    const std::uint32_t v = bigram_slots_[bigram_slot(h, bigram_slot_count_)];
+    const std::uint32_t index = v & bigram_index_mask_;
+    if (index != 0 && (v & ~bigram_index_mask_) == bigram_tag(h, bigram_index_bits_) && index - 1 < levels_[1].size()) {
+      levels_[1].prefetch_word(index - 1);
+    }
   }
 
  private:
-  // find_child(1, ...) through the bigram hash table (docs/FORMAT.md).
-  [[nodiscard]] std::uint32_t find_bigram(WordId first, WordId second) const;
 
   Buffer buffer_;
   int order_ = 0;
@@ -149,19 +173,25 @@ class Model {
   std::string source_;
   const std::uint32_t* bigram_slots_ = nullptr;
   std::uint64_t bigram_slot_count_ = 0;
+  unsigned bigram_index_bits_ = 32;
+  std::uint32_t bigram_index_mask_ = 0xFFFFFFFFu;
 };
 
+// Through the bigram hash table (docs/FORMAT.md).
 inline std::uint32_t Model::find_bigram(WordId first, WordId second) const {
   const ModelLevel& bigrams = levels_[1];
-  std::uint64_t s = bigram_slot(first, second, bigram_slot_count_);
+  const std::uint64_t h = bigram_hash(first, second);
+  const std::uint32_t tag = bigram_tag(h, bigram_index_bits_);
+  std::uint64_t s = bigram_slot(h, bigram_slot_count_);
   // A correct table ends every search at an empty slot within a few probes;
   // the cap only bounds the work on a corrupt file (then binary search).
   for (int probe = 0; probe < 64 && bigram_slot_count_ != 0; ++probe) {
     const std::uint32_t v = bigram_slots_[s];
-    if (v == 0) return kNoEntry;
-    if (v - 1 < bigrams.size() && bigrams.word(v - 1) == second) {
+    const std::uint32_t index = v & bigram_index_mask_;
+    if (index == 0) return kNoEntry;
+    if ((v & ~bigram_index_mask_) == tag && index - 1 < bigrams.size() && bigrams.word(index - 1) == second) {
       const ModelLevel::Range r = levels_[0].children(first);
-      if (v - 1 >= r.begin && v - 1 < r.end) return v - 1;
+      if (index - 1 >= r.begin && index - 1 < r.end) return index - 1;
     }
     s = s + 1 == bigram_slot_count_ ? 0 : s + 1;
   }

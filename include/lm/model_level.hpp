@@ -29,7 +29,8 @@ class ModelLevel {
  public:
   // The pieces of a level; set up by Model from the file's layout.
   struct Parts {
-    const std::byte* records = nullptr;
+    const std::byte* words = nullptr;    // word ids, word_bits each (levels >= 2)
+    const std::byte* records = nullptr;  // [prob][backoff][pointer delta] per entry
     std::uint64_t count = 0;
     unsigned word_bits = 0, prob_bits = 0, backoff_bits = 0, pointer_bits = 0;
     bool prob_sign_dropped = false;
@@ -55,7 +56,7 @@ class ModelLevel {
   // The last word of entry i (level 1: i itself). REQUIRES: i < size().
   [[nodiscard]] WordId word(std::uint64_t i) const {
     if (p_.word_bits == 0) return static_cast<WordId>(i);
-    const WordId w = read_bits(p_.records, i * record_bits_, p_.word_bits);
+    const WordId w = read_bits(p_.words, i * p_.word_bits, p_.word_bits);
     return std::min<WordId>(w, p_.vocab_size - 1);
   }
   // log10 p(word | context) of entry i. REQUIRES: i < size().
@@ -86,6 +87,15 @@ class ModelLevel {
     }
     return std::min(v, p_.next_count);
   }
+  // True when children(i) reads a child pointer stored in full, in the
+  // exceptions array; then starts loading it. REQUIRES: i < size(), has_children().
+  bool prefetch_child_exception(std::uint64_t i) const {
+    const std::uint64_t exception = p_.blocks[i / 64] >> 32;
+    if (exception == 0xFFFFFFFFu) return false;
+    const std::uint64_t at = exception * 64 + i % 64;
+    if (at < p_.exception_values) __builtin_prefetch(p_.exceptions + at);
+    return true;
+  }
   struct Range {
     std::uint64_t begin = 0, end = 0;
   };
@@ -98,32 +108,45 @@ class ModelLevel {
   // Index of the entry with last word `word` in [begin, end) (sorted by
   // word), or kNoEntry. REQUIRES: end <= size().
   [[nodiscard]] std::uint32_t find(std::uint64_t begin, std::uint64_t end, WordId word) const {
-    // 8-ary search: the 7 pivots of a round are fetched together, so a
-    // round costs one memory latency instead of three for binary search.
-    while (end - begin > 16) {
-      const std::uint64_t step = (end - begin) / 8;
-      for (std::uint64_t j = 1; j < 8; ++j) prefetch(begin + j * step);
-      std::uint64_t next_begin = begin;
-      std::uint64_t next_end = end;
-      for (std::uint64_t j = 1; j < 8; ++j) {
-        const std::uint64_t at = begin + j * step;
-        const WordId w = this->word(at);
-        if (w == word) return static_cast<std::uint32_t>(at);
-        if (w > word) {
-          next_end = at;
-          break;
-        }
-        next_begin = at + 1;
-      }
-      begin = next_begin;
-      end = next_end;
+    prefetch_find(begin, end);
+    std::uint32_t found;
+    while ((found = find_round(&begin, &end, word)) == kSearching) {
     }
-    for (; begin < end; ++begin) {
-      const WordId w = this->word(begin);
-      if (w >= word) return w == word ? static_cast<std::uint32_t>(begin) : kNoEntry;
-    }
-    return kNoEntry;
+    return found;
   }
+  // One round of find: returns the index of `word` in [*begin, *end), or
+  // kNoEntry, or kSearching after narrowing the range (then the next round's
+  // word ids are being fetched, see prefetch_find). Word ids are packed in an
+  // array of their own, so a range of up to scan_max() entries spans about
+  // two cache lines and is scanned; a longer one is halved (binary search:
+  // one cache line per round; a caller with other work to do meanwhile, like
+  // score_sentences, hides the rounds' latency).
+  static constexpr std::uint32_t kSearching = 0xFFFFFFFEu;
+  [[nodiscard]] std::uint32_t find_round(std::uint64_t* begin, std::uint64_t* end, WordId word) const {
+    std::uint64_t b = *begin;
+    const std::uint64_t e = *end;
+    if (e - b > scan_max_) {
+      const std::uint64_t mid = b + (e - b) / 2;
+      const WordId w = this->word(mid);
+      if (w == word) return static_cast<std::uint32_t>(mid);
+      if (w > word) *end = mid;
+      else *begin = mid + 1;
+      prefetch_find(*begin, *end);
+      return kSearching;
+    }
+    if (b == e) return kNoEntry;
+    // Branch-free binary search of the (cached) range for the first word >= word.
+    std::uint64_t n = e - b;
+    while (n > 1) {
+      const std::uint64_t half = n / 2;
+      b = this->word(b + half) < word ? b + half : b;
+      n -= half;
+    }
+    b += this->word(b) < word;
+    return b < e && this->word(b) == word ? static_cast<std::uint32_t>(b) : kNoEntry;
+  }
+  // Ranges of at most this many entries are scanned by find_round.
+  [[nodiscard]] std::uint64_t scan_max() const { return scan_max_; }
   // The most probable successors of entry i (indices in the next level, most
   // probable first, ties by word), if the file lists them: only entries with
   // many successors have a list. Empty otherwise. Values may be out of range
@@ -136,6 +159,24 @@ class ModelLevel {
   }
   // Hints the processor to fetch entry i's record.
   void prefetch(std::uint64_t i) const { __builtin_prefetch(p_.records + (i * record_bits_ >> 3)); }
+  // Hints the processor to fetch what children(i) reads. REQUIRES: i < size().
+  void prefetch_children(std::uint64_t i) const {
+    prefetch(i);
+    if (p_.blocks != nullptr) __builtin_prefetch(p_.blocks + i / 64);
+  }
+  // Hints the processor to fetch what the next round of find_round(begin, end, .) reads.
+  void prefetch_find(std::uint64_t begin, std::uint64_t end) const {
+    if (end - begin > scan_max_) {
+      prefetch_word(begin + (end - begin) / 2);
+    } else if (end > begin) {
+      // First, middle and last: every cache line of a range of scan_max().
+      prefetch_word(begin);
+      prefetch_word(begin + (end - begin) / 2);
+      prefetch_word(end - 1);
+    }
+  }
+  // Hints the processor to fetch entry i's word id.
+  void prefetch_word(std::uint64_t i) const { __builtin_prefetch(p_.words + (i * p_.word_bits >> 3)); }
 
   [[nodiscard]] const Parts& parts() const { return p_; }
 
@@ -150,12 +191,14 @@ class ModelLevel {
 
   Parts p_;
   std::uint64_t record_bits_ = 0;
+  std::uint64_t scan_max_ = 16;
   unsigned prob_at_ = 0, backoff_at_ = 0, pointer_at_ = 0;
 };
 
 inline ModelLevel::ModelLevel(const Parts& parts) : p_(parts) {
-  record_bits_ = p_.word_bits + p_.prob_bits + p_.backoff_bits + p_.pointer_bits;
-  prob_at_ = p_.word_bits;
+  record_bits_ = p_.prob_bits + p_.backoff_bits + p_.pointer_bits;
+  prob_at_ = 0;
+  if (p_.word_bits != 0) scan_max_ = std::max<std::uint64_t>(16, 1024 / p_.word_bits);
   backoff_at_ = prob_at_ + p_.prob_bits;
   pointer_at_ = backoff_at_ + p_.backoff_bits;
 }

@@ -58,6 +58,41 @@ struct SentenceScore {
 [[nodiscard]] SentenceScore score_sentence(const Model& model, std::span<const std::string_view> words,
                                            bool keep_factors = false);
 
+// Scores many sentences, each from begin_sentence_state, exactly as
+// score_word word by word would, but faster: the lookups of several
+// sentences are interleaved so that their memory accesses overlap. ids holds
+// the sentences' word ids one after another, each sentence ending with
+// kEosId; sentence i ends at ends[i] (ascending, the last == ids.size()).
+// Writes the score of ids[k] to scores[k]. REQUIRES: scores.size() == ids.size().
+void score_sentences(const Model& model, std::span<const WordId> ids, std::span<const std::size_t> ends,
+                     std::span<WordScore> scores);
+
+// Sentences scored together (score_sentences), e.g. the lines of a file:
+// add them, score(), then read each one's result. Reuse one batch to keep
+// its buffers.
+class SentenceBatch {
+ public:
+  // Adds a sentence. The views must stay valid until clear().
+  void add(std::span<const std::string_view> words);
+  [[nodiscard]] std::size_t size() const { return ends_.size(); }
+  // Looks up and scores every sentence added.
+  void score(const Model& model);
+  // Sentence i's score, the same as score_sentence(model, its words,
+  // keep_factors). REQUIRES: score() after the last add(), i < size().
+  [[nodiscard]] SentenceScore result(std::size_t i, bool keep_factors) const;
+  // The words of sentence i, as added.
+  [[nodiscard]] std::span<const std::string_view> words(std::size_t i) const;
+  void clear();
+
+ private:
+  [[nodiscard]] std::size_t begin(std::size_t i) const { return i == 0 ? 0 : ends_[i - 1]; }
+  std::vector<std::string_view> tokens_;  // each sentence's words, then "</s>"
+  std::vector<std::size_t> ends_;         // sentence i is tokens_[begin(i), ends_[i])
+  std::vector<WordId> ids_;
+  std::vector<std::uint8_t> oov_;
+  std::vector<WordScore> scores_;
+};
+
 // Totals over many sentences, reported as KenLM's query does.
 struct CorpusScore {
   double log10_prob = 0;

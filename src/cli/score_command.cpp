@@ -59,27 +59,38 @@ struct SliceResult {
   fmt::memory_buffer out;
   std::vector<SentenceScore> scores;  // for the corpus summary, summed in input order
   std::exception_ptr error;           // the first line that failed ends the slice
+  std::vector<std::string_view> words;
+  SentenceBatch sentences;
 };
+
+// Tokenizes, scores and prints lines [begin, end) of the batch into r. A line
+// that fails to tokenize ends the slice: the lines before it are printed.
+void score_slice(const Model& model, const ScoreOptions& opt, const Batch& batch, std::size_t begin,
+                 std::size_t end, SliceResult& r) {
+  try {
+    for (std::size_t i = begin; i < end; ++i) {
+      tokenize_checked(batch.at(i), batch.source, batch.line[i], &r.words);
+      r.sentences.add(r.words);
+    }
+  } catch (...) {
+    r.error = std::current_exception();
+  }
+  r.sentences.score(model);
+  const auto context_words = static_cast<std::size_t>(model.order() - 1);
+  for (std::size_t i = 0; i < r.sentences.size(); ++i) {
+    SentenceScore sc = r.sentences.result(i, opt.tokens);
+    print_sentence(r.out, opt.format, batch.at(begin + i), r.sentences.words(i), sc, opt.tokens, context_words);
+    sc.factors = {};
+    r.scores.push_back(std::move(sc));
+  }
+  r.sentences.clear();
+}
 
 void score_batch(const Model& model, const ScoreOptions& opt, Batch& batch, std::vector<SliceResult>& results,
                  Output& output, CorpusScore& corpus) {
   const auto parts = static_cast<unsigned>(std::min<std::size_t>(results.size(), batch.size()));
   parallel_for(batch.size(), parts, [&](unsigned slice, std::size_t begin, std::size_t end) {
-    SliceResult& r = results[slice];
-    std::vector<std::string_view> words;
-    for (std::size_t i = begin; i < end; ++i) {
-      try {
-        const std::string_view text = batch.at(i);
-        tokenize_checked(text, batch.source, batch.line[i], &words);
-        SentenceScore sc = score_sentence(model, words, opt.tokens);
-        print_sentence(r.out, opt.format, text, words, sc, opt.tokens, static_cast<std::size_t>(model.order() - 1));
-        sc.factors = {};
-        r.scores.push_back(std::move(sc));
-      } catch (...) {
-        r.error = std::current_exception();
-        return;
-      }
-    }
+    score_slice(model, opt, batch, begin, end, results[slice]);
   });
   for (unsigned slice = 0; slice < parts; ++slice) {
     SliceResult& r = results[slice];
@@ -101,27 +112,17 @@ void run_score(const ScoreOptions& opt) {
   Output output;
   CorpusScore corpus;
   const unsigned threads = opt.threads == 0 ? available_cpus() : opt.threads;
-  // One line at a time when typing at a terminal or on one thread: each
-  // result appears as soon as its line is read.
-  if (threads == 1 || (opt.sentences.empty() && isatty(STDIN_FILENO))) {
-    std::vector<std::string_view> words;
-    for_each_input(opt.sentences, [&](std::string_view text, const std::string& source, std::uint64_t line) {
-      tokenize_checked(text, source, line, &words);
-      const SentenceScore s = score_sentence(model, words, opt.tokens);
-      corpus.add(s);
-      print_sentence(output.buffer(), opt.format, text, words, s, opt.tokens,
-                     static_cast<std::size_t>(model.order() - 1));
-      output.end_record();
-    });
-  } else {
-    Batch batch;
-    std::vector<SliceResult> results(threads);
-    for_each_input(opt.sentences, [&](std::string_view text, const std::string& source, std::uint64_t line) {
-      batch.add(text, source, line);
-      if (batch.text.size() > (std::size_t{1} << 18) * threads) score_batch(model, opt, batch, results, output, corpus);
-    });
-    score_batch(model, opt, batch, results, output, corpus);
-  }
+  std::vector<SliceResult> results(threads);
+  Batch batch;
+  // Lines are scored in batches (in parallel, and interleaved within a
+  // thread); when typing at a terminal, each line as soon as it is read.
+  const bool interactive = opt.sentences.empty() && isatty(STDIN_FILENO);
+  const std::size_t batch_bytes = (std::size_t{1} << 18) * threads;
+  for_each_input(opt.sentences, [&](std::string_view text, const std::string& source, std::uint64_t line) {
+    batch.add(text, source, line);
+    if (interactive || batch.text.size() > batch_bytes) score_batch(model, opt, batch, results, output, corpus);
+  });
+  score_batch(model, opt, batch, results, output, corpus);
   if (opt.summary) print_summary(output.buffer(), opt.format, corpus);
   output.flush();
   if (!opt.summary && corpus.sentences > 0 && spdlog::get_level() <= spdlog::level::info) {

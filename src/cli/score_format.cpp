@@ -7,7 +7,7 @@
 namespace lm::cli {
 
 void print_sentence(fmt::memory_buffer& out, Format format, std::string_view text,
-                    const std::vector<std::string_view>& words, const SentenceScore& s, bool tokens,
+                    std::span<const std::string_view> words, const SentenceScore& s, bool tokens,
                     std::size_t context_words) {
   auto o = std::back_inserter(out);
   switch (format) {

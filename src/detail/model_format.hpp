@@ -12,7 +12,7 @@
 namespace lm::detail {
 
 inline constexpr char kMagic[8] = {'\x89', 'L', 'M', 'N', 'G', '\r', '\n', '\x1a'};
-inline constexpr std::uint32_t kFormatVersion = 2;
+inline constexpr std::uint32_t kFormatVersion = 3;
 inline constexpr std::uint32_t kFlagUnkIsWord = 1u;
 inline constexpr std::uint32_t kFlagProbSignDropped = 2u;  // every log10 p <= 0: 31-bit probabilities
 
@@ -30,7 +30,7 @@ struct FileHeader {
   std::uint64_t training_tokens;
   std::uint64_t file_size;
   std::uint64_t checksum;  // file_checksum(): the header (this field as 0) and every byte after it
-  // Version 2: the packed trie.
+  // Since version 2: the packed trie.
   std::uint32_t quantize_bits;  // 0: exact floats; else bits per quantized value (orders >= 2)
   std::uint32_t word_bits;      // bits per word id: bits_for(vocab_size - 1)
   std::uint8_t pointer_bits[kMaxOrder];        // bits of a child-pointer delta, per order < N
@@ -52,10 +52,11 @@ struct Section {
   std::uint64_t bytes = 0;
 };
 
-// Bit widths of one level's records: [word][prob][backoff][pointer delta].
+// Bit widths of one level's records, [prob][backoff][pointer delta], and of
+// the word ids, which are packed in an array of their own (levels >= 2).
 struct RecordFields {
   unsigned word = 0, prob = 0, backoff = 0, pointer = 0;
-  [[nodiscard]] unsigned total() const { return word + prob + backoff + pointer; }
+  [[nodiscard]] unsigned total() const { return prob + backoff + pointer; }
 };
 
 // Where each array lives. Sections are 8-byte aligned, in this order.
@@ -63,7 +64,7 @@ struct Layout {
   Section vocab_chars, vocab_offsets, vocab_slots, by_prob;
   struct LevelSections {
     RecordFields fields;
-    Section records, blocks, exceptions, prob_centers, backoff_centers, top_nodes, top_entries;
+    Section words, records, blocks, exceptions, prob_centers, backoff_centers, top_nodes, top_entries;
   };
   std::vector<LevelSections> levels;
   Section bigram_hash;

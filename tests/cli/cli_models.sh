@@ -116,8 +116,8 @@ harmless() {
   done
 }
 
-# ---------------------------------------------- a future format version
-for version in 1 3 99 4294967295; do
+# ---------------------------------------- an old or future format version
+for version in 1 2 4 99 4294967295; do
   cp m.lm v$version.lm
   put_le v$version.lm 8 4 $version
   rejected "a model of format version $version" v$version.lm "version"

@@ -11,6 +11,9 @@ namespace lm {
 
 class LineReader;
 
+// The version of lm's binary format that this lm writes and reads (docs/FORMAT.md).
+inline constexpr unsigned kModelFormatVersion = 3;
+
 // Writes the model in lm's binary format, atomically: the data goes to a
 // temporary file beside path, which is renamed over path only when complete,
 // so path holds either the old model or the new one. Throws Error on failure

@@ -47,8 +47,11 @@ void run_info(const InfoOptions& opt) {
     fmt::format_to(o, "quantization\tnone (exact)\n");
   }
   const bool arpa = !is_binary_model_file(opt.model);
-  fmt::format_to(o, "format\t{}\n", arpa ? "ARPA text (size above: the in-memory binary layout)"
-                                          : "lm binary, format version 2");
+  if (arpa) {
+    fmt::format_to(o, "format\tARPA text (size above: the in-memory binary layout)\n");
+  } else {
+    fmt::format_to(o, "format\tlm binary, format version {}\n", kModelFormatVersion);
+  }
   fmt::format_to(o, "integrity\t{}\n", opt.verify ? "checksum and structure verified"
                                                    : "not verified (lm info --verify reads the whole file)");
   fmt::format_to(o, "load time\t{:.1f} ms{}\n", ms, opt.verify ? " (including verification)" : "");

@@ -8,11 +8,12 @@
 #include <vector>
 
 #include "lm/model.hpp"
+#include "lm/model_io.hpp"
 
 namespace lm::detail {
 
 inline constexpr char kMagic[8] = {'\x89', 'L', 'M', 'N', 'G', '\r', '\n', '\x1a'};
-inline constexpr std::uint32_t kFormatVersion = 3;
+inline constexpr std::uint32_t kFormatVersion = kModelFormatVersion;
 inline constexpr std::uint32_t kFlagUnkIsWord = 1u;
 inline constexpr std::uint32_t kFlagProbSignDropped = 2u;  // every log10 p <= 0: 31-bit probabilities
 

@@ -17,20 +17,7 @@ have_kenlm=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# median of the wall seconds and peak RSS (MB) of REPEATS runs of a command
-measure() {
-  local walls=() rss=()
-  for _ in $(seq "$repeats"); do
-    /usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null 2> "$work/stderr" ||
-      { cat "$work/stderr" >&2; return 1; }
-    read -r w r < "$work/time"
-    walls+=("$w"); rss+=("$r")
-  done
-  local mw mr
-  mw=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  mr=$(printf '%s\n' "${rss[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.0f", a[int((NR+1)/2)]/1024}')
-  echo "$mw $mr"
-}
+. tools/bench_lib.sh  # measure (the working directory is the repository)
 
 printf '%-28s %-22s %10s %10s %12s\n' corpus step "wall s" "RSS MB" "tokens/s"
 run() {  # corpus-name train-file test-file order

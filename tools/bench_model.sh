@@ -42,20 +42,7 @@ if [ ${#corpora[@]} -eq 0 ]; then
 fi
 read -r -a tests <<< "${TEST_FILES:-$gut/gutenberg.test.txt $gut/gutenberg.train.10M.txt}"
 
-# median WALL RSS(MB) of REPEATS runs of a command (stdout discarded)
-measure() {
-  local walls=() rss=()
-  for _ in $(seq "$repeats"); do
-    /usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null 2> "$work/stderr" ||
-      { cat "$work/stderr" >&2; return 1; }
-    read -r w r < "$work/time"
-    walls+=("$w"); rss+=("$r")
-  done
-  local mw mr
-  mw=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  mr=$(printf '%s\n' "${rss[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.0f", a[int((NR+1)/2)]/1024}')
-  echo "$mw $mr"
-}
+. tools/bench_lib.sh  # measure (the working directory is the repository)
 tokens() { wc -lw < "$1" | awk '{print $1 + $2}'; }
 row() { printf '%-14s %-34s %12s %9s %s\n' "$@"; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }

@@ -1,7 +1,6 @@
 #include "lm/vocabulary.hpp"
 
 #include <algorithm>
-
 #include <cstring>
 
 #include "lm/tokenizer.hpp"

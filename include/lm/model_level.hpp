@@ -117,7 +117,7 @@ class ModelLevel {
   // One round of find: returns the index of `word` in [*begin, *end), or
   // kNoEntry, or kSearching after narrowing the range (then the next round's
   // word ids are being fetched, see prefetch_find). Word ids are packed in an
-  // array of their own, so a range of up to scan_max() entries spans about
+  // array of their own, so a range of up to scan_max_ entries spans about
   // two cache lines and is scanned; a longer one is halved (binary search:
   // one cache line per round; a caller with other work to do meanwhile, like
   // score_sentences, hides the rounds' latency).
@@ -145,8 +145,6 @@ class ModelLevel {
     b += this->word(b) < word;
     return b < e && this->word(b) == word ? static_cast<std::uint32_t>(b) : kNoEntry;
   }
-  // Ranges of at most this many entries are scanned by find_round.
-  [[nodiscard]] std::uint64_t scan_max() const { return scan_max_; }
   // The most probable successors of entry i (indices in the next level, most
   // probable first, ties by word), if the file lists them: only entries with
   // many successors have a list. Empty otherwise. Values may be out of range
@@ -169,7 +167,7 @@ class ModelLevel {
     if (end - begin > scan_max_) {
       prefetch_word(begin + (end - begin) / 2);
     } else if (end > begin) {
-      // First, middle and last: every cache line of a range of scan_max().
+      // First, middle and last: every cache line of a range of scan_max_.
       prefetch_word(begin);
       prefetch_word(begin + (end - begin) / 2);
       prefetch_word(end - 1);
@@ -191,7 +189,7 @@ class ModelLevel {
 
   Parts p_;
   std::uint64_t record_bits_ = 0;
-  std::uint64_t scan_max_ = 16;
+  std::uint64_t scan_max_ = 16;  // find_round scans ranges up to this long: ~2 cache lines of ids
   unsigned prob_at_ = 0, backoff_at_ = 0, pointer_at_ = 0;
 };
 

@@ -269,6 +269,15 @@ Model ArpaParser::parse() {
       }
       // Extreme inputs can sum past the float range: keep it finite.
       level.prob[i] = static_cast<float>(std::max(logp, static_cast<double>(-std::numeric_limits<float>::max())));
+      // Positive backoffs can make it a probability above 1, which no ARPA
+      // file may hold (and which would not read back once written).
+      if (level.prob[i] > 0.0f) {
+        throw FormatError(reader_.name(), 0,
+                          fmt::format("the {}-gram '{}' is missing (it is the context of a longer n-gram) and "
+                                      "backing off gives it log10 probability {} > 0: the file's backoffs are "
+                                      "inconsistent; fix or regenerate the model",
+                                      n, text_of(g, n), level.prob[i]));
+      }
     }
     builder.add_level(level.words, std::move(level.prob), std::move(level.backoff));
     level = ArpaLevel();

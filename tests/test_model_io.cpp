@@ -72,6 +72,15 @@ TEST_CASE("missing contexts in an ARPA file are filled in without changing score
   CHECK(s.factors[2].score.log10_prob == Approx(-0.01));
 }
 
+TEST_CASE("a missing context that backing off makes more probable than 1 is an error", "[arpa]") {
+  // "a b c" needs the bigram "a b"; backoff(a) = 30.3 would give it log10 p = 29.6.
+  const char* text =
+      "\\data\\\nngram 1=6\nngram 2=1\nngram 3=1\n\n\\1-grams:\n-1\t<unk>\n-99\t<s>\n-0.6\t</s>\n"
+      "-0.6\ta\t30.3\n-0.7\tb\n-0.9\tc\n\n\\2-grams:\n-0.4\tb c\n\n\\3-grams:\n-0.1\ta b c\n\n\\end\\\n";
+  REQUIRE_THROWS_AS(read_arpa_text(text), FormatError);
+  CHECK_THROWS_WITH(read_arpa_text(text), Catch::Contains("2-gram 'a b' is missing") && Catch::Contains("> 0"));
+}
+
 TEST_CASE("an ARPA file without <unk> gives it log10 p = -100", "[arpa]") {
   const Model m = read_arpa_text(
       "\\data\\\nngram 1=3\n\n\\1-grams:\n-99\t<s>\n-0.3\t</s>\n-0.3\ta\n\n\\end\\\n");

@@ -86,6 +86,14 @@ Buffer Buffer::map_file(const std::string& path) {
     }
     buffer.data_ = static_cast<std::byte*>(p);
     buffer.mapped_ = true;
+    // Scoring reads the model at random: with 4 KiB pages nearly every access
+    // also misses the TLB (and under virtualization a page walk is several
+    // more memory accesses). Asking for huge pages makes the kernel read the
+    // file into the page cache in 2 MiB folios when it faults pages in, which
+    // it can then map whole; pages already cached stay as they are. Where the
+    // kernel cannot do this the call fails harmlessly. 1.3-1.6x faster
+    // scoring on a 428 MB model (docs/BENCHMARKS.md).
+    if (buffer.size_ >= (std::size_t{2} << 20)) madvise(p, buffer.size_, MADV_HUGEPAGE);
   }
   close(fd);
   return buffer;

@@ -210,6 +210,33 @@ TEST_CASE("a sentence batch scores like score_sentence, OOVs and factors include
   CHECK(batch.result(2, false).oovs == 2);  // "zzzunseen" and "<unk>" (not in the training text)
 }
 
+TEST_CASE("find locates every successor, in ranges short and long (several rounds)", "[format]") {
+  const Model& m = trained(3);
+  std::size_t wrong = 0, searched = 0;
+  std::uint64_t longest = 0;
+  for (int n = 1; n <= 2; ++n) {
+    const ModelLevel& parents = m.level(n);
+    const ModelLevel& children = m.level(n + 1);
+    for (std::uint64_t p = 0; p < parents.size(); ++p) {
+      const ModelLevel::Range r = parents.children(p);
+      longest = std::max(longest, r.end - r.begin);
+      for (std::uint64_t i = r.begin; i < r.end; ++i, ++searched) wrong += children.find(r.begin, r.end, children.word(i)) != i;
+      // Words between and around the successors are not found.
+      for (std::uint64_t i = r.begin; i < r.end; ++i) {
+        const WordId w = children.word(i) + 1;
+        if ((i + 1 == r.end || children.word(i + 1) != w) && w < m.level(1).size()) {
+          wrong += children.find(r.begin, r.end, w) != kNoEntry;
+        }
+      }
+      if (r.end > r.begin && children.word(r.begin) > 0) wrong += children.find(r.begin, r.end, 0) != kNoEntry;
+    }
+  }
+  CHECK(wrong == 0);
+  CHECK(searched == m.level(2).size() + m.level(3).size());
+  // The longest ranges take more than one round of kMaxPieces cuts (pieces of > 64).
+  CHECK(longest > 2 * ModelLevel::kMaxPieces * 64);
+}
+
 TEST_CASE("every bigram is found through the tagged hash table", "[format]") {
   const Model& m = trained(3);
   std::size_t wrong = 0;

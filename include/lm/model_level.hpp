@@ -118,20 +118,32 @@ class ModelLevel {
   // kNoEntry, or kSearching after narrowing the range (then the next round's
   // word ids are being fetched, see prefetch_find). Word ids are packed in an
   // array of their own, so a range of up to scan_max_ entries spans about
-  // two cache lines and is scanned; a longer one is halved (binary search:
-  // one cache line per round; a caller with other work to do meanwhile, like
-  // score_sentences, hides the rounds' latency).
+  // two cache lines and is scanned. A longer one is cut into up to
+  // kMaxPieces pieces at once: the ids at the cuts (one cache line each) are
+  // fetched together, and the round keeps the piece that holds `word`. A
+  // context with thousands of successors so takes two rounds, not the
+  // seven dependent cache misses of halving.
   static constexpr std::uint32_t kSearching = 0xFFFFFFFEu;
+  static constexpr std::uint64_t kMaxPieces = 16;
   [[nodiscard]] std::uint32_t find_round(std::uint64_t* begin, std::uint64_t* end, WordId word) const {
     std::uint64_t b = *begin;
     const std::uint64_t e = *end;
     if (e - b > scan_max_) {
-      const std::uint64_t mid = b + (e - b) / 2;
-      const WordId w = this->word(mid);
-      if (w == word) return static_cast<std::uint32_t>(mid);
-      if (w > word) *end = mid;
-      else *begin = mid + 1;
-      prefetch_find(*begin, *end);
+      const std::uint64_t n = e - b, pieces = this->pieces(n);
+      std::uint64_t lo = b, hi = e;
+      for (std::uint64_t j = 1; j < pieces; ++j) {
+        const std::uint64_t cut = b + n * j / pieces;
+        const WordId w = this->word(cut);
+        if (w == word) return static_cast<std::uint32_t>(cut);
+        if (w > word) {
+          hi = cut;
+          break;
+        }
+        lo = cut + 1;
+      }
+      *begin = lo;
+      *end = hi;
+      prefetch_find(lo, hi);
       return kSearching;
     }
     if (b == e) return kNoEntry;
@@ -165,7 +177,8 @@ class ModelLevel {
   // Hints the processor to fetch what the next round of find_round(begin, end, .) reads.
   void prefetch_find(std::uint64_t begin, std::uint64_t end) const {
     if (end - begin > scan_max_) {
-      prefetch_word(begin + (end - begin) / 2);
+      const std::uint64_t n = end - begin, pieces = this->pieces(n);
+      for (std::uint64_t j = 1; j < pieces; ++j) prefetch_word(begin + n * j / pieces);
     } else if (end > begin) {
       // First, middle and last: every cache line of a range of scan_max_.
       prefetch_word(begin);
@@ -186,6 +199,12 @@ class ModelLevel {
   }
   // NaN and +inf can only come from a corrupt file; keep them out of sums and sorts.
   static float finite_or_zero(float f) { return f < std::numeric_limits<float>::infinity() ? f : 0.0f; }
+
+  // How many pieces find_round cuts a range of n > scan_max_ entries into:
+  // enough that each is short enough to scan, at most kMaxPieces.
+  [[nodiscard]] std::uint64_t pieces(std::uint64_t n) const {
+    return std::min(kMaxPieces, (n + scan_max_ - 1) / scan_max_);
+  }
 
   Parts p_;
   std::uint64_t record_bits_ = 0;

@@ -78,6 +78,17 @@ for corpus in "${corpora[@]}"; do
     size "$work/$name.trie" "KenLM trie"
     size "$work/$name.trieq8" "KenLM trie -q 8 -b 8"
   fi
+  # Every model file starts from the same page-cache state: dropped, then read
+  # sequentially. How a file entered the page cache matters: read ahead in
+  # large folios (a sequential read; or lm's own page faults, which ask for
+  # huge pages) it is mapped with 2 MiB pages, while pages faulted in one by
+  # one are mapped 4 KiB at a time, and random lookups then miss the TLB.
+  # Either tool is 1.3-1.6x slower in the second state (docs/BENCHMARKS.md).
+  for f in "$m" "$work/$name.q8.lm" "$work/$name.probing" "$work/$name.trie" "$work/$name.trieq8"; do
+    [ -f "$f" ] || continue
+    dd if="$f" iflag=nocache count=0 status=none 2> /dev/null || true
+    cat "$f" > /dev/null
+  done
   # Open the model and score one sentence (warm page cache: one run first).
   "$lm" -q score -m "$m" "$sentence" > /dev/null
   read -r ow or < <(measure "$lm" -q score -t 1 -m "$m" "$sentence")

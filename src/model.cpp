@@ -169,7 +169,7 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
   const std::uint64_t size = buffer_.size();
   bool fits = h.vocab_chars <= size && h.vocab_slots <= size / 4 && h.vocab_size <= size / 8;
   for (std::uint32_t n = 1; n <= h.order; ++n) {
-    fits = fits && h.counts[n - 1] < kNoEntry && h.counts[n - 1] <= size && h.exception_blocks[n - 1] <= size / 256;
+    fits = fits && h.counts[n - 1] < kNoEntry && h.counts[n - 1] <= size && h.exception_lines[n - 1] <= size / 4;
   }
   fits = fits && h.bigram_slots <= size / 4 && (h.order == 1) == (h.bigram_slots == 0) && h.top_list_size <= 1024;
   for (std::uint32_t n = 1; n <= h.order; ++n) fits = fits && h.top_lists[n - 1] <= size / 4 / (h.top_list_size + 1);
@@ -220,7 +220,9 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
     const auto& s = layout.levels[n - 1];
     ModelLevel::Parts p;
     p.records = buffer_.data() + s.records.offset;
-    if (s.words.bytes != 0) p.words = buffer_.data() + s.words.offset;
+    if (s.keys.bytes != 0) p.keys = buffer_.data() + s.keys.offset;
+    p.has_children = s.fields.children;
+    p.keys_per_line = s.fields.keys_per_line();
     p.count = h.counts[n - 1];
     p.word_bits = s.fields.word;
     p.prob_bits = s.fields.prob;
@@ -238,7 +240,6 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
       }
     }
     if (n < order_) {
-      p.blocks = view<std::uint64_t>(buffer_, s.blocks).data();
       p.exceptions = view<std::uint32_t>(buffer_, s.exceptions).data();
       p.exception_values = s.exceptions.bytes / 4;
       p.next_count = h.counts[n];

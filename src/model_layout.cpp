@@ -26,48 +26,53 @@ void write_bits(std::byte* base, std::uint64_t bit, std::uint32_t value) {
   std::memcpy(base + (bit >> 3), &w, 8);
 }
 
-// Child pointers are stored per block of 64 entries as a full 32-bit base
-// (in the block header) plus a delta of `bits` bits per entry. Blocks whose
-// deltas need more bits (a context with very many successors) are stored in
-// full in an exception array instead. `bits` minimizes the total size.
+// Child pointers are stored per 64-byte key line: the line's 32-bit base is
+// the first child of its first entry, and each key holds the delta from it
+// in `bits` bits, beside the word id. A line whose deltas need more bits (a
+// context with very many successors) stores its pointers in full in the
+// exception array instead; its base is then kExceptionFlag | the exception
+// line. `bits` minimizes the total size; it also decides how many keys fit
+// in a line, so every width is tried.
 struct PointerPlan {
-  unsigned bits = 0;
-  std::vector<std::uint64_t> headers;
+  RecordFields fields;  // word and pointer bits, children = true
+  std::vector<std::uint32_t> bases;  // one per line
   std::vector<std::uint32_t> exceptions;
 };
 
-PointerPlan plan_pointers(std::span<const std::uint32_t> child_begin) {
+PointerPlan plan_pointers(std::span<const std::uint32_t> child_begin, unsigned word_bits) {
   const std::uint64_t count = child_begin.size() - 1;
-  const std::uint64_t blocks = (count + kPointerBlock - 1) / kPointerBlock;
-  std::vector<unsigned> need(blocks);
-  std::vector<std::uint64_t> blocks_needing(34, 0);
-  for (std::uint64_t b = 0; b < blocks; ++b) {
-    const std::uint64_t last = std::min(count, (b + 1) * kPointerBlock) - 1;
-    need[b] = bits_for(child_begin[last] - child_begin[b * kPointerBlock]);
-    ++blocks_needing[need[b]];
+  if (child_begin.back() >= kExceptionFlag) {
+    throw Error(fmt::format("{} n-grams of one order: more than lm's format holds (2^31)", child_begin.back()));
   }
   PointerPlan plan;
   std::uint64_t best = ~std::uint64_t{0};
-  std::uint64_t exceptions_above = blocks;  // blocks needing more than w bits
   for (unsigned w = 0; w <= 32; ++w) {
-    exceptions_above -= blocks_needing[w];
-    const std::uint64_t cost = count * w + exceptions_above * kPointerBlock * 32;
+    RecordFields f;
+    f.word = word_bits;
+    f.pointer = w;
+    f.children = true;
+    const std::uint64_t per_line = f.keys_per_line();
+    const std::uint64_t lines = (count + per_line - 1) / per_line;
+    std::uint64_t exception_lines = 0;
+    for (std::uint64_t l = 0; l < lines; ++l) {
+      const std::uint64_t last = std::min(count, (l + 1) * per_line) - 1;
+      exception_lines += bits_for(child_begin[last] - child_begin[l * per_line]) > w;
+    }
+    const std::uint64_t cost = lines * kKeyLineBits + exception_lines * per_line * 32;
     if (cost < best) {
       best = cost;
-      plan.bits = w;
+      plan.fields = f;
     }
   }
-  for (std::uint64_t b = 0; b < blocks; ++b) {
-    const std::uint64_t base = child_begin[b * kPointerBlock];
-    std::uint64_t exception = 0xFFFFFFFFu;
-    if (need[b] > plan.bits) {
-      exception = plan.exceptions.size() / kPointerBlock;
-      for (std::uint64_t j = 0; j < kPointerBlock; ++j) {
-        const std::uint64_t i = b * kPointerBlock + j;
-        plan.exceptions.push_back(i < count ? child_begin[i] : 0);
-      }
+  const std::uint64_t per_line = plan.fields.keys_per_line();
+  for (std::uint64_t l = 0; l * per_line < count; ++l) {
+    const std::uint64_t first = l * per_line, last = std::min(count, first + per_line) - 1;
+    std::uint32_t base = child_begin[first];
+    if (bits_for(child_begin[last] - base) > plan.fields.pointer) {
+      base = kExceptionFlag | static_cast<std::uint32_t>(plan.exceptions.size() / per_line);
+      for (std::uint64_t i = first; i < first + per_line; ++i) plan.exceptions.push_back(i < count ? child_begin[i] : 0);
     }
-    plan.headers.push_back(base | exception << 32);
+    plan.bases.push_back(base);
   }
   return plan;
 }
@@ -125,6 +130,14 @@ Layout compute_layout(const FileHeader& h) {
   layout.by_prob = take(h.vocab_size == 0 ? 0 : (h.vocab_size - 1) * 4);
   const unsigned q = std::min(h.quantize_bits, 31u);
   const unsigned exact_prob = (h.flags & kFlagProbSignDropped) != 0 ? 31 : 32;
+  // Key lines start on 64-byte boundaries of the file (which is mapped
+  // page-aligned), so each is one cache line.
+  auto take_lines = [&at](std::uint64_t lines) {
+    at = (at + 63) / 64 * 64;
+    Section s{at, lines * 64 + 8};  // + 8: a 64-bit read of the last key stays inside
+    at += (s.bytes + 7) / 8 * 8;
+    return s;
+  };
   for (std::uint32_t n = 1; n <= h.order; ++n) {
     const std::uint64_t count = h.counts[n - 1];
     const bool top = n == h.order;
@@ -133,12 +146,11 @@ Layout compute_layout(const FileHeader& h) {
     level.fields.prob = n == 1 ? 32 : (q != 0 ? q : exact_prob);
     level.fields.backoff = top ? 0 : (n == 1 || q == 0 ? 32 : q);
     level.fields.pointer = top ? 0 : h.pointer_bits[n - 1];
-    if (level.fields.word != 0) level.words = take((count * level.fields.word + 7) / 8 + 8);
+    level.fields.children = !top;
+    const std::uint64_t per_line = level.fields.keys_per_line();
+    if (level.fields.has_keys()) level.keys = take_lines((count + per_line - 1) / per_line);
     level.records = take((count * level.fields.total() + 7) / 8 + 8);
-    if (!top) {
-      level.blocks = take((count + kPointerBlock - 1) / kPointerBlock * 8);
-      level.exceptions = take(h.exception_blocks[n - 1] * kPointerBlock * 4);
-    }
+    if (!top) level.exceptions = take(h.exception_lines[n - 1] * per_line * 4);
     if (q != 0 && n >= 2) {
       level.prob_centers = take((std::uint64_t{1} << q) * 4);
       if (!top) level.backoff_centers = take((std::uint64_t{1} << q) * 4);
@@ -179,9 +191,9 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
   h.word_bits = bits_for(h.vocab_size - 1);
   std::vector<PointerPlan> pointers(order);
   for (std::uint32_t n = 0; n + 1 < order; ++n) {
-    pointers[n] = plan_pointers(levels[n].child_begin);
-    h.pointer_bits[n] = static_cast<std::uint8_t>(pointers[n].bits);
-    h.exception_blocks[n] = pointers[n].exceptions.size() / kPointerBlock;
+    pointers[n] = plan_pointers(levels[n].child_begin, n >= 1 ? h.word_bits : 0);
+    h.pointer_bits[n] = static_cast<std::uint8_t>(pointers[n].fields.pointer);
+    h.exception_lines[n] = pointers[n].exceptions.size() / pointers[n].fields.keys_per_line();
   }
   std::vector<TopLists> tops(order);
   h.top_list_size = kTopListSize;
@@ -223,16 +235,24 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
         put(s.backoff_centers, backoff_q.centers().data(), backoff_q.centers().size() * 4);
       }
     }
-    if (n + 1 < order) {
-      put(s.blocks, pointers[n].headers.data(), pointers[n].headers.size() * 8);
-      put(s.exceptions, pointers[n].exceptions.data(), pointers[n].exceptions.size() * 4);
-    }
+    if (n + 1 < order) put(s.exceptions, pointers[n].exceptions.data(), pointers[n].exceptions.size() * 4);
     const RecordFields f = s.fields;
     std::byte* records = base + s.records.offset;
     const std::uint64_t count = level.log10_prob.size();
-    if (f.word != 0) {
-      std::byte* words = base + s.words.offset;
-      for (std::uint64_t i = 0; i < count; ++i) write_bits(words, i * f.word, level.words[i]);
+    if (f.has_keys()) {
+      std::byte* keys = base + s.keys.offset;
+      const std::uint64_t per_line = f.keys_per_line();
+      for (std::uint64_t i = 0; i < count; ++i) {
+        std::byte* line = keys + i / per_line * 64;
+        const std::uint64_t bit = f.base() + i % per_line * f.key();
+        if (f.word != 0) write_bits(line, bit, level.words[i]);
+        if (!f.children) continue;
+        const std::uint32_t line_base = pointers[n].bases[i / per_line];
+        if (i % per_line == 0) std::memcpy(line, &line_base, 4);
+        if (f.pointer != 0 && (line_base & kExceptionFlag) == 0) {
+          write_bits(line, bit + f.word, level.child_begin[i] - line_base);
+        }
+      }
     }
     for (std::uint64_t i = 0; i < count; ++i) {
       std::uint64_t bit = i * f.total();
@@ -242,11 +262,6 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
       if (f.backoff != 0) {
         const float b = level.log10_backoff[i];
         write_bits(records, bit, quantized ? backoff_q.encode(b) : float_bits(b));
-        bit += f.backoff;
-      }
-      const std::uint64_t header = n + 1 < order ? pointers[n].headers[i / kPointerBlock] : 0;
-      if (f.pointer != 0 && (header >> 32) == 0xFFFFFFFFu) {
-        write_bits(records, bit, static_cast<std::uint32_t>(level.child_begin[i] - (header & 0xFFFFFFFFu)));
       }
     }
   }

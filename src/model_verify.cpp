@@ -16,10 +16,10 @@ std::string check_links(const Model& model, int n) {
   const ModelLevel& level = model.level(n);
   const ModelLevel& next = model.level(n + 1);
   const ModelLevel::Parts& p = level.parts();
-  for (std::uint64_t b = 0; b * detail::kPointerBlock < level.size(); ++b) {
-    const std::uint64_t exception = p.blocks[b] >> 32;
-    if (exception != 0xFFFFFFFFu && (exception + 1) * detail::kPointerBlock > p.exception_values) {
-      return "child pointer block out of range";
+  const std::uint64_t per_line = level.keys_per_line();
+  for (std::uint64_t line = 0; line * per_line < level.size(); ++line) {
+    if (level.exception_line(line) && (level.exception_line_index(line) + 1) * per_line > p.exception_values) {
+      return "child pointer line out of range";
     }
   }
   if (level.child_begin(0) != 0) return "first child pointer is not 0";
@@ -52,9 +52,8 @@ std::string check_links(const Model& model, int n) {
 
 // Raw word ids (ModelLevel clamps them) must be in the vocabulary.
 bool words_in_range(const ModelLevel& level) {
-  const ModelLevel::Parts& p = level.parts();
   std::uint32_t bad = 0;
-  for (std::uint64_t i = 0; i < p.count; ++i) bad += read_bits(p.words, i * p.word_bits, p.word_bits) >= p.vocab_size;
+  for (std::uint64_t i = 0; i < level.size(); ++i) bad += level.raw_word(i) >= level.parts().vocab_size;
   return bad == 0;
 }
 

@@ -210,7 +210,7 @@ TEST_CASE("a sentence batch scores like score_sentence, OOVs and factors include
   CHECK(batch.result(2, false).oovs == 2);  // "zzzunseen" and "<unk>" (not in the training text)
 }
 
-TEST_CASE("find locates every successor, in ranges short and long (several rounds)", "[format]") {
+TEST_CASE("find locates every successor, in ranges short and long (several rounds), through every kind of key line", "[format]") {
   const Model& m = trained(3);
   std::size_t wrong = 0, searched = 0;
   std::uint64_t longest = 0;
@@ -233,6 +233,16 @@ TEST_CASE("find locates every successor, in ranges short and long (several round
   }
   CHECK(wrong == 0);
   CHECK(searched == m.level(2).size() + m.level(3).size());
+  // Some key lines keep their child pointers in the exception array (the
+  // contexts with very many successors), so that path was taken too.
+  std::uint64_t exception_lines = 0;
+  for (int n = 1; n <= 2; ++n) {
+    const ModelLevel& level = m.level(n);
+    for (std::uint64_t line = 0; line * level.keys_per_line() < level.size(); ++line) {
+      exception_lines += level.exception_line(line);
+    }
+  }
+  CHECK(exception_lines > 0);
   // The longest ranges take more than one round of kMaxPieces cuts (pieces of > 64).
   CHECK(longest > 2 * ModelLevel::kMaxPieces * 64);
 }

@@ -1,5 +1,5 @@
 // One level of a model's trie (the n-grams of one order), read in place from
-// bit-packed records. docs/FORMAT.md describes the layout.
+// bit-packed key lines and records. docs/FORMAT.md describes the layout.
 //
 // Every accessor is safe on a corrupt file: indices read from the file are
 // clamped to the arrays they index, so damage gives wrong numbers (which
@@ -29,15 +29,16 @@ class ModelLevel {
  public:
   // The pieces of a level; set up by Model from the file's layout.
   struct Parts {
-    const std::byte* words = nullptr;    // word ids, word_bits each (levels >= 2)
-    const std::byte* records = nullptr;  // [prob][backoff][pointer delta] per entry
+    const std::byte* keys = nullptr;     // 64-byte key lines: [base][word id, pointer delta]...
+    const std::byte* records = nullptr;  // [prob][backoff] per entry
     std::uint64_t count = 0;
     unsigned word_bits = 0, prob_bits = 0, backoff_bits = 0, pointer_bits = 0;
+    bool has_children = false;  // key lines start with a 32-bit base
+    unsigned keys_per_line = 64;  // >= 2 (7 or more in a valid file)
     bool prob_sign_dropped = false;
     const float* prob_centers = nullptr;     // quantized: 2^prob_bits centers
     const float* backoff_centers = nullptr;  // quantized: 2^backoff_bits centers
-    const std::uint64_t* blocks = nullptr;   // child-pointer block headers
-    const std::uint32_t* exceptions = nullptr;
+    const std::uint32_t* exceptions = nullptr;  // keys_per_line full child pointers per exception line
     std::uint64_t exception_values = 0;
     std::uint64_t next_count = 0;  // size of the next level (0 for the top level)
     WordId vocab_size = 0;
@@ -51,13 +52,17 @@ class ModelLevel {
   explicit ModelLevel(const Parts& parts);
 
   [[nodiscard]] std::uint64_t size() const { return p_.count; }
-  [[nodiscard]] bool has_children() const { return p_.blocks != nullptr; }
+  [[nodiscard]] bool has_children() const { return p_.has_children; }
 
   // The last word of entry i (level 1: i itself). REQUIRES: i < size().
   [[nodiscard]] WordId word(std::uint64_t i) const {
     if (p_.word_bits == 0) return static_cast<WordId>(i);
-    const WordId w = read_bits(p_.words, i * p_.word_bits, p_.word_bits);
-    return std::min<WordId>(w, p_.vocab_size - 1);
+    return std::min<WordId>(raw_word(i), p_.vocab_size - 1);
+  }
+  // The word id as stored, unclamped (for verification). REQUIRES: level >= 2, i < size().
+  [[nodiscard]] WordId raw_word(std::uint64_t i) const {
+    const std::uint64_t line = line_of(i);
+    return read_bits(line_at(line), base_bits_ + (i - line * p_.keys_per_line) * key_bits_, p_.word_bits);
   }
   // log10 p(word | context) of entry i. REQUIRES: i < size().
   [[nodiscard]] float log10_prob(std::uint64_t i) const {
@@ -73,27 +78,39 @@ class ModelLevel {
     return finite_or_zero(to_float(v));
   }
   // Index in the next level of the first successor of entry i; i == size()
-  // gives the next level's size. REQUIRES: i <= size(), has_children().
+  // gives the next level's size. It is read from i's key line: the line's
+  // base plus i's delta, or the exception array. REQUIRES: i <= size(), has_children().
   [[nodiscard]] std::uint64_t child_begin(std::uint64_t i) const {
     if (i >= p_.count) return p_.next_count;
-    const std::uint64_t header = p_.blocks[i / 64];
-    const std::uint64_t exception = header >> 32;
+    const std::uint64_t line = line_of(i), slot = i - line * p_.keys_per_line;
+    const std::byte* at = line_at(line);
+    const std::uint32_t base = line_base(at);
     std::uint64_t v;
-    if (exception != 0xFFFFFFFFu) {
-      const std::uint64_t at = exception * 64 + i % 64;
-      v = at < p_.exception_values ? p_.exceptions[at] : 0;
+    if ((base & kExceptionBit) != 0) {
+      const std::uint64_t e = (base & ~kExceptionBit) * std::uint64_t{p_.keys_per_line} + slot;
+      v = e < p_.exception_values ? p_.exceptions[e] : 0;
     } else {
-      v = (header & 0xFFFFFFFFu) + read_bits(p_.records, i * record_bits_ + pointer_at_, p_.pointer_bits);
+      v = base + std::uint64_t{read_bits(at, base_bits_ + slot * key_bits_ + p_.word_bits, p_.pointer_bits)};
     }
     return std::min(v, p_.next_count);
   }
+  // True when line `line`'s child pointers are stored in full (exceptions);
+  // false for a level without children. REQUIRES: line * keys_per_line < size().
+  [[nodiscard]] bool exception_line(std::uint64_t line) const {
+    return p_.has_children && (line_base(line_at(line)) & kExceptionBit) != 0;
+  }
+  [[nodiscard]] std::uint64_t exception_line_index(std::uint64_t line) const {
+    return line_base(line_at(line)) & ~kExceptionBit;
+  }
+  [[nodiscard]] unsigned keys_per_line() const { return p_.keys_per_line; }
   // True when children(i) reads a child pointer stored in full, in the
   // exceptions array; then starts loading it. REQUIRES: i < size(), has_children().
   bool prefetch_child_exception(std::uint64_t i) const {
-    const std::uint64_t exception = p_.blocks[i / 64] >> 32;
-    if (exception == 0xFFFFFFFFu) return false;
-    const std::uint64_t at = exception * 64 + i % 64;
-    if (at < p_.exception_values) __builtin_prefetch(p_.exceptions + at);
+    const std::uint64_t line = line_of(i);
+    const std::uint32_t base = line_base(line_at(line));
+    if ((base & kExceptionBit) == 0) return false;
+    const std::uint64_t e = (base & ~kExceptionBit) * std::uint64_t{p_.keys_per_line} + (i - line * p_.keys_per_line);
+    if (e < p_.exception_values) __builtin_prefetch(p_.exceptions + e);
     return true;
   }
   struct Range {
@@ -116,9 +133,9 @@ class ModelLevel {
   }
   // One round of find: returns the index of `word` in [*begin, *end), or
   // kNoEntry, or kSearching after narrowing the range (then the next round's
-  // word ids are being fetched, see prefetch_find). Word ids are packed in an
-  // array of their own, so a range of up to scan_max_ entries spans about
-  // two cache lines and is scanned. A longer one is cut into up to
+  // key lines are being fetched, see prefetch_find). A range of up to
+  // scan_max_ entries spans two or three key lines and is scanned
+  // (branch-free binary search). A longer one is cut into up to
   // kMaxPieces pieces at once: the ids at the cuts (one cache line each) are
   // fetched together, and the round keeps the piece that holds `word`. A
   // context with thousands of successors so takes two rounds, not the
@@ -169,10 +186,13 @@ class ModelLevel {
   }
   // Hints the processor to fetch entry i's record.
   void prefetch(std::uint64_t i) const { __builtin_prefetch(p_.records + (i * record_bits_ >> 3)); }
-  // Hints the processor to fetch what children(i) reads. REQUIRES: i < size().
+  // Hints the processor to fetch what children(i) reads: i's key line, and
+  // the next one when i is the last of its line. REQUIRES: i < size().
   void prefetch_children(std::uint64_t i) const {
-    prefetch(i);
-    if (p_.blocks != nullptr) __builtin_prefetch(p_.blocks + i / 64);
+    if (!p_.has_children) return;
+    const std::uint64_t line = line_of(i);
+    __builtin_prefetch(line_at(line));
+    if (i + 1 - line * p_.keys_per_line == p_.keys_per_line) __builtin_prefetch(line_at(line + 1));
   }
   // Hints the processor to fetch what the next round of find_round(begin, end, .) reads.
   void prefetch_find(std::uint64_t begin, std::uint64_t end) const {
@@ -180,14 +200,14 @@ class ModelLevel {
       const std::uint64_t n = end - begin, pieces = this->pieces(n);
       for (std::uint64_t j = 1; j < pieces; ++j) prefetch_word(begin + n * j / pieces);
     } else if (end > begin) {
-      // First, middle and last: every cache line of a range of scan_max_.
+      // First, middle and last: every key line of a range of scan_max_.
       prefetch_word(begin);
       prefetch_word(begin + (end - begin) / 2);
       prefetch_word(end - 1);
     }
   }
-  // Hints the processor to fetch entry i's word id.
-  void prefetch_word(std::uint64_t i) const { __builtin_prefetch(p_.words + (i * p_.word_bits >> 3)); }
+  // Hints the processor to fetch entry i's key line.
+  void prefetch_word(std::uint64_t i) const { __builtin_prefetch(line_at(line_of(i))); }
 
   [[nodiscard]] const Parts& parts() const { return p_; }
 
@@ -206,18 +226,37 @@ class ModelLevel {
     return std::min(kMaxPieces, (n + scan_max_ - 1) / scan_max_);
   }
 
+  static constexpr std::uint32_t kExceptionBit = 0x80000000u;
+  // i / keys_per_line, by multiplication: exact for every i < 2^32.
+  [[nodiscard]] std::uint64_t line_of(std::uint64_t i) const {
+    __extension__ using U128 = unsigned __int128;
+    return static_cast<std::uint64_t>((static_cast<U128>(i) * line_reciprocal_) >> 64);
+  }
+  [[nodiscard]] const std::byte* line_at(std::uint64_t line) const { return p_.keys + line * 64; }
+  [[nodiscard]] static std::uint32_t line_base(const std::byte* line) {
+    std::uint32_t base;
+    std::memcpy(&base, line, 4);
+    return base;
+  }
+
   Parts p_;
   std::uint64_t record_bits_ = 0;
-  std::uint64_t scan_max_ = 16;  // find_round scans ranges up to this long: ~2 cache lines of ids
-  unsigned prob_at_ = 0, backoff_at_ = 0, pointer_at_ = 0;
+  std::uint64_t line_reciprocal_ = 0;  // ceil(2^64 / keys_per_line)
+  std::uint64_t scan_max_ = 16;  // find_round scans ranges up to this long: two key lines
+  unsigned base_bits_ = 0, key_bits_ = 0;
+  unsigned prob_at_ = 0, backoff_at_ = 0;
 };
 
 inline ModelLevel::ModelLevel(const Parts& parts) : p_(parts) {
-  record_bits_ = p_.prob_bits + p_.backoff_bits + p_.pointer_bits;
+  record_bits_ = p_.prob_bits + p_.backoff_bits;
   prob_at_ = 0;
-  if (p_.word_bits != 0) scan_max_ = std::max<std::uint64_t>(16, 1024 / p_.word_bits);
   backoff_at_ = prob_at_ + p_.prob_bits;
-  pointer_at_ = backoff_at_ + p_.backoff_bits;
+  base_bits_ = p_.has_children ? 32 : 0;
+  key_bits_ = p_.word_bits + p_.pointer_bits;
+  if (p_.keys_per_line == 0) p_.keys_per_line = 64;
+  const std::uint64_t k = p_.keys_per_line;
+  line_reciprocal_ = ~std::uint64_t{0} / std::max<std::uint64_t>(k, 2) + 1;
+  if (p_.word_bits != 0) scan_max_ = std::max<std::uint64_t>(16, 2 * k);
 }
 
 }  // namespace lm

@@ -35,7 +35,7 @@ struct FileHeader {
   std::uint32_t quantize_bits;  // 0: exact floats; else bits per quantized value (orders >= 2)
   std::uint32_t word_bits;      // bits per word id: bits_for(vocab_size - 1)
   std::uint8_t pointer_bits[kMaxOrder];        // bits of a child-pointer delta, per order < N
-  std::uint64_t exception_blocks[kMaxOrder];   // pointer blocks stored in full, per order < N
+  std::uint64_t exception_lines[kMaxOrder];    // key lines whose child pointers are stored in full, per order < N
   std::uint64_t bigram_slots;  // size of the bigram hash table (0 for order 1)
   std::uint64_t top_lists[kMaxOrder];  // contexts of order n+1 with a top-successor list
   std::uint32_t top_list_size;         // entries per list
@@ -43,7 +43,9 @@ struct FileHeader {
 };
 static_assert(sizeof(FileHeader) == 880);  // docs/FORMAT.md
 
-inline constexpr std::uint64_t kPointerBlock = 64;  // entries per child-pointer block
+inline constexpr unsigned kKeyLineBits = 512;   // a key line is one 64-byte cache line
+inline constexpr unsigned kKeyBaseBits = 32;    // its base: first child of its first entry, or an exception line
+inline constexpr std::uint32_t kExceptionFlag = 0x80000000u;  // base bit: the line's pointers are exceptions
 inline constexpr std::uint32_t kTopListSize = 32;    // most probable successors listed per large context
 inline constexpr std::uint32_t kTopListMin = 64;     // contexts with more successors get a list
 
@@ -53,11 +55,23 @@ struct Section {
   std::uint64_t bytes = 0;
 };
 
-// Bit widths of one level's records, [prob][backoff][pointer delta], and of
-// the word ids, which are packed in an array of their own (levels >= 2).
+// Bit widths of one level's fields. The word id and the child-pointer delta
+// of an entry form its key, packed in 64-byte key lines (keys_per_line()
+// keys after a 32-bit base when the level has children); the probability and
+// backoff form its record, packed in an array of their own.
 struct RecordFields {
   unsigned word = 0, prob = 0, backoff = 0, pointer = 0;
-  [[nodiscard]] unsigned total() const { return prob + backoff + pointer; }
+  bool children = false;  // the level has a next level (every level but the top one)
+  [[nodiscard]] unsigned total() const { return prob + backoff; }
+  [[nodiscard]] unsigned key() const { return word + pointer; }
+  [[nodiscard]] unsigned base() const { return children ? kKeyBaseBits : 0; }
+  // Keys per 64-byte line (64 when keys are empty: only bases). At least 1
+  // whatever the widths (a header is laid out before it is validated); a
+  // valid file has keys of at most 64 bits, so 7 or more.
+  [[nodiscard]] unsigned keys_per_line() const {
+    return key() == 0 ? 64 : std::clamp((kKeyLineBits - base()) / key(), 1u, 512u);
+  }
+  [[nodiscard]] bool has_keys() const { return word != 0 || children; }
 };
 
 // Where each array lives. Sections are 8-byte aligned, in this order.
@@ -65,7 +79,7 @@ struct Layout {
   Section vocab_chars, vocab_offsets, vocab_slots, by_prob;
   struct LevelSections {
     RecordFields fields;
-    Section words, records, blocks, exceptions, prob_centers, backoff_centers, top_nodes, top_entries;
+    Section keys, records, exceptions, prob_centers, backoff_centers, top_nodes, top_entries;
   };
   std::vector<LevelSections> levels;
   Section bigram_hash;

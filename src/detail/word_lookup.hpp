@@ -23,7 +23,8 @@ struct WordLookup {
 };
 
 // Stage 1: starts loading word's unigram, the bigram hash slot and the child
-// pointers of every context node of `in`.
+// pointers of every context node of `in` (their key lines; usually still in
+// the cache from the searches that found them).
 inline void lookup_begin(const Model& model, const State& in, WordId word, WordLookup* l) {
   l->word = word;
   const ModelLevel& unigrams = model.level(1);
@@ -64,7 +65,9 @@ inline void lookup_locate(const Model& model, const State& in, WordLookup* l) {
 }
 
 // Stage 3, as often as it takes: one round of every search still going.
-// True when all are done; then the longest match's record is being fetched.
+// True when all are done; then what lookup_end reads is being fetched: the
+// longest match's record, and the records (backoffs) of the longer
+// contexts that did not match.
 inline bool lookup_step(const Model& model, const State& in, WordLookup* l) {
   bool done = true;
   if (in.length >= 1 && l->found[1] == ModelLevel::kSearching) l->found[1] = model.find_bigram(in.node[0], l->word);
@@ -79,7 +82,7 @@ inline bool lookup_step(const Model& model, const State& in, WordLookup* l) {
   }
   if (done) {
     int j = in.length;
-    while (j >= 1 && l->found[j] == kNoEntry) --j;
+    for (; j >= 1 && l->found[j] == kNoEntry; --j) model.level(j).prefetch(in.node[j - 1]);
     if (j >= 1) model.level(j + 1).prefetch(l->found[j]);
   }
   return done;

@@ -1,12 +1,12 @@
 // lm next: the most probable next words after a context, exactly.
 #include <cmath>
-#include <fmt/compile.h>
 #include <fmt/ranges.h>
 
 #include "commands.hpp"
 #include "lm/model_io.hpp"
 #include "lm/scorer.hpp"
 #include "lm/tokenizer.hpp"
+#include "fixed_format.hpp"
 #include "output.hpp"
 
 namespace lm::cli {
@@ -39,7 +39,12 @@ void print_predictions(fmt::memory_buffer& out, Format format, std::string_view 
     const std::string_view word = vocab.word(p.word);
     switch (format) {
       case Format::kText:
-        fmt::format_to(o, FMT_COMPILE("{}\t{:.6f}\t{:.4f}\n"), word, prob, p.log10_prob);
+        out.append(word);
+        out.push_back('\t');
+        append_fixed(out, prob, 6);
+        out.push_back('\t');
+        append_fixed(out, p.log10_prob, 4);
+        out.push_back('\n');
         break;
       case Format::kTsv:
         fmt::format_to(o, "{}\t{}\t{}\t{}\t{}\n", fmt::join(words, " "), i + 1, word, prob, p.log10_prob);

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <fmt/ranges.h>
 
+#include "fixed_format.hpp"
+
 namespace lm::cli {
 
 void print_sentence(fmt::memory_buffer& out, Format format, std::string_view text,
@@ -12,8 +14,10 @@ void print_sentence(fmt::memory_buffer& out, Format format, std::string_view tex
   auto o = std::back_inserter(out);
   switch (format) {
     case Format::kText:
-      fmt::format_to(o, "{:.4f}\tppl={:.2f}\ttokens={}\toovs={}\t{}", s.log10_prob, s.perplexity(), s.tokens,
-                     s.oovs, text);
+      append_fixed(out, s.log10_prob, 4);
+      out.append(std::string_view("\tppl="));
+      append_fixed(out, s.perplexity(), 2);
+      fmt::format_to(o, "\ttokens={}\toovs={}\t{}", s.tokens, s.oovs, text);
       if (tokens) {
         // p(token | the last order-1 words) = probability, log10, order of the n-gram matched.
         for (std::size_t i = 0; i < s.factors.size(); ++i) {

@@ -30,7 +30,7 @@ void write_bits(std::byte* base, std::uint64_t bit, std::uint32_t value) {
 // the first child of its first entry, and each key holds the delta from it
 // in `bits` bits, beside the word id. A line whose deltas need more bits (a
 // context with very many successors) stores its pointers in full in the
-// exception array instead; its base is then kExceptionFlag | the exception
+// exception array instead; its base is then ModelLevel::kExceptionBit | the exception
 // line. `bits` minimizes the total size; it also decides how many keys fit
 // in a line, so every width is tried.
 struct PointerPlan {
@@ -41,7 +41,7 @@ struct PointerPlan {
 
 PointerPlan plan_pointers(std::span<const std::uint32_t> child_begin, unsigned word_bits) {
   const std::uint64_t count = child_begin.size() - 1;
-  if (child_begin.back() >= kExceptionFlag) {
+  if (child_begin.back() >= ModelLevel::kExceptionBit) {
     throw Error(fmt::format("{} n-grams of one order: more than lm's format holds (2^31)", child_begin.back()));
   }
   PointerPlan plan;
@@ -69,7 +69,7 @@ PointerPlan plan_pointers(std::span<const std::uint32_t> child_begin, unsigned w
     const std::uint64_t first = l * per_line, last = std::min(count, first + per_line) - 1;
     std::uint32_t base = child_begin[first];
     if (bits_for(child_begin[last] - base) > plan.fields.pointer) {
-      base = kExceptionFlag | static_cast<std::uint32_t>(plan.exceptions.size() / per_line);
+      base = ModelLevel::kExceptionBit | static_cast<std::uint32_t>(plan.exceptions.size() / per_line);
       for (std::uint64_t i = first; i < first + per_line; ++i) plan.exceptions.push_back(i < count ? child_begin[i] : 0);
     }
     plan.bases.push_back(base);
@@ -133,8 +133,9 @@ Layout compute_layout(const FileHeader& h) {
   // Key lines start on 64-byte boundaries of the file (which is mapped
   // page-aligned), so each is one cache line.
   auto take_lines = [&at](std::uint64_t lines) {
-    at = (at + 63) / 64 * 64;
-    Section s{at, lines * 64 + 8};  // + 8: a 64-bit read of the last key stays inside
+    constexpr std::uint64_t kLine = ModelLevel::kKeyLineBytes;
+    at = (at + kLine - 1) / kLine * kLine;
+    Section s{at, lines * kLine + 8};  // + 8: a 64-bit read of the last key stays inside
     at += (s.bytes + 7) / 8 * 8;
     return s;
   };
@@ -243,13 +244,13 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
       std::byte* keys = base + s.keys.offset;
       const std::uint64_t per_line = f.keys_per_line();
       for (std::uint64_t i = 0; i < count; ++i) {
-        std::byte* line = keys + i / per_line * 64;
+        std::byte* line = keys + i / per_line * ModelLevel::kKeyLineBytes;
         const std::uint64_t bit = f.base() + i % per_line * f.key();
         if (f.word != 0) write_bits(line, bit, level.words[i]);
         if (!f.children) continue;
         const std::uint32_t line_base = pointers[n].bases[i / per_line];
         if (i % per_line == 0) std::memcpy(line, &line_base, 4);
-        if (f.pointer != 0 && (line_base & kExceptionFlag) == 0) {
+        if (f.pointer != 0 && (line_base & ModelLevel::kExceptionBit) == 0) {
           write_bits(line, bit + f.word, level.child_begin[i] - line_base);
         }
       }

@@ -51,6 +51,13 @@ class ModelLevel {
   ModelLevel() = default;
   explicit ModelLevel(const Parts& parts);
 
+  // Key lines (docs/FORMAT.md): kKeyLineBytes each. Below the top order a
+  // line starts with a kKeyBaseBits base: the first child of its first entry,
+  // or kExceptionBit | the exception line that holds its child pointers.
+  static constexpr unsigned kKeyLineBytes = 64;
+  static constexpr unsigned kKeyBaseBits = 32;
+  static constexpr std::uint32_t kExceptionBit = 0x80000000u;
+
   [[nodiscard]] std::uint64_t size() const { return p_.count; }
   [[nodiscard]] bool has_children() const { return p_.has_children; }
 
@@ -87,7 +94,7 @@ class ModelLevel {
     const std::uint32_t base = line_base(at);
     std::uint64_t v;
     if ((base & kExceptionBit) != 0) {
-      const std::uint64_t e = (base & ~kExceptionBit) * std::uint64_t{p_.keys_per_line} + slot;
+      const std::uint64_t e = exception_at(base, slot);
       v = e < p_.exception_values ? p_.exceptions[e] : 0;
     } else {
       v = base + std::uint64_t{read_bits(at, base_bits_ + slot * key_bits_ + p_.word_bits, p_.pointer_bits)};
@@ -109,7 +116,7 @@ class ModelLevel {
     const std::uint64_t line = line_of(i);
     const std::uint32_t base = line_base(line_at(line));
     if ((base & kExceptionBit) == 0) return false;
-    const std::uint64_t e = (base & ~kExceptionBit) * std::uint64_t{p_.keys_per_line} + (i - line * p_.keys_per_line);
+    const std::uint64_t e = exception_at(base, i - line * p_.keys_per_line);
     if (e < p_.exception_values) __builtin_prefetch(p_.exceptions + e);
     return true;
   }
@@ -226,13 +233,17 @@ class ModelLevel {
     return std::min(kMaxPieces, (n + scan_max_ - 1) / scan_max_);
   }
 
-  static constexpr std::uint32_t kExceptionBit = 0x80000000u;
+  // Where in exceptions the child pointer of key `slot` of an exception line
+  // with base `base` is (unchecked).
+  [[nodiscard]] std::uint64_t exception_at(std::uint32_t base, std::uint64_t slot) const {
+    return (base & ~kExceptionBit) * std::uint64_t{p_.keys_per_line} + slot;
+  }
   // i / keys_per_line, by multiplication: exact for every i < 2^32.
   [[nodiscard]] std::uint64_t line_of(std::uint64_t i) const {
     __extension__ using U128 = unsigned __int128;
     return static_cast<std::uint64_t>((static_cast<U128>(i) * line_reciprocal_) >> 64);
   }
-  [[nodiscard]] const std::byte* line_at(std::uint64_t line) const { return p_.keys + line * 64; }
+  [[nodiscard]] const std::byte* line_at(std::uint64_t line) const { return p_.keys + line * kKeyLineBytes; }
   [[nodiscard]] static std::uint32_t line_base(const std::byte* line) {
     std::uint32_t base;
     std::memcpy(&base, line, 4);
@@ -251,9 +262,8 @@ inline ModelLevel::ModelLevel(const Parts& parts) : p_(parts) {
   record_bits_ = p_.prob_bits + p_.backoff_bits;
   prob_at_ = 0;
   backoff_at_ = prob_at_ + p_.prob_bits;
-  base_bits_ = p_.has_children ? 32 : 0;
+  base_bits_ = p_.has_children ? kKeyBaseBits : 0;
   key_bits_ = p_.word_bits + p_.pointer_bits;
-  if (p_.keys_per_line == 0) p_.keys_per_line = 64;
   const std::uint64_t k = p_.keys_per_line;
   line_reciprocal_ = ~std::uint64_t{0} / std::max<std::uint64_t>(k, 2) + 1;
   if (p_.word_bits != 0) scan_max_ = std::max<std::uint64_t>(16, 2 * k);

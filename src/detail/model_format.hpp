@@ -43,9 +43,7 @@ struct FileHeader {
 };
 static_assert(sizeof(FileHeader) == 880);  // docs/FORMAT.md
 
-inline constexpr unsigned kKeyLineBits = 512;   // a key line is one 64-byte cache line
-inline constexpr unsigned kKeyBaseBits = 32;    // its base: first child of its first entry, or an exception line
-inline constexpr std::uint32_t kExceptionFlag = 0x80000000u;  // base bit: the line's pointers are exceptions
+inline constexpr unsigned kKeyLineBits = ModelLevel::kKeyLineBytes * 8;  // a key line is one cache line
 inline constexpr std::uint32_t kTopListSize = 32;    // most probable successors listed per large context
 inline constexpr std::uint32_t kTopListMin = 64;     // contexts with more successors get a list
 
@@ -64,7 +62,7 @@ struct RecordFields {
   bool children = false;  // the level has a next level (every level but the top one)
   [[nodiscard]] unsigned total() const { return prob + backoff; }
   [[nodiscard]] unsigned key() const { return word + pointer; }
-  [[nodiscard]] unsigned base() const { return children ? kKeyBaseBits : 0; }
+  [[nodiscard]] unsigned base() const { return children ? ModelLevel::kKeyBaseBits : 0; }
   // Keys per 64-byte line (64 when keys are empty: only bases). At least 1
   // whatever the widths (a header is laid out before it is validated); a
   // valid file has keys of at most 64 bits, so 7 or more.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "lm/prefetch.hpp"
 #include "lm/tokenizer.hpp"
 
 namespace lm {
@@ -56,15 +57,15 @@ void VocabView::find_many(std::span<const std::string_view> words, WordId* ids) 
     const std::size_t n = std::min(kGroup, words.size() - g);
     for (std::size_t k = 0; k < n; ++k) {
       slot[k] = hash_word(words[g + k]) & mask;
-      __builtin_prefetch(&slots_[slot[k]]);
+      prefetch_line(&slots_[slot[k]]);
     }
     for (std::size_t k = 0; k < n; ++k) {
       const std::uint32_t id = slots_[slot[k]];
-      if (id != kEmptySlot && id < size()) __builtin_prefetch(&offsets_[id]);
+      if (id != kEmptySlot && id < size()) prefetch_line(&offsets_[id]);
     }
     for (std::size_t k = 0; k < n; ++k) {
       const std::uint32_t id = slots_[slot[k]];
-      if (id != kEmptySlot && id < size()) __builtin_prefetch(chars_.data() + std::min<std::uint64_t>(offsets_[id], chars_.size()));
+      if (id != kEmptySlot && id < size()) prefetch_line(chars_.data() + std::min<std::uint64_t>(offsets_[id], chars_.size()));
     }
     for (std::size_t k = 0; k < n; ++k) ids[g + k] = find_from(words[g + k], slot[k]);
   }

@@ -147,7 +147,7 @@ class Model {
   // Starts loading the hash slot find_bigram(first, second) reads first.
   void prefetch_bigram_slot(WordId first, WordId second) const {
     if (bigram_slot_count_ != 0) {
-      __builtin_prefetch(bigram_slots_ + bigram_slot(bigram_hash(first, second), bigram_slot_count_));
+      prefetch_line(bigram_slots_ + bigram_slot(bigram_hash(first, second), bigram_slot_count_));
     }
   }
   // Reads that slot (best after prefetch_bigram_slot) and starts loading the

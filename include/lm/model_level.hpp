@@ -12,6 +12,8 @@
 #include <limits>
 #include <span>
 
+#include "lm/prefetch.hpp"
+
 namespace lm {
 
 using WordId = std::uint32_t;
@@ -117,7 +119,7 @@ class ModelLevel {
     const std::uint32_t base = line_base(line_at(line));
     if ((base & kExceptionBit) == 0) return false;
     const std::uint64_t e = exception_at(base, i - line * p_.keys_per_line);
-    if (e < p_.exception_values) __builtin_prefetch(p_.exceptions + e);
+    if (e < p_.exception_values) prefetch_line(p_.exceptions + e);
     return true;
   }
   struct Range {
@@ -192,14 +194,14 @@ class ModelLevel {
     return {p_.top_entries + (it - p_.top_nodes) * p_.top_size, p_.top_size};
   }
   // Hints the processor to fetch entry i's record.
-  void prefetch(std::uint64_t i) const { __builtin_prefetch(p_.records + (i * record_bits_ >> 3)); }
+  void prefetch(std::uint64_t i) const { prefetch_line(p_.records + (i * record_bits_ >> 3)); }
   // Hints the processor to fetch what children(i) reads: i's key line, and
   // the next one when i is the last of its line. REQUIRES: i < size().
   void prefetch_children(std::uint64_t i) const {
     if (!p_.has_children) return;
     const std::uint64_t line = line_of(i);
-    __builtin_prefetch(line_at(line));
-    if (i + 1 - line * p_.keys_per_line == p_.keys_per_line) __builtin_prefetch(line_at(line + 1));
+    prefetch_line(line_at(line));
+    if (i + 1 - line * p_.keys_per_line == p_.keys_per_line) prefetch_line(line_at(line + 1));
   }
   // Hints the processor to fetch what the next round of find_round(begin, end, .) reads.
   void prefetch_find(std::uint64_t begin, std::uint64_t end) const {
@@ -214,7 +216,7 @@ class ModelLevel {
     }
   }
   // Hints the processor to fetch entry i's key line.
-  void prefetch_word(std::uint64_t i) const { __builtin_prefetch(line_at(line_of(i))); }
+  void prefetch_word(std::uint64_t i) const { prefetch_line(line_at(line_of(i))); }
 
   [[nodiscard]] const Parts& parts() const { return p_; }
 

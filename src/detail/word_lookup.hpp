@@ -23,8 +23,9 @@ struct WordLookup {
 };
 
 // Stage 1: starts loading word's unigram, the bigram hash slot and the child
-// pointers of every context node of `in` (their key lines; usually still in
-// the cache from the searches that found them).
+// pointers of every context node of `in`: their key lines (usually still in
+// the cache from the searches that found them) and, for a node on an
+// exception line, its entry in the exceptions array.
 inline void lookup_begin(const Model& model, const State& in, WordId word, WordLookup* l) {
   l->word = word;
   const ModelLevel& unigrams = model.level(1);
@@ -33,10 +34,14 @@ inline void lookup_begin(const Model& model, const State& in, WordId word, WordL
     model.prefetch_bigram_slot(in.node[0], word);
     unigrams.prefetch_children(in.node[0]);  // find_bigram checks the parent's range
   }
-  for (int i = 2; i <= in.length; ++i) model.level(i).prefetch_children(in.node[i - 1]);
+  // Reading a cached key line to find an exception costs little here, and
+  // lets stage 2 locate every range at once instead of waiting for it.
+  for (int i = 2; i <= in.length; ++i) {
+    const ModelLevel& level = model.level(i);
+    level.prefetch_children(in.node[i - 1]);
+    (void)level.prefetch_child_exception(in.node[i - 1]);
+  }
 }
-
-inline constexpr std::uint32_t kLocating = 0xFFFFFFFDu;  // found[i]: range not yet located
 
 // Starts the search of order i+1.
 inline void locate(const Model& model, const State& in, int i, WordLookup* l) {
@@ -53,15 +58,7 @@ inline void lookup_locate(const Model& model, const State& in, WordLookup* l) {
     model.prefetch_bigram_entry(in.node[0], l->word);
     l->found[1] = ModelLevel::kSearching;
   }
-  for (int i = 2; i <= in.length; ++i) {
-    // A context with many successors has its child pointer in the exceptions
-    // array: fetch it first, and locate the range in stage 3.
-    if (model.level(i).prefetch_child_exception(in.node[i - 1])) {
-      l->found[i] = kLocating;
-    } else {
-      locate(model, in, i, l);
-    }
-  }
+  for (int i = 2; i <= in.length; ++i) locate(model, in, i, l);
 }
 
 // Stage 3, as often as it takes: one round of every search still going.
@@ -72,10 +69,7 @@ inline bool lookup_step(const Model& model, const State& in, WordLookup* l) {
   bool done = true;
   if (in.length >= 1 && l->found[1] == ModelLevel::kSearching) l->found[1] = model.find_bigram(in.node[0], l->word);
   for (int i = 2; i <= in.length; ++i) {
-    if (l->found[i] == kLocating) {
-      locate(model, in, i, l);
-      done = false;
-    } else if (l->found[i] == ModelLevel::kSearching) {
+    if (l->found[i] == ModelLevel::kSearching) {
       l->found[i] = model.level(i + 1).find_round(&l->begin[i], &l->end[i], l->word);
       done = done && l->found[i] != ModelLevel::kSearching;
     }

@@ -71,7 +71,7 @@ class ModelLevel {
   // The word id as stored, unclamped (for verification). REQUIRES: level >= 2, i < size().
   [[nodiscard]] WordId raw_word(std::uint64_t i) const {
     const std::uint64_t line = line_of(i);
-    return read_bits(line_at(line), base_bits_ + (i - line * p_.keys_per_line) * key_bits_, p_.word_bits);
+    return key_word(line_at(line), i - line * p_.keys_per_line);
   }
   // log10 p(word | context) of entry i. REQUIRES: i < size().
   [[nodiscard]] float log10_prob(std::uint64_t i) const {
@@ -150,15 +150,16 @@ class ModelLevel {
   // context with thousands of successors so takes two rounds, not the
   // seven dependent cache misses of halving.
   static constexpr std::uint32_t kSearching = 0xFFFFFFFEu;
-  static constexpr std::uint64_t kMaxPieces = 16;
+  static constexpr std::uint64_t kMaxPieces = 16;  // a power of two
   [[nodiscard]] std::uint32_t find_round(std::uint64_t* begin, std::uint64_t* end, WordId word) const {
     std::uint64_t b = *begin;
     const std::uint64_t e = *end;
     if (e - b > scan_max_) {
-      const std::uint64_t n = e - b, pieces = this->pieces(n);
+      const std::uint64_t n = e - b;
+      const unsigned shift = piece_shift(n);
       std::uint64_t lo = b, hi = e;
-      for (std::uint64_t j = 1; j < pieces; ++j) {
-        const std::uint64_t cut = b + n * j / pieces;
+      for (std::uint64_t j = 1; j < (std::uint64_t{1} << shift); ++j) {
+        const std::uint64_t cut = b + (n * j >> shift);
         const WordId w = this->word(cut);
         if (w == word) return static_cast<std::uint32_t>(cut);
         if (w > word) {
@@ -173,15 +174,25 @@ class ModelLevel {
       return kSearching;
     }
     if (b == e) return kNoEntry;
-    // Branch-free binary search of the (cached) range for the first word >= word.
-    std::uint64_t n = e - b;
+    if (p_.word_bits == 0) return word >= b && word < e ? word : kNoEntry;  // level 1: entry i is word i
+    // The range spans at most three (cached) key lines. The first keys of
+    // the lines after the first tell which one can hold `word`; a
+    // branch-free binary search of that line's slots finds it.
+    std::uint64_t line = line_of(b);
+    const std::uint64_t last = line_of(e - 1);
+    while (line < last && key_word(line_at(line + 1), 0) <= word) ++line;
+    const std::uint64_t first = line * p_.keys_per_line;
+    const std::byte* at = line_at(line);
+    std::uint64_t lo = std::max(b, first) - first;
+    const std::uint64_t hi = std::min(e, first + p_.keys_per_line) - first;
+    std::uint64_t n = hi - lo;
     while (n > 1) {
       const std::uint64_t half = n / 2;
-      b = this->word(b + half) < word ? b + half : b;
+      lo = key_word(at, lo + half) < word ? lo + half : lo;
       n -= half;
     }
-    b += this->word(b) < word;
-    return b < e && this->word(b) == word ? static_cast<std::uint32_t>(b) : kNoEntry;
+    lo += key_word(at, lo) < word;
+    return lo < hi && key_word(at, lo) == word ? static_cast<std::uint32_t>(first + lo) : kNoEntry;
   }
   // The most probable successors of entry i (indices in the next level, most
   // probable first, ties by word), if the file lists them: only entries with
@@ -206,8 +217,9 @@ class ModelLevel {
   // Hints the processor to fetch what the next round of find_round(begin, end, .) reads.
   void prefetch_find(std::uint64_t begin, std::uint64_t end) const {
     if (end - begin > scan_max_) {
-      const std::uint64_t n = end - begin, pieces = this->pieces(n);
-      for (std::uint64_t j = 1; j < pieces; ++j) prefetch_word(begin + n * j / pieces);
+      const std::uint64_t n = end - begin;
+      const unsigned shift = piece_shift(n);
+      for (std::uint64_t j = 1; j < (std::uint64_t{1} << shift); ++j) prefetch_word(begin + (n * j >> shift));
     } else if (end > begin) {
       // First, middle and last: every key line of a range of scan_max_.
       prefetch_word(begin);
@@ -229,10 +241,19 @@ class ModelLevel {
   // NaN and +inf can only come from a corrupt file; keep them out of sums and sorts.
   static float finite_or_zero(float f) { return f < std::numeric_limits<float>::infinity() ? f : 0.0f; }
 
-  // How many pieces find_round cuts a range of n > scan_max_ entries into:
-  // enough that each is short enough to scan, at most kMaxPieces.
-  [[nodiscard]] std::uint64_t pieces(std::uint64_t n) const {
-    return std::min(kMaxPieces, (n + scan_max_ - 1) / scan_max_);
+  // log2 of how many pieces find_round cuts a range of n > scan_max_ entries
+  // into: the fewest (a power of two, at most kMaxPieces) that leave each
+  // piece short enough to scan. A power of two, so that the cuts take a shift,
+  // not a division: 64-bit division is slow, and a round makes up to 30 cuts.
+  [[nodiscard]] unsigned piece_shift(std::uint64_t n) const {
+    unsigned shift = 1;
+    while ((std::uint64_t{1} << shift) < kMaxPieces && (scan_max_ << shift) < n) ++shift;
+    return shift;
+  }
+
+  // The word id of key `slot` of the key line at `line`, unclamped. REQUIRES: level >= 2.
+  [[nodiscard]] WordId key_word(const std::byte* line, std::uint64_t slot) const {
+    return read_bits(line, base_bits_ + slot * key_bits_, p_.word_bits);
   }
 
   // Where in exceptions the child pointer of key `slot` of an exception line

@@ -143,8 +143,8 @@ class ModelLevel {
   // One round of find: returns the index of `word` in [*begin, *end), or
   // kNoEntry, or kSearching after narrowing the range (then the next round's
   // key lines are being fetched, see prefetch_find). A range of up to
-  // scan_max_ entries spans two or three key lines and is scanned
-  // (branch-free binary search). A longer one is cut into up to
+  // scan_max_ entries spans two or three key lines and is searched in
+  // place. A longer one is cut into up to
   // kMaxPieces pieces at once: the ids at the cuts (one cache line each) are
   // fetched together, and the round keeps the piece that holds `word`. A
   // context with thousands of successors so takes two rounds, not the

@@ -112,15 +112,15 @@ class ModelLevel {
     return line_base(line_at(line)) & ~kExceptionBit;
   }
   [[nodiscard]] unsigned keys_per_line() const { return p_.keys_per_line; }
-  // True when children(i) reads a child pointer stored in full, in the
-  // exceptions array; then starts loading it. REQUIRES: i < size(), has_children().
-  bool prefetch_child_exception(std::uint64_t i) const {
+  // When children(i) reads a child pointer stored in full, in the exceptions
+  // array, starts loading it. Reads i's key line: best when it is cached.
+  // REQUIRES: i < size(), has_children().
+  void prefetch_child_exception(std::uint64_t i) const {
     const std::uint64_t line = line_of(i);
     const std::uint32_t base = line_base(line_at(line));
-    if ((base & kExceptionBit) == 0) return false;
+    if ((base & kExceptionBit) == 0) return;
     const std::uint64_t e = exception_at(base, i - line * p_.keys_per_line);
     if (e < p_.exception_values) prefetch_line(p_.exceptions + e);
-    return true;
   }
   struct Range {
     std::uint64_t begin = 0, end = 0;

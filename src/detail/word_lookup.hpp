@@ -39,7 +39,7 @@ inline void lookup_begin(const Model& model, const State& in, WordId word, WordL
   for (int i = 2; i <= in.length; ++i) {
     const ModelLevel& level = model.level(i);
     level.prefetch_children(in.node[i - 1]);
-    (void)level.prefetch_child_exception(in.node[i - 1]);
+    level.prefetch_child_exception(in.node[i - 1]);
   }
 }
 

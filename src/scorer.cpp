@@ -22,12 +22,9 @@ State begin_sentence_state(const Model& model) {
 State null_context_state() { return State{}; }
 
 WordScore score_word(const Model& model, const State& in, WordId word, State* out) {
-  detail::WordLookup lookup;
-  detail::lookup_begin(model, in, word, &lookup);
-  detail::lookup_locate(model, in, &lookup);
-  while (!detail::lookup_step(model, in, &lookup)) {
-  }
-  return detail::lookup_end(model, in, lookup, out);
+  std::uint32_t found[kMaxOrder];
+  for (int i = 1; i <= in.length; ++i) found[i] = model.find_child(i, in.node[i - 1], word);
+  return detail::score_found(model, in, word, found, out);
 }
 
 double SentenceScore::perplexity() const {

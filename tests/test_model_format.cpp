@@ -243,8 +243,9 @@ TEST_CASE("find locates every successor, in ranges short and long (several round
     }
   }
   CHECK(exception_lines > 0);
-  // The longest ranges take more than one round of kMaxPieces cuts (pieces of > 64).
-  CHECK(longest > 2 * ModelLevel::kMaxPieces * 64);
+  // The longest ranges span more than 2 * kMaxLines key lines (of at most 64
+  // keys), so their search cuts them into groups of lines first.
+  CHECK(longest > 2 * ModelLevel::kMaxLines * 64);
 }
 
 TEST_CASE("every bigram is found through the tagged hash table", "[format]") {

@@ -72,6 +72,37 @@ TEST_CASE("missing contexts in an ARPA file are filled in without changing score
   CHECK(s.factors[2].score.log10_prob == Approx(-0.01));
 }
 
+TEST_CASE("an n-gram whose suffix is missing is found, by score_word and score_sentences alike", "[arpa]") {
+  // "x y z" is a trigram but "y z" is not a bigram (no suffix closure): z
+  // after "x y" gets the trigram, and the context after it is cut to "z".
+  const char* text =
+      "\\data\\\nngram 1=6\nngram 2=3\nngram 3=1\n\n\\1-grams:\n-1\t<unk>\n-99\t<s>\t-0.3\n-0.6\t</s>\n"
+      "-0.7\tx\t-0.1\n-0.8\ty\t-0.2\n-0.9\tz\t-0.4\n\n\\2-grams:\n-0.2\t<s> x\t-0.15\n-0.3\tx y\t-0.25\n"
+      "-0.35\tz x\t-0.05\n\n\\3-grams:\n-0.01\tx y z\n\n\\end\\\n";
+  const Model m = read_arpa_text(text);
+  const std::vector<std::string_view> words{"x", "y", "z", "x", "y", "z", "z"};
+  const SentenceScore batch = score_sentence(m, words, true);  // score_sentences
+  State state = begin_sentence_state(m);
+  std::vector<WordScore> one;
+  for (const std::string_view w : words) one.push_back(score_word(m, state, m.vocab().find(w), &state));
+  one.push_back(score_word(m, state, kEosId, &state));
+  REQUIRE(batch.factors.size() == one.size());
+  for (std::size_t k = 0; k < one.size(); ++k) {
+    CHECK(batch.factors[k].score.log10_prob == one[k].log10_prob);
+    CHECK(batch.factors[k].score.ngram_order == one[k].ngram_order);
+  }
+  CHECK(one[2].ngram_order == 3);
+  CHECK(one[2].log10_prob == Approx(-0.01));
+  // After "x y z" the context is "z" alone: "z x" is a bigram.
+  CHECK(one[3].ngram_order == 2);
+  CHECK(one[3].log10_prob == Approx(-0.35));
+  // z after "x y z x y": the trigram again.
+  CHECK(one[5].log10_prob == Approx(-0.01));
+  // z after "y z": no bigram "z z": backoff(z) + p(z).
+  CHECK(one[6].ngram_order == 1);
+  CHECK(one[6].log10_prob == Approx(-0.4 - 0.9));
+}
+
 TEST_CASE("a missing context that backing off makes more probable than 1 is an error", "[arpa]") {
   // "a b c" needs the bigram "a b"; backoff(a) = 30.3 would give it log10 p = 29.6.
   const char* text =

@@ -142,45 +142,35 @@ class ModelLevel {
   }
   // One round of find: returns the index of `word` in [*begin, *end), or
   // kNoEntry, or kSearching after narrowing the range (then the next round's
-  // key lines are being fetched, see prefetch_find). A range of up to
-  // scan_max_ entries spans two or three key lines and is searched in
-  // place. A longer one is cut into up to
-  // kMaxPieces pieces at once: the ids at the cuts (one cache line each) are
-  // fetched together, and the round keeps the piece that holds `word`. A
-  // context with thousands of successors so takes two rounds, not the
-  // seven dependent cache misses of halving.
+  // key lines are being fetched, see prefetch_find). The search goes by key
+  // lines, whose first words tell which line can hold `word`. A range over
+  // up to kMaxLines lines is searched in one round: every line was fetched,
+  // the first words pick the line, and a binary search of its slots finds
+  // the word. A longer range is cut into up to kMaxLines groups of lines at
+  // once: the first lines of the groups were fetched, the round keeps the
+  // group that can hold `word` and starts fetching its lines. A context with
+  // a thousand successors so takes two rounds, not the ten dependent cache
+  // misses of halving. (Fewer lines per round fetch fewer lines in all;
+  // more take fewer rounds. 8 measured best, see docs/BENCHMARKS.md.)
   static constexpr std::uint32_t kSearching = 0xFFFFFFFEu;
-  static constexpr std::uint64_t kMaxPieces = 16;  // a power of two
+  static constexpr std::uint64_t kMaxLines = 8;  // a power of two
   [[nodiscard]] std::uint32_t find_round(std::uint64_t* begin, std::uint64_t* end, WordId word) const {
-    std::uint64_t b = *begin;
-    const std::uint64_t e = *end;
-    if (e - b > scan_max_) {
-      const std::uint64_t n = e - b;
-      const unsigned shift = piece_shift(n);
-      std::uint64_t lo = b, hi = e;
-      for (std::uint64_t j = 1; j < (std::uint64_t{1} << shift); ++j) {
-        const std::uint64_t cut = b + (n * j >> shift);
-        const WordId w = this->word(cut);
-        if (w == word) return static_cast<std::uint32_t>(cut);
-        if (w > word) {
-          hi = cut;
-          break;
-        }
-        lo = cut + 1;
-      }
-      *begin = lo;
-      *end = hi;
-      prefetch_find(lo, hi);
+    const std::uint64_t b = *begin, e = *end;
+    if (b >= e) return kNoEntry;
+    if (p_.word_bits == 0) return word >= b && word < e ? word : kNoEntry;  // level 1: entry i is word i
+    const std::uint64_t first_line = line_of(b), lines = line_of(e - 1) + 1 - first_line;
+    if (lines > kMaxLines) {
+      const unsigned shift = group_shift(lines);
+      std::uint64_t group = 0;
+      for (std::uint64_t j = 1; j << shift < lines; ++j) group += key_word(line_at(first_line + (j << shift)), 0) <= word;
+      const std::uint64_t line = first_line + (group << shift);
+      *begin = std::max(b, line * p_.keys_per_line);
+      *end = std::min(e, (line + (std::uint64_t{1} << shift)) * p_.keys_per_line);
+      prefetch_find(*begin, *end);
       return kSearching;
     }
-    if (b == e) return kNoEntry;
-    if (p_.word_bits == 0) return word >= b && word < e ? word : kNoEntry;  // level 1: entry i is word i
-    // The range spans at most three (cached) key lines. The first keys of
-    // the lines after the first tell which one can hold `word`; a
-    // branch-free binary search of that line's slots finds it.
-    std::uint64_t line = line_of(b);
-    const std::uint64_t last = line_of(e - 1);
-    while (line < last && key_word(line_at(line + 1), 0) <= word) ++line;
+    std::uint64_t line = first_line;
+    for (std::uint64_t j = 1; j < lines; ++j) line += key_word(line_at(first_line + j), 0) <= word;
     const std::uint64_t first = line * p_.keys_per_line;
     const std::byte* at = line_at(line);
     std::uint64_t lo = std::max(b, first) - first;
@@ -216,15 +206,13 @@ class ModelLevel {
   }
   // Hints the processor to fetch what the next round of find_round(begin, end, .) reads.
   void prefetch_find(std::uint64_t begin, std::uint64_t end) const {
-    if (end - begin > scan_max_) {
-      const std::uint64_t n = end - begin;
-      const unsigned shift = piece_shift(n);
-      for (std::uint64_t j = 1; j < (std::uint64_t{1} << shift); ++j) prefetch_word(begin + (n * j >> shift));
-    } else if (end > begin) {
-      // First, middle and last: every key line of a range of scan_max_.
-      prefetch_word(begin);
-      prefetch_word(begin + (end - begin) / 2);
-      prefetch_word(end - 1);
+    if (begin >= end || p_.word_bits == 0) return;
+    const std::uint64_t first_line = line_of(begin), lines = line_of(end - 1) + 1 - first_line;
+    if (lines > kMaxLines) {
+      const unsigned shift = group_shift(lines);
+      for (std::uint64_t j = 1; j << shift < lines; ++j) prefetch_line(line_at(first_line + (j << shift)));
+    } else {
+      for (std::uint64_t j = 0; j < lines; ++j) prefetch_line(line_at(first_line + j));
     }
   }
   // Hints the processor to fetch entry i's key line.
@@ -241,13 +229,12 @@ class ModelLevel {
   // NaN and +inf can only come from a corrupt file; keep them out of sums and sorts.
   static float finite_or_zero(float f) { return f < std::numeric_limits<float>::infinity() ? f : 0.0f; }
 
-  // log2 of how many pieces find_round cuts a range of n > scan_max_ entries
-  // into: the fewest (a power of two, at most kMaxPieces) that leave each
-  // piece short enough to scan. A power of two, so that the cuts take a shift,
-  // not a division: 64-bit division is slow, and a round makes up to 30 cuts.
-  [[nodiscard]] unsigned piece_shift(std::uint64_t n) const {
+  // log2 of the lines per group when find_round cuts a range over `lines`
+  // > kMaxLines key lines: the fewest (a power of two, so that the cuts take a
+  // shift) that leave at most kMaxLines groups.
+  [[nodiscard]] static unsigned group_shift(std::uint64_t lines) {
     unsigned shift = 1;
-    while ((std::uint64_t{1} << shift) < kMaxPieces && (scan_max_ << shift) < n) ++shift;
+    while ((kMaxLines << shift) < lines) ++shift;
     return shift;
   }
 
@@ -276,7 +263,6 @@ class ModelLevel {
   Parts p_;
   std::uint64_t record_bits_ = 0;
   std::uint64_t line_reciprocal_ = 0;  // ceil(2^64 / keys_per_line)
-  std::uint64_t scan_max_ = 16;  // find_round scans ranges up to this long: two key lines
   unsigned base_bits_ = 0, key_bits_ = 0;
   unsigned prob_at_ = 0, backoff_at_ = 0;
 };
@@ -289,7 +275,6 @@ inline ModelLevel::ModelLevel(const Parts& parts) : p_(parts) {
   key_bits_ = p_.word_bits + p_.pointer_bits;
   const std::uint64_t k = p_.keys_per_line;
   line_reciprocal_ = ~std::uint64_t{0} / std::max<std::uint64_t>(k, 2) + 1;
-  if (p_.word_bits != 0) scan_max_ = std::max<std::uint64_t>(16, 2 * k);
 }
 
 }  // namespace lm

@@ -31,4 +31,66 @@ void parallel_for(std::size_t count, unsigned threads, const std::function<void(
   for (std::thread& w : workers) w.join();
 }
 
+TaskPool::TaskPool(unsigned threads) {
+  for (unsigned t = 1; t < threads; ++t) workers_.emplace_back([this]() { work(); });
+}
+
+TaskPool::~TaskPool() {
+  finish();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  for (std::thread& w : workers_) w.join();
+}
+
+void TaskPool::start(std::size_t count, std::function<void(std::size_t)> fn) {
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    // A worker that woke late for the last job may still be leaving it.
+    done_.wait(lock, [this]() { return busy_ == 0; });
+    fn_ = std::move(fn);
+    count_ = count;
+    finished_ = 0;
+    next_.store(0);
+    ++job_;
+  }
+  wake_.notify_all();
+}
+
+void TaskPool::run_tasks() {
+  for (;;) {
+    const std::size_t i = next_.fetch_add(1);
+    if (i >= count_) return;
+    fn_(i);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (++finished_ == count_) done_.notify_all();
+  }
+}
+
+void TaskPool::finish() {
+  run_tasks();
+  std::unique_lock<std::mutex> lock(mutex_);
+  // Also wait until no worker is still inside the job (one may be about to
+  // find that no task is left), so that start() may change it.
+  done_.wait(lock, [this]() { return finished_ == count_ && busy_ == 0; });
+}
+
+void TaskPool::work() {
+  std::uint64_t seen = 0;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [&]() { return stop_ || job_ != seen; });
+      if (stop_) return;
+      seen = job_;
+      ++busy_;
+    }
+    run_tasks();
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (--busy_ == 0) done_.notify_all();
+  }
+}
+
 }  // namespace lm

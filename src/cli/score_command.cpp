@@ -1,5 +1,6 @@
 // lm score: log10 probability, perplexity and OOVs of sentences.
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -86,43 +87,95 @@ void score_slice(const Model& model, const ScoreOptions& opt, const Batch& batch
   r.sentences.clear();
 }
 
-void score_batch(const Model& model, const ScoreOptions& opt, Batch& batch, std::vector<SliceResult>& results,
-                 Output& output, CorpusScore& corpus) {
-  const auto parts = static_cast<unsigned>(std::min<std::size_t>(results.size(), batch.size()));
-  parallel_for(batch.size(), parts, [&](unsigned slice, std::size_t begin, std::size_t end) {
-    score_slice(model, opt, batch, begin, end, results[slice]);
-  });
-  for (unsigned slice = 0; slice < parts; ++slice) {
-    SliceResult& r = results[slice];
-    output.buffer().append(r.out.data(), r.out.data() + r.out.size());
-    for (const SentenceScore& sc : r.scores) corpus.add(sc);
-    output.end_record();
-    if (r.error) {
-      output.flush();
-      std::rethrow_exception(r.error);
+// Scores batches on a TaskPool while the next batch is read: launch() hands
+// a full batch to the workers, finish() (before the next launch, and at the
+// end) joins in, then prints the batch's lines in input order.
+class BatchScorer {
+ public:
+  BatchScorer(const Model& model, const ScoreOptions& opt, unsigned threads, Output& output, CorpusScore& corpus)
+      : model_(model), opt_(opt), output_(output), corpus_(corpus),
+        results_(threads > 1 ? 4 * threads : 1), pool_(threads) {}
+
+  // REQUIRES: no batch is running (finish() was called).
+  void launch(const Batch& batch) {
+    // Slices of about equal bytes, more than threads, so that they balance.
+    const std::size_t slices = std::min(results_.size(), batch.size());
+    bounds_.assign(1, 0);
+    for (std::size_t k = 1; k < slices; ++k) {
+      const std::size_t target = batch.text.size() * k / slices;
+      const auto it = std::lower_bound(batch.ends.begin() + static_cast<std::ptrdiff_t>(bounds_.back()), batch.ends.end(), target);
+      bounds_.push_back(std::min(static_cast<std::size_t>(it - batch.ends.begin()) + 1, batch.size()));
     }
-    r.out.clear();
-    r.scores.clear();
+    bounds_.push_back(batch.size());
+    running_ = &batch;
+    pool_.start(slices, [this](std::size_t k) {
+      score_slice(model_, opt_, *running_, bounds_[k], bounds_[k + 1], results_[k]);
+    });
   }
-  batch.clear();
-}
+
+  // Waits for the running batch (if any) and prints it; rethrows the error
+  // of its first failed line after printing the lines before it.
+  void finish() {
+    pool_.finish();
+    if (running_ == nullptr) return;
+    const std::size_t slices = bounds_.size() - 1;
+    running_ = nullptr;
+    for (std::size_t k = 0; k < slices; ++k) {
+      SliceResult& r = results_[k];
+      output_.buffer().append(r.out.data(), r.out.data() + r.out.size());
+      for (const SentenceScore& sc : r.scores) corpus_.add(sc);
+      output_.end_record();
+      r.out.clear();
+      r.scores.clear();
+      if (r.error) {
+        output_.flush();
+        std::exception_ptr error = r.error;
+        for (SliceResult& rest : results_) rest.error = nullptr;
+        std::rethrow_exception(error);
+      }
+    }
+  }
+
+ private:
+  const Model& model_;
+  const ScoreOptions& opt_;
+  Output& output_;
+  CorpusScore& corpus_;
+  std::vector<SliceResult> results_;
+  std::vector<std::size_t> bounds_;
+  const Batch* running_ = nullptr;
+  TaskPool pool_;  // last: stopped first, before what its tasks use
+};
 
 void run_score(const ScoreOptions& opt) {
   const Model model = load_model(opt.model);
   Output output;
   CorpusScore corpus;
   const unsigned threads = opt.threads == 0 ? available_cpus() : opt.threads;
-  std::vector<SliceResult> results(threads);
-  Batch batch;
-  // Lines are scored in batches (in parallel, and interleaved within a
-  // thread); when typing at a terminal, each line as soon as it is read.
+  // Lines are scored in batches: one is read while the one before it is
+  // scored (in parallel, and interleaved within a thread); when typing at a
+  // terminal, each line as soon as it is read.
   const bool interactive = opt.sentences.empty() && isatty(STDIN_FILENO);
   const std::size_t batch_bytes = (std::size_t{1} << 18) * threads;
+  std::array<Batch, 2> batches;
+  std::size_t reading = 0;
+  BatchScorer scorer(model, opt, threads, output, corpus);
   for_each_input(opt.sentences, [&](std::string_view text, const std::string& source, std::uint64_t line) {
+    Batch& batch = batches[reading];
     batch.add(text, source, line);
-    if (interactive || batch.text.size() > batch_bytes) score_batch(model, opt, batch, results, output, corpus);
+    if (interactive || batch.text.size() > batch_bytes) {
+      scorer.finish();  // the batch before, while this one was read
+      batches[1 - reading].clear();
+      scorer.launch(batch);
+      if (interactive) scorer.finish();
+      reading = 1 - reading;
+    }
   });
-  score_batch(model, opt, batch, results, output, corpus);
+  scorer.finish();
+  if (batches[reading].size() > 0) {
+    scorer.launch(batches[reading]);
+    scorer.finish();
+  }
   if (opt.summary) print_summary(output.buffer(), opt.format, corpus);
   output.flush();
   if (!opt.summary && corpus.sentences > 0 && spdlog::get_level() <= spdlog::level::info) {

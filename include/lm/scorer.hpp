@@ -59,8 +59,9 @@ struct SentenceScore {
                                            bool keep_factors = false);
 
 // Scores many sentences, each from begin_sentence_state, exactly as
-// score_word word by word would, but faster: the lookups of several
-// sentences are interleaved so that their memory accesses overlap. ids holds
+// score_word word by word would, but faster: the lookups of many tokens are
+// done order by order (all bigrams, then all trigrams, ...), so that their
+// memory accesses overlap. ids holds
 // the sentences' word ids one after another, each sentence ending with
 // kEosId; sentence i ends at ends[i] (ascending, the last == ids.size()).
 // Writes the score of ids[k] to scores[k]. REQUIRES: scores.size() == ids.size().

@@ -71,11 +71,12 @@ class ChunkScorer {
     const ModelLevel& unigrams = m_.level(1);
     for (std::size_t t = 0; t < n_; ++t) {
       const WordId c = context(0, t);
-      m_.prefetch_bigram_slot(c, word_[t]);
+      hash_[t] = bigram_hash(c, word_[t]);
+      m_.prefetch_bigram_slot(hash_[t]);
       unigrams.prefetch_children(c);  // find_bigram checks c's range
     }
-    for (std::size_t t = 0; t < n_; ++t) m_.prefetch_bigram_entry(context(0, t), word_[t]);
-    for (std::size_t t = 0; t < n_; ++t) found_[1][t] = m_.find_bigram(context(0, t), word_[t]);
+    for (std::size_t t = 0; t < n_; ++t) m_.prefetch_bigram_entry(hash_[t]);
+    for (std::size_t t = 0; t < n_; ++t) found_[1][t] = m_.find_bigram(context(0, t), word_[t], hash_[t]);
     if (order_ > 2) link(1);
   }
 
@@ -88,24 +89,21 @@ class ChunkScorer {
     const ModelLevel& parents = m_.level(i);
     const ModelLevel& level = m_.level(i + 1);
     std::array<std::uint32_t, kChunk>& found = found_[i];
-    for (std::size_t t = 0; t < n_; ++t) {
-      const std::uint32_t c = context(i - 1, t);
-      if (c != kNoEntry) parents.prefetch_children(c);
-    }
-    for (std::size_t t = 0; t < n_; ++t) {
-      const std::uint32_t c = context(i - 1, t);
-      if (c != kNoEntry) parents.prefetch_child_exception(c);
-    }
     std::size_t searching = 0;
     for (std::size_t t = 0; t < n_; ++t) {
       const std::uint32_t c = context(i - 1, t);
       found[t] = kNoEntry;
       if (c == kNoEntry) continue;
-      const ModelLevel::Range r = parents.children(c);
+      parents.prefetch_children(c);
+      searching_[searching++] = static_cast<std::uint8_t>(t);
+    }
+    for (std::size_t k = 0; k < searching; ++k) parents.prefetch_child_exception(context(i - 1, searching_[k]));
+    for (std::size_t k = 0; k < searching; ++k) {
+      const std::size_t t = searching_[k];
+      const ModelLevel::Range r = parents.children(context(i - 1, t));
       begin_[t] = r.begin;
       end_[t] = r.end;
       level.prefetch_find(r.begin, r.end);
-      searching_[searching++] = static_cast<std::uint8_t>(t);
     }
     while (searching > 0) {
       std::size_t kept = 0;
@@ -161,6 +159,7 @@ class ChunkScorer {
   std::array<std::array<std::uint32_t, kChunk>, kMaxOrder> found_;
   // The range each search is narrowed to, and which searches go on.
   std::array<std::uint64_t, kChunk> begin_, end_;
+  std::array<std::uint64_t, kChunk> hash_;  // of each token's bigram
   std::array<std::uint8_t, kChunk> searching_;
 };
 

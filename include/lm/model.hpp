@@ -143,18 +143,19 @@ class Model {
   // Index of the n-gram in level ngram.size(), or kNoEntry.
   [[nodiscard]] std::uint32_t find(std::span<const WordId> ngram) const;
   // Index of the bigram (first, second) in level 2, or kNoEntry.
-  [[nodiscard]] std::uint32_t find_bigram(WordId first, WordId second) const;
-  // Starts loading the hash slot find_bigram(first, second) reads first.
-  void prefetch_bigram_slot(WordId first, WordId second) const {
-    if (bigram_slot_count_ != 0) {
-      prefetch_line(bigram_slots_ + bigram_slot(bigram_hash(first, second), bigram_slot_count_));
-    }
+  [[nodiscard]] std::uint32_t find_bigram(WordId first, WordId second) const {
+    return find_bigram(first, second, bigram_hash(first, second));
+  }
+  // The same, given h = bigram_hash(first, second).
+  [[nodiscard]] std::uint32_t find_bigram(WordId first, WordId second, std::uint64_t h) const;
+  // Starts loading the hash slot find_bigram reads first, for h = bigram_hash(first, second).
+  void prefetch_bigram_slot(std::uint64_t h) const {
+    if (bigram_slot_count_ != 0) prefetch_line(bigram_slots_ + bigram_slot(h, bigram_slot_count_));
   }
   // Reads that slot (best after prefetch_bigram_slot) and starts loading the
   // bigram it points to.
-  void prefetch_bigram_entry(WordId first, WordId second) const {
+  void prefetch_bigram_entry(std::uint64_t h) const {
     if (bigram_slot_count_ == 0) return;
-    const std::uint64_t h = bigram_hash(first, second);
     const std::uint32_t v = bigram_slots_[bigram_slot(h, bigram_slot_count_)];
     const std::uint32_t index = v & bigram_index_mask_;
     if (index != 0 && (v & ~bigram_index_mask_) == bigram_tag(h, bigram_index_bits_) && index - 1 < levels_[1].size()) {
@@ -178,9 +179,8 @@ class Model {
 };
 
 // Through the bigram hash table (docs/FORMAT.md).
-inline std::uint32_t Model::find_bigram(WordId first, WordId second) const {
+inline std::uint32_t Model::find_bigram(WordId first, WordId second, std::uint64_t h) const {
   const ModelLevel& bigrams = levels_[1];
-  const std::uint64_t h = bigram_hash(first, second);
   const std::uint32_t tag = bigram_tag(h, bigram_index_bits_);
   std::uint64_t s = bigram_slot(h, bigram_slot_count_);
   // A correct table ends every search at an empty slot within a few probes;

@@ -63,6 +63,11 @@ TEST_CASE("find_invalid_utf8 accepts UTF-8 and finds the first bad byte", "[toke
   REQUIRE(find_invalid_utf8("\xED\xA0\x80") == 0);     // UTF-16 surrogate
   REQUIRE(find_invalid_utf8("\xF4\x90\x80\x80") == 0); // above U+10FFFF
   REQUIRE(find_invalid_utf8(std::string_view("a\0b", 3)) == 1);
+  // Past the first 8 bytes (checked 8 at a time while they are ASCII).
+  REQUIRE(find_invalid_utf8("abcdefghijklmnopq\xFF") == 17);
+  REQUIRE(find_invalid_utf8(std::string_view("abcdefghijklmnop\0q", 18)) == 16);
+  REQUIRE(find_invalid_utf8("abcdefghij\xC3\xA9klmnopqrstuvwxyz\xC3") == 28);
+  REQUIRE(find_invalid_utf8("abcdefghij\xC3\xA9klmnopqrstuvwxyz") == std::string_view::npos);
 }
 
 TEST_CASE("tokenize_checked rejects bad lines with file and line", "[tokenizer]") {

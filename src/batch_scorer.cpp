@@ -32,7 +32,7 @@ constexpr std::size_t kChunk = 32;
 
 class ChunkScorer {
  public:
-  explicit ChunkScorer(const Model& model) : m_(model), order_(model.order()) {}
+  explicit ChunkScorer(const Model& model) : m_(model), order_(model.order()), sentence_start_(begin_sentence_state(model)) {}
 
   // Scores the n <= kChunk tokens at ids into scores; starting[t] tells that
   // token t begins a sentence. Else it continues the sentence of token t-1,
@@ -55,11 +55,12 @@ class ChunkScorer {
   // Node i of the state token t is scored in (an index in level i+1), or
   // kNoEntry when the state is shorter.
   [[nodiscard]] std::uint32_t context(int i, std::size_t t) const {
-    if (start_[t]) return i == 0 ? kBosId : kNoEntry;
+    if (start_[t]) return i < sentence_start_.length ? sentence_start_.node[i] : kNoEntry;
     return after_[i][t];
   }
+  [[nodiscard]] int context_length(std::size_t t) const { return start_[t] ? sentence_start_.length : after_length_[t]; }
   [[nodiscard]] State context_state(std::size_t t) const {
-    if (start_[t]) return begin_sentence_state(m_);
+    if (start_[t]) return sentence_start_;
     State s;
     s.length = after_length_[t];
     for (int i = 0; i < s.length; ++i) s.node[i] = after_[i][t];
@@ -128,7 +129,7 @@ class ChunkScorer {
   // The scores, from the searches' results; first fetches what they read.
   void final_pass(WordScore* scores) {
     for (std::size_t t = 0; t < n_; ++t) {
-      int j = start_[t] ? (order_ > 1 ? 1 : 0) : after_length_[t];
+      int j = context_length(t);
       for (; j >= 1 && found_[j][t] == kNoEntry; --j) m_.level(j).prefetch(context(j - 1, t));
       if (j == 0) {
         m_.level(1).prefetch(word_[t]);
@@ -148,6 +149,7 @@ class ChunkScorer {
 
   const Model& m_;
   const int order_;
+  const State sentence_start_;  // the state a sentence's first token is scored in
   std::size_t n_ = 0;
   std::array<WordId, kChunk> word_;
   std::array<std::uint8_t, kChunk> start_;

@@ -32,7 +32,7 @@ constexpr std::size_t kChunk = 32;
 
 class ChunkScorer {
  public:
-  explicit ChunkScorer(const Model& model) : m_(model), order_(model.order()), sentence_start_(begin_sentence_state(model)) {}
+  explicit ChunkScorer(const Model& model) : m_(model), order_(model.order()), closed_(model.suffix_closed()), sentence_start_(begin_sentence_state(model)) {}
 
   // Scores the n <= kChunk tokens at ids into scores; starting[t] tells that
   // token t begins a sentence. Else it continues the sentence of token t-1,
@@ -94,7 +94,8 @@ class ChunkScorer {
     for (std::size_t t = 0; t < n_; ++t) {
       const std::uint32_t c = context(i - 1, t);
       found[t] = kNoEntry;
-      if (c == kNoEntry) continue;
+      // In a suffix-closed model, an n-gram whose suffix is missing is missing too.
+      if (c == kNoEntry || (closed_ && found_[i - 1][t] == kNoEntry)) continue;
       parents.prefetch_children(c);
       searching_[searching++] = static_cast<std::uint8_t>(t);
     }
@@ -149,6 +150,7 @@ class ChunkScorer {
 
   const Model& m_;
   const int order_;
+  const bool closed_;  // the model is suffix-closed
   const State sentence_start_;  // the state a sentence's first token is scored in
   std::size_t n_ = 0;
   std::array<WordId, kChunk> word_;

@@ -159,7 +159,7 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
                    h.vocab_size <= 0xFFFFFFF0u && h.vocab_slots != 0 &&
                    (h.vocab_slots & (h.vocab_slots - 1)) == 0 && h.vocab_slots >= h.vocab_size &&
                    h.counts[0] == h.vocab_size && h.smoothing >= 1 && h.smoothing <= 2 &&
-                   (h.flags & ~(detail::kFlagUnkIsWord | detail::kFlagProbSignDropped)) == 0 &&
+                   (h.flags & ~(detail::kFlagUnkIsWord | detail::kFlagProbSignDropped | detail::kFlagSuffixClosed)) == 0 &&
                    (h.quantize_bits == 0 || (h.quantize_bits >= 2 && h.quantize_bits <= 16)) &&
                    h.word_bits == detail::bits_for(h.vocab_size - 1);
   for (std::uint32_t n = 1; header_ok && n < h.order; ++n) header_ok = h.pointer_bits[n - 1] <= 32;
@@ -212,6 +212,7 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
   info_.smoothing = static_cast<Smoothing>(h.smoothing);
   info_.training_tokens = h.training_tokens;
   info_.unk_is_word = (h.flags & detail::kFlagUnkIsWord) != 0;
+  suffix_closed_ = (h.flags & detail::kFlagSuffixClosed) != 0;
   info_.quantize_bits = static_cast<int>(h.quantize_bits);
   if (info_.smoothing == Smoothing::kModifiedKneserNey) {
     for (int n = 0; n < order_; ++n) {

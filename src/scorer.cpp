@@ -23,7 +23,12 @@ State null_context_state() { return State{}; }
 
 WordScore score_word(const Model& model, const State& in, WordId word, State* out) {
   std::uint32_t found[kMaxOrder];
-  for (int i = 1; i <= in.length; ++i) found[i] = model.find_child(i, in.node[i - 1], word);
+  const bool closed = model.suffix_closed();
+  bool missed = false;  // a shorter n-gram of the word is missing: so are the longer ones, if closed
+  for (int i = 1; i <= in.length; ++i) {
+    found[i] = missed ? kNoEntry : model.find_child(i, in.node[i - 1], word);
+    missed = closed && found[i] == kNoEntry;
+  }
   return detail::score_found(model, in, word, found, out);
 }
 

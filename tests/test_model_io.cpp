@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <sstream>
 
 #include "lm/error.hpp"
@@ -9,6 +10,13 @@
 using namespace lm;
 
 namespace {
+
+// The model, written to a file and mapped back.
+Model save_and_load(const Model& model) {
+  test::TempFile file("", "saved.lm");
+  save_model(model, file.path());
+  return load_model(file.path());
+}
 
 std::string arpa_of(const Model& m) {
   std::ostringstream out;
@@ -80,6 +88,7 @@ TEST_CASE("an n-gram whose suffix is missing is found, by score_word and score_s
       "-0.7\tx\t-0.1\n-0.8\ty\t-0.2\n-0.9\tz\t-0.4\n\n\\2-grams:\n-0.2\t<s> x\t-0.15\n-0.3\tx y\t-0.25\n"
       "-0.35\tz x\t-0.05\n\n\\3-grams:\n-0.01\tx y z\n\n\\end\\\n";
   const Model m = read_arpa_text(text);
+  CHECK_FALSE(m.suffix_closed());  // so scoring searches on past a miss
   const std::vector<std::string_view> words{"x", "y", "z", "x", "y", "z", "z"};
   const SentenceScore batch = score_sentence(m, words, true);  // score_sentences
   State state = begin_sentence_state(m);
@@ -101,6 +110,39 @@ TEST_CASE("an n-gram whose suffix is missing is found, by score_word and score_s
   // z after "y z": no bigram "z z": backoff(z) + p(z).
   CHECK(one[6].ngram_order == 1);
   CHECK(one[6].log10_prob == Approx(-0.4 - 0.9));
+}
+
+TEST_CASE("a model knows whether every n-gram's suffix is an n-gram too", "[arpa]") {
+  // Order 4: "w x y z" needs its suffix "x y z", which only the second file has.
+  auto arpa = [](bool with_suffix) {
+    return fmt::format(
+        "\\data\\\nngram 1=7\nngram 2=3\nngram 3={}\nngram 4=1\n\n\\1-grams:\n-1\t<unk>\n-99\t<s>\n-0.6\t</s>\n"
+        "-0.7\tw\t-0.1\n-0.8\tx\t-0.2\n-0.9\ty\t-0.3\n-0.5\tz\n\n\\2-grams:\n-0.2\tw x\t-0.1\n"
+        "-0.3\tx y\t-0.2\n-0.4\ty z\n\n\\3-grams:\n-0.1\tw x y\t-0.05\n{}\n\\4-grams:\n-0.01\tw x y z\n\n"
+        "\\end\\\n",
+        with_suffix ? 2 : 1, with_suffix ? "-0.15\tx y z\n" : "");
+  };
+  const Model open = read_arpa_text(arpa(false));
+  const Model closed = read_arpa_text(arpa(true));
+  CHECK_FALSE(open.suffix_closed());
+  CHECK(closed.suffix_closed());
+  CHECK(read_arpa_text(kSmallArpa).suffix_closed());
+  // The flag is kept in the file.
+  const Model reloaded = save_and_load(closed);
+  CHECK(reloaded.suffix_closed());
+  CHECK_FALSE(save_and_load(open).suffix_closed());
+  // Both score "w x y z" with the 4-gram, however they search.
+  for (const Model* m : {&open, &closed}) {
+    const std::vector<std::string_view> words{"w", "x", "y", "z"};
+    const SentenceScore s = score_sentence(*m, words, true);
+    CHECK(s.factors[3].score.ngram_order == 4);
+    CHECK(s.factors[3].score.log10_prob == Approx(-0.01));
+  }
+  // "x y z" after "y": the trigram in the closed model; in the other, x y
+  // backs off: backoff("x y") + p(z | y).
+  const std::vector<std::string_view> words{"y", "x", "y", "z"};
+  CHECK(score_sentence(closed, words, true).factors[3].score.log10_prob == Approx(-0.15));
+  CHECK(score_sentence(open, words, true).factors[3].score.log10_prob == Approx(-0.2 - 0.4));
 }
 
 TEST_CASE("a missing context that backing off makes more probable than 1 is an error", "[arpa]") {

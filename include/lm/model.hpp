@@ -123,6 +123,12 @@ class Model {
   // REQUIRES: 1 <= n <= order().
   [[nodiscard]] const Level& level(int n) const { return levels_[n - 1]; }
   [[nodiscard]] std::uint64_t ngram_count(int n) const { return levels_[n - 1].size(); }
+  // True when every n-gram's suffix (its last n-1 words) is an n-gram of the
+  // model too, as in every model lm trains and every model KenLM's lmplz
+  // writes (some pruned ARPA files are not). Then a word's n-gram that is
+  // missing at one order ends no longer n-gram either, and scoring stops
+  // searching there.
+  [[nodiscard]] bool suffix_closed() const { return suffix_closed_; }
   // Word ids other than <s>, sorted by unigram probability, most probable first.
   [[nodiscard]] std::span<const WordId> unigrams_by_prob() const { return by_prob_; }
   [[nodiscard]] const Buffer& buffer() const { return buffer_; }
@@ -176,6 +182,7 @@ class Model {
   std::uint64_t bigram_slot_count_ = 0;
   unsigned bigram_index_bits_ = 32;
   std::uint32_t bigram_index_mask_ = 0xFFFFFFFFu;
+  bool suffix_closed_ = false;
 };
 
 // Through the bigram hash table (docs/FORMAT.md).

@@ -39,6 +39,11 @@ void run_info(const InfoOptions& opt) {
   if (info.unk_is_word) fmt::format_to(o, "<unk> in training text\tyes\n");
   const std::size_t bytes = model.buffer().size();
   fmt::format_to(o, "n-grams\t{}\n", total);
+  if (model.order() > 2) {
+    fmt::format_to(o, "suffix closure\t{}\n", model.suffix_closed()
+                                                  ? "yes (every n-gram's last n-1 words are an n-gram too)"
+                                                  : "no (scoring searches every order)");
+  }
   fmt::format_to(o, "size\t{} bytes, {:.2f} bytes per n-gram\n", bytes,
                  static_cast<double>(bytes) / static_cast<double>(total));
   if (info.quantize_bits != 0) {

@@ -16,6 +16,9 @@ inline constexpr char kMagic[8] = {'\x89', 'L', 'M', 'N', 'G', '\r', '\n', '\x1a
 inline constexpr std::uint32_t kFormatVersion = kModelFormatVersion;
 inline constexpr std::uint32_t kFlagUnkIsWord = 1u;
 inline constexpr std::uint32_t kFlagProbSignDropped = 2u;  // every log10 p <= 0: 31-bit probabilities
+// Since version 5: every n-gram's suffix (its last n-1 words) is an n-gram of
+// the model too. Then an n-gram missing at one order ends no longer n-gram.
+inline constexpr std::uint32_t kFlagSuffixClosed = 4u;
 
 struct FileHeader {
   char magic[8];

@@ -10,6 +10,7 @@ check_contains "$OUT" "2-grams	17" "info: bigram count"
 check_contains "$OUT" "3-grams	20" "info: trigram count"
 check_contains "$OUT" "discounts 1	D1=0.4 D2=1.6 D3+=1.4" "info: hand-worked unigram discounts"
 check_contains "$OUT" "not verified" "info: says the checksum was not checked"
+check_contains "$OUT" "suffix closure	yes" "info: a trained model is suffix-closed"
 check_exit 0 "$LM" info --verify -m toy.lm
 check_contains "$OUT" "checksum and structure verified" "info --verify: checksum verified"
 check_contains "$OUT" "bytes per n-gram" "info: bytes per n-gram"
@@ -17,6 +18,11 @@ check_exit 0 env LM_MODEL=toy.lm "$LM" info
 check_contains "$OUT" "3-grams	20" "info: LM_MODEL"
 check_exit 0 "$LM" info -m "$LM_TEST_DATA/toy.o3.kenlm.arpa"
 check_contains "$OUT" "ARPA text" "info: ARPA model"
+check_contains "$OUT" "suffix closure	yes" "info: KenLM's ARPA is suffix-closed"
+# "a b c" without "b c": the model says so.
+printf '\\data\\\nngram 1=6\nngram 2=1\nngram 3=1\n\n\\1-grams:\n-1\t<unk>\n-99\t<s>\n-0.6\t</s>\n-0.6\ta\t-0.1\n-0.7\tb\t-0.1\n-0.9\tc\n\n\\2-grams:\n-0.4\ta b\t-0.2\n\n\\3-grams:\n-0.1\ta b c\n\n\\end\\\n' > open.arpa
+check_exit 0 "$LM" info -m open.arpa
+check_contains "$OUT" "suffix closure	no" "info: an ARPA file without suffix closure"
 printf 'x' | dd of=toy.lm bs=1 seek=2000 conv=notrunc status=none
 run "$LM" info --verify -m toy.lm
 check_error "info --verify on a damaged model" 1 "checksum" "toy.lm"

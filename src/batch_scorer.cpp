@@ -21,7 +21,6 @@
 #include <array>
 #include <vector>
 
-#include "detail/word_lookup.hpp"
 #include "lm/scorer.hpp"
 
 namespace lm {
@@ -30,9 +29,20 @@ namespace {
 
 constexpr std::size_t kChunk = 32;
 
+// The state a sentence's first token is scored in, its nodes past its length
+// set to kNoEntry.
+State padded_start(const Model& model) {
+  State s = begin_sentence_state(model);
+  for (int i = s.length; i < kMaxOrder; ++i) s.node[i] = kNoEntry;
+  return s;
+}
+
 class ChunkScorer {
  public:
-  explicit ChunkScorer(const Model& model) : m_(model), order_(model.order()), closed_(model.suffix_closed()), sentence_start_(begin_sentence_state(model)) {}
+  explicit ChunkScorer(const Model& model)
+      : m_(model), order_(model.order()), closed_(model.suffix_closed()), sentence_start_(padded_start(model)) {
+    for (auto& nodes : ctx_) nodes.fill(kNoEntry);
+  }
 
   // Scores the n <= kChunk tokens at ids into scores; starting[t] tells that
   // token t begins a sentence. Else it continues the sentence of token t-1,
@@ -41,43 +51,43 @@ class ChunkScorer {
     n_ = n;
     std::copy(ids, ids + n, word_.begin());
     std::copy(starting, starting + n, start_.begin());
+    // ctx_[.][0] holds the state after the previous call's last token.
+    for (int i = 0; i < order_ - 1; ++i) ctx_[i][0] = restart(i, 0, ctx_[i][0]);
     if (order_ > 1) {
-      for (std::size_t t = 0; t < n; ++t) after_[0][t + 1] = word_[t];
+      for (std::size_t t = 0; t < n_; ++t) ctx_[0][t + 1] = restart(0, t + 1, word_[t]);
       bigram_pass();
       for (int i = 2; i < order_; ++i) search_pass(i);
     }
     final_pass(scores);
-    for (int i = 0; i < order_ - 1; ++i) after_[i][0] = after_[i][n];
-    after_length_[0] = after_length_[n];
+    for (int i = 0; i < order_ - 1; ++i) ctx_[i][0] = ctx_[i][n_];
   }
 
  private:
-  // Node i of the state token t is scored in (an index in level i+1), or
-  // kNoEntry when the state is shorter.
-  [[nodiscard]] std::uint32_t context(int i, std::size_t t) const {
-    if (start_[t]) return i < sentence_start_.length ? sentence_start_.node[i] : kNoEntry;
-    return after_[i][t];
+  // Node i of token t's state, given node i of the state after token t-1:
+  // the sentence start's instead when t starts a sentence. t == n_ is the
+  // next call's first token, which that call restarts. A select, not a
+  // branch: sentence starts are not predictable.
+  [[nodiscard]] std::uint32_t restart(int i, std::size_t t, std::uint32_t after) const {
+    return t < n_ && start_[t] ? sentence_start_.node[i] : after;
   }
-  [[nodiscard]] int context_length(std::size_t t) const { return start_[t] ? sentence_start_.length : after_length_[t]; }
-  [[nodiscard]] State context_state(std::size_t t) const {
-    if (start_[t]) return sentence_start_;
-    State s;
-    s.length = after_length_[t];
-    for (int i = 0; i < s.length; ++i) s.node[i] = after_[i][t];
-    return s;
+  // The length of token t's state: its nodes are valid up to it.
+  [[nodiscard]] int state_length(std::size_t t) const {
+    int length = 0;
+    for (int i = 0; i < order_ - 1; ++i) length += ctx_[i][t] != kNoEntry;
+    return length;
   }
 
   // found_[1]: each token's bigram, through the hash table.
   void bigram_pass() {
     const ModelLevel& unigrams = m_.level(1);
     for (std::size_t t = 0; t < n_; ++t) {
-      const WordId c = context(0, t);
+      const WordId c = ctx_[0][t];
       hash_[t] = bigram_hash(c, word_[t]);
       m_.prefetch_bigram_slot(hash_[t]);
       unigrams.prefetch_children(c);  // find_bigram checks c's range
     }
     for (std::size_t t = 0; t < n_; ++t) m_.prefetch_bigram_entry(hash_[t]);
-    for (std::size_t t = 0; t < n_; ++t) found_[1][t] = m_.find_bigram(context(0, t), word_[t], hash_[t]);
+    for (std::size_t t = 0; t < n_; ++t) found_[1][t] = m_.find_bigram(ctx_[0][t], word_[t], hash_[t]);
     if (order_ > 2) link(1);
   }
 
@@ -90,19 +100,21 @@ class ChunkScorer {
     const ModelLevel& parents = m_.level(i);
     const ModelLevel& level = m_.level(i + 1);
     std::array<std::uint32_t, kChunk>& found = found_[i];
+    const std::array<std::uint32_t, kChunk + 1>& context = ctx_[i - 1];
+    // The tokens to search, gathered without branches: a token is searched
+    // when its context exists and, in a suffix-closed model, its shorter
+    // n-gram was found.
     std::size_t searching = 0;
     for (std::size_t t = 0; t < n_; ++t) {
-      const std::uint32_t c = context(i - 1, t);
       found[t] = kNoEntry;
-      // In a suffix-closed model, an n-gram whose suffix is missing is missing too.
-      if (c == kNoEntry || (closed_ && found_[i - 1][t] == kNoEntry)) continue;
-      parents.prefetch_children(c);
-      searching_[searching++] = static_cast<std::uint8_t>(t);
+      searching_[searching] = static_cast<std::uint8_t>(t);
+      searching += context[t] != kNoEntry && (!closed_ || found_[i - 1][t] != kNoEntry);
     }
-    for (std::size_t k = 0; k < searching; ++k) parents.prefetch_child_exception(context(i - 1, searching_[k]));
+    for (std::size_t k = 0; k < searching; ++k) parents.prefetch_children(context[searching_[k]]);
+    for (std::size_t k = 0; k < searching; ++k) parents.prefetch_child_exception(context[searching_[k]]);
     for (std::size_t k = 0; k < searching; ++k) {
       const std::size_t t = searching_[k];
-      const ModelLevel::Range r = parents.children(context(i - 1, t));
+      const ModelLevel::Range r = parents.children(context[t]);
       begin_[t] = r.begin;
       end_[t] = r.end;
       level.prefetch_find(r.begin, r.end);
@@ -112,7 +124,8 @@ class ChunkScorer {
       for (std::size_t k = 0; k < searching; ++k) {
         const std::size_t t = searching_[k];
         found[t] = level.find_round(&begin_[t], &end_[t], word_[t]);
-        if (found[t] == ModelLevel::kSearching) searching_[kept++] = static_cast<std::uint8_t>(t);
+        searching_[kept] = static_cast<std::uint8_t>(t);
+        kept += found[t] == ModelLevel::kSearching;
       }
       searching = kept;
     }
@@ -123,15 +136,18 @@ class ChunkScorer {
   // shorter ones are nodes too.
   void link(int i) {
     for (std::size_t t = 0; t < n_; ++t) {
-      after_[i][t + 1] = after_[i - 1][t + 1] != kNoEntry ? found_[i][t] : kNoEntry;
+      const std::uint32_t mask = ctx_[i - 1][t + 1] == kNoEntry ? kNoEntry : 0;  // all ones or none
+      ctx_[i][t + 1] = restart(i, t + 1, found_[i][t] | mask);
     }
   }
 
   // The scores, from the searches' results; first fetches what they read.
+  // Tries the longest context first; each miss adds that context's backoff
+  // (as score_word does).
   void final_pass(WordScore* scores) {
     for (std::size_t t = 0; t < n_; ++t) {
-      int j = context_length(t);
-      for (; j >= 1 && found_[j][t] == kNoEntry; --j) m_.level(j).prefetch(context(j - 1, t));
+      int j = state_length(t);
+      for (; j >= 1 && found_[j][t] == kNoEntry; --j) m_.level(j).prefetch(ctx_[j - 1][t]);
       if (j == 0) {
         m_.level(1).prefetch(word_[t]);
       } else {
@@ -139,26 +155,26 @@ class ChunkScorer {
       }
     }
     for (std::size_t t = 0; t < n_; ++t) {
-      const State in = context_state(t);
-      std::uint32_t found[kMaxOrder];
-      for (int i = 1; i <= in.length; ++i) found[i] = found_[i][t];
-      State out;
-      scores[t] = detail::score_found(m_, in, word_[t], found, &out);
-      after_length_[t + 1] = static_cast<std::uint8_t>(out.length);
+      int j = state_length(t);
+      double backoff = 0;
+      for (; j >= 1 && found_[j][t] == kNoEntry; --j) backoff += m_.level(j).log10_backoff(ctx_[j - 1][t]);
+      WordScore& score = scores[t];
+      score.ngram_order = j + 1;
+      score.log10_prob = backoff + (j == 0 ? m_.level(1).log10_prob(word_[t]) : m_.level(j + 1).log10_prob(found_[j][t]));
     }
   }
 
   const Model& m_;
   const int order_;
   const bool closed_;  // the model is suffix-closed
-  const State sentence_start_;  // the state a sentence's first token is scored in
+  const State sentence_start_;  // the state a sentence's first token is scored in (padded_start)
   std::size_t n_ = 0;
   std::array<WordId, kChunk> word_;
   std::array<std::uint8_t, kChunk> start_;
-  // after_[i][t + 1]: node i of the state after token t, or kNoEntry;
-  // after_[i][0]: of the state after the last token of the previous chunk.
-  std::array<std::array<std::uint32_t, kChunk + 1>, kMaxOrder> after_;
-  std::array<std::uint8_t, kChunk + 1> after_length_{};
+  // ctx_[i][t]: node i of the state token t is scored in (its order-(i+1)
+  // context, an index in level i+1), or kNoEntry past the state's length;
+  // ctx_[i][n_]: of the state after the last token.
+  std::array<std::array<std::uint32_t, kChunk + 1>, kMaxOrder> ctx_;
   // found_[i][t]: index in level i+1 of token t under its i-word context, or kNoEntry.
   std::array<std::array<std::uint32_t, kChunk>, kMaxOrder> found_;
   // The range each search is narrowed to, and which searches go on.

@@ -102,18 +102,25 @@ for corpus in "${corpora[@]}"; do
   for t in "${tests[@]}"; do
     tn=$(basename "$t" .txt)
     n=$(tokens "$t")
-    read -r w1 r1 < <(measure sh -c "'$lm' -q score -t 1 --summary -m '$m' < '$t'")
+    # lm and KenLM alternate, run by run (measure_alternating).
+    cmds=("'$lm' -q score -t 1 --summary -m '$m' < '$t'"
+          "'$lm' -q score -t $threads --summary -m '$m' < '$t'"
+          "'$lm' -q score -t 1 --summary -m '$work/$name.q8.lm' < '$t'")
+    if [ "$have_kenlm" = 1 ]; then
+      for k in probing trie; do cmds+=("'$kenlm/query' -v summary '$work/$name.$k' < '$t'"); done
+    fi
+    mapfile -t results < <(measure_alternating "${cmds[@]}")
+    read -r w1 r1 <<< "${results[0]}"
+    read -r wa ra <<< "${results[1]}"
+    read -r wq rq <<< "${results[2]}"
     row "$name" "lm score -t 1 $tn (tok/s)" "$(rate "$n" "$w1")" "$r1" "${w1} s"
-    read -r wa ra < <(measure sh -c "'$lm' -q score -t $threads --summary -m '$m' < '$t'")
     row "$name" "lm score -t $threads $tn (tok/s)" "$(rate "$n" "$wa")" "$ra" "${wa} s"
-    read -r wq rq < <(measure sh -c "'$lm' -q score -t 1 --summary -m '$work/$name.q8.lm' < '$t'")
     row "$name" "lm q8 score -t 1 $tn (tok/s)" "$(rate "$n" "$wq")" "$rq" "${wq} s"
     if [ "$have_kenlm" = 1 ]; then
-      for k in probing trie; do
-        read -r kw kr < <(measure sh -c "'$kenlm/query' -v summary '$work/$name.$k' < '$t'")
-        row "$name" "query $k $tn (tok/s)" "$(rate "$n" "$kw")" "$kr" "${kw} s"
-        [ "$k" = probing ] && pw=$kw
-      done
+      read -r pw pr <<< "${results[3]}"
+      read -r tw tr <<< "${results[4]}"
+      row "$name" "query probing $tn (tok/s)" "$(rate "$n" "$pw")" "$pr" "${pw} s"
+      row "$name" "query trie $tn (tok/s)" "$(rate "$n" "$tw")" "$tr" "${tw} s"
       row "$name" "ratio $tn: lm -t 1 / probing" "$(awk -v a="$w1" -v b="$pw" 'BEGIN{printf "%.2fx", b/a}')" "" "(>1: lm faster)"
       row "$name" "ratio $tn: lm -t $threads / probing" "$(awk -v a="$wa" -v b="$pw" 'BEGIN{printf "%.2fx", b/a}')" "" ""
     fi

@@ -184,6 +184,7 @@ Layout compute_layout(const FileHeader& h) {
     level.fields.backoff = top ? 0 : (n == 1 || q == 0 ? 32 : q);
     level.fields.pointer = top ? 0 : h.pointer_bits[n - 1];
     level.fields.children = !top;
+    level.fields.prob_in_key = top && n >= 2;
     const std::uint64_t per_line = level.fields.keys_per_line();
     if (level.fields.has_keys()) level.keys = take_lines((count + per_line - 1) / per_line);
     level.records = take((count * level.fields.total() + 7) / 8 + 8);
@@ -277,6 +278,11 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
     }
     if (n + 1 < order) put(s.exceptions, pointers[n].exceptions.data(), pointers[n].exceptions.size() * 4);
     const RecordFields f = s.fields;
+    // A probability as stored: its quantization index, or its float bits
+    // (without the sign bit when every probability is <= 0).
+    auto prob_value = [&](float p) {
+      return quantized ? prob_q.encode(p) : float_bits(p) & (f.prob == 31 ? 0x7FFFFFFFu : ~0u);
+    };
     std::byte* records = base + s.records.offset;
     const std::uint64_t count = level.log10_prob.size();
     if (f.has_keys()) {
@@ -286,6 +292,7 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
         std::byte* line = keys + i / per_line * ModelLevel::kKeyLineBytes;
         const std::uint64_t bit = f.base() + i % per_line * f.key();
         if (f.word != 0) write_bits(line, bit, level.words[i]);
+        if (f.prob_in_key) write_bits(line, bit + f.word, prob_value(level.log10_prob[i]));
         if (!f.children) continue;
         const std::uint32_t line_base = pointers[n].bases[i / per_line];
         if (i % per_line == 0) std::memcpy(line, &line_base, 4);
@@ -294,10 +301,9 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
         }
       }
     }
-    for (std::uint64_t i = 0; i < count; ++i) {
+    for (std::uint64_t i = 0; i < count && f.total() != 0; ++i) {
       std::uint64_t bit = i * f.total();
-      const float p = level.log10_prob[i];
-      write_bits(records, bit, quantized ? prob_q.encode(p) : float_bits(p) & (f.prob == 31 ? 0x7FFFFFFFu : ~0u));
+      write_bits(records, bit, prob_value(level.log10_prob[i]));
       bit += f.prob;
       if (f.backoff != 0) {
         const float b = level.log10_backoff[i];

@@ -38,6 +38,7 @@ class ModelLevel {
     bool has_children = false;  // key lines start with a 32-bit base
     unsigned keys_per_line = 64;  // >= 2 (7 or more in a valid file)
     bool prob_sign_dropped = false;
+    bool prob_in_key = false;  // the top level: probabilities in the keys, after the word id; no records
     const float* prob_centers = nullptr;     // quantized: 2^prob_bits centers
     const float* backoff_centers = nullptr;  // quantized: 2^backoff_bits centers
     const std::uint32_t* exceptions = nullptr;  // keys_per_line full child pointers per exception line
@@ -75,7 +76,7 @@ class ModelLevel {
   }
   // log10 p(word | context) of entry i. REQUIRES: i < size().
   [[nodiscard]] float log10_prob(std::uint64_t i) const {
-    const std::uint32_t v = read_bits(p_.records, i * record_bits_ + prob_at_, p_.prob_bits);
+    const std::uint32_t v = p_.prob_in_key ? key_prob(i) : read_bits(p_.records, i * record_bits_ + prob_at_, p_.prob_bits);
     if (p_.prob_centers != nullptr) return p_.prob_centers[v];
     return finite_or_zero(to_float(p_.prob_sign_dropped && v != 0 ? v | 0x80000000u : v));
   }
@@ -194,8 +195,10 @@ class ModelLevel {
     if (it == end || *it != i) return {};
     return {p_.top_entries + (it - p_.top_nodes) * p_.top_size, p_.top_size};
   }
-  // Hints the processor to fetch entry i's record.
-  void prefetch(std::uint64_t i) const { prefetch_line(p_.records + (i * record_bits_ >> 3)); }
+  // Hints the processor to fetch entry i's record (its key line on the top level).
+  void prefetch(std::uint64_t i) const {
+    prefetch_line(p_.prob_in_key ? line_at(line_of(i)) : p_.records + (i * record_bits_ >> 3));
+  }
   // Hints the processor to fetch what children(i) reads: i's key line, and
   // the next one when i is the last of its line. REQUIRES: i < size().
   void prefetch_children(std::uint64_t i) const {
@@ -238,6 +241,12 @@ class ModelLevel {
     return shift;
   }
 
+  // The probability bits in entry i's key (Parts::prob_in_key).
+  [[nodiscard]] std::uint32_t key_prob(std::uint64_t i) const {
+    const std::uint64_t line = line_of(i);
+    return read_bits(line_at(line), base_bits_ + (i - line * p_.keys_per_line) * key_bits_ + p_.word_bits, p_.prob_bits);
+  }
+
   // The word id of key `slot` of the key line at `line`, unclamped. REQUIRES: level >= 2.
   [[nodiscard]] WordId key_word(const std::byte* line, std::uint64_t slot) const {
     return read_bits(line, base_bits_ + slot * key_bits_, p_.word_bits);
@@ -268,11 +277,11 @@ class ModelLevel {
 };
 
 inline ModelLevel::ModelLevel(const Parts& parts) : p_(parts) {
-  record_bits_ = p_.prob_bits + p_.backoff_bits;
+  record_bits_ = p_.prob_in_key ? 0 : p_.prob_bits + p_.backoff_bits;
   prob_at_ = 0;
   backoff_at_ = prob_at_ + p_.prob_bits;
   base_bits_ = p_.has_children ? kKeyBaseBits : 0;
-  key_bits_ = p_.word_bits + p_.pointer_bits;
+  key_bits_ = p_.word_bits + p_.pointer_bits + (p_.prob_in_key ? p_.prob_bits : 0);
   const std::uint64_t k = p_.keys_per_line;
   line_reciprocal_ = ~std::uint64_t{0} / std::max<std::uint64_t>(k, 2) + 1;
 }

@@ -63,8 +63,12 @@ struct Section {
 struct RecordFields {
   unsigned word = 0, prob = 0, backoff = 0, pointer = 0;
   bool children = false;  // the level has a next level (every level but the top one)
-  [[nodiscard]] unsigned total() const { return prob + backoff; }
-  [[nodiscard]] unsigned key() const { return word + pointer; }
+  // The top level (order >= 2) keeps each probability in its key, after the
+  // word id, and has no records: the line a search finds the word in holds
+  // its probability too.
+  bool prob_in_key = false;
+  [[nodiscard]] unsigned total() const { return prob_in_key ? 0 : prob + backoff; }
+  [[nodiscard]] unsigned key() const { return word + pointer + (prob_in_key ? prob : 0); }
   [[nodiscard]] unsigned base() const { return children ? ModelLevel::kKeyBaseBits : 0; }
   // Keys per 64-byte line (64 when keys are empty: only bases). At least 1
   // whatever the widths (a header is laid out before it is validated); a

@@ -103,9 +103,10 @@ for corpus in "${corpora[@]}"; do
     tn=$(basename "$t" .txt)
     n=$(tokens "$t")
     # lm and KenLM alternate, run by run (measure_alternating).
-    cmds=("'$lm' -q score -t 1 --summary -m '$m' < '$t'"
-          "'$lm' -q score -t $threads --summary -m '$m' < '$t'"
-          "'$lm' -q score -t 1 --summary -m '$work/$name.q8.lm' < '$t'")
+    # --summary-only: like query -v summary, no line per sentence.
+    cmds=("'$lm' -q score -t 1 --summary-only -m '$m' < '$t'"
+          "'$lm' -q score -t $threads --summary-only -m '$m' < '$t'"
+          "'$lm' -q score -t 1 --summary-only -m '$work/$name.q8.lm' < '$t'")
     if [ "$have_kenlm" = 1 ]; then
       for k in probing trie; do cmds+=("'$kenlm/query' -v summary '$work/$name.$k' < '$t'"); done
     fi
@@ -124,8 +125,8 @@ for corpus in "${corpora[@]}"; do
       row "$name" "ratio $tn: lm -t 1 / probing" "$(awk -v a="$w1" -v b="$pw" 'BEGIN{printf "%.2fx", b/a}')" "" "(>1: lm faster)"
       row "$name" "ratio $tn: lm -t $threads / probing" "$(awk -v a="$wa" -v b="$pw" 'BEGIN{printf "%.2fx", b/a}')" "" ""
     fi
-    lp=$("$lm" -q score -t 1 --summary -m "$m" < "$t" | awk -F'\t' '/^Perplexity including/ {print $2}')
-    qp=$("$lm" -q score -t 1 --summary -m "$work/$name.q8.lm" < "$t" | awk -F'\t' '/^Perplexity including/ {print $2}')
+    lp=$("$lm" -q score -t 1 --summary-only -m "$m" < "$t" | awk -F'\t' '/^Perplexity including/ {print $2}')
+    qp=$("$lm" -q score -t 1 --summary-only -m "$work/$name.q8.lm" < "$t" | awk -F'\t' '/^Perplexity including/ {print $2}')
     row "$name" "perplexity $tn: exact, q8" "$lp" "" "$qp ($(awk -v a="$lp" -v b="$qp" 'BEGIN{printf "%+.3f%%", (b/a-1)*100}'))"
   done
   read -r nw nr < <(measure sh -c "'$lm' -q next -k 10 -m '$m' < '$work/contexts.txt'")

@@ -27,6 +27,7 @@ struct ScoreOptions {
   Format format = Format::kText;
   bool tokens = false;
   bool summary = false;
+  bool summary_only = false;  // no per-sentence records (implies summary)
   unsigned threads = 0;  // 0: every CPU this process may use
 };
 
@@ -79,8 +80,10 @@ void score_slice(const Model& model, const ScoreOptions& opt, const Batch& batch
   r.sentences.score(model);
   const auto context_words = static_cast<std::size_t>(model.order() - 1);
   for (std::size_t i = 0; i < r.sentences.size(); ++i) {
-    SentenceScore sc = r.sentences.result(i, opt.tokens);
-    print_sentence(r.out, opt.format, batch.at(begin + i), r.sentences.words(i), sc, opt.tokens, context_words);
+    SentenceScore sc = r.sentences.result(i, opt.tokens && !opt.summary_only);
+    if (!opt.summary_only) {
+      print_sentence(r.out, opt.format, batch.at(begin + i), r.sentences.words(i), sc, opt.tokens, context_words);
+    }
     sc.factors = {};
     r.scores.push_back(std::move(sc));
   }
@@ -147,7 +150,8 @@ class BatchScorer {
   TaskPool pool_;  // last: stopped first, before what its tasks use
 };
 
-void run_score(const ScoreOptions& opt) {
+void run_score(ScoreOptions opt) {
+  if (opt.summary_only) opt.summary = true;
   const Model model = load_model(opt.model);
   Output output;
   CorpusScore corpus;
@@ -196,6 +200,7 @@ void add_score_command(CLI::App& app) {
       "  lm score --tokens \"the mouse ate the cheese\"   # every factor of the chain rule\n"
       "  lm score --format json < test.txt               # JSON Lines, one per input line\n"
       "  lm score -m kenlm.arpa --summary < test.txt       # corpus perplexity on stdout\n"
+      "  lm score --summary-only < test.txt              # only the corpus summary\n"
       "Text columns: log10 probability, perplexity, tokens (words + </s>), OOVs, sentence.\n"
       "TSV columns: log10_prob, tokens, oovs, perplexity, sentence [, token|order|log10_prob ...].");
   cmd->add_option("sentences", opt->sentences, "Sentences to score (default: one per line of stdin)");
@@ -204,6 +209,8 @@ void add_score_command(CLI::App& app) {
       ->transform(CLI::CheckedTransformer(format_names(), CLI::ignore_case));
   cmd->add_flag("--tokens", opt->tokens, "Show p(token | context) and the n-gram order used, per token");
   cmd->add_flag("--summary", opt->summary, "Print the corpus summary on stdout (default: stderr)");
+  cmd->add_flag("--summary-only", opt->summary_only, "Print only the corpus summary, on stdout: no line per sentence")
+      ->excludes("--tokens");
   cmd->add_option("-t,--threads", opt->threads, "Threads to score with (default 0: every CPU available)")
       ->check(CLI::Range(0, 1024));
   cmd->callback([opt]() { run_score(*opt); });

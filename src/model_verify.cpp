@@ -1,6 +1,7 @@
 // Model::verify: the full integrity check behind `lm info --verify`.
 #include <cstring>
 #include <fmt/format.h>
+#include <vector>
 
 #include "detail/model_format.hpp"
 #include "lm/error.hpp"
@@ -57,6 +58,33 @@ bool words_in_range(const ModelLevel& level) {
   return bad == 0;
 }
 
+// When the header says the model is suffix-closed, that every n-gram's last
+// n-1 words are an n-gram too: scoring skips searches on that promise. Level
+// by level, suffix[e] is the index of entry e's suffix in the level below.
+// Returns the first n-gram order that breaks it, or 0.
+int first_unclosed_order(const Model& model) {
+  if (!model.suffix_closed() || model.order() < 3) return 0;
+  std::vector<std::uint32_t> suffix(model.ngram_count(2)), next;
+  for (std::uint64_t e = 0; e < suffix.size(); ++e) suffix[e] = model.level(2).word(e);  // a word is its own index
+  for (int n = 3; n <= model.order(); ++n) {
+    const ModelLevel& parents = model.level(n - 1);
+    const ModelLevel& below = model.level(n - 2);
+    const ModelLevel& level = model.level(n);
+    next.assign(level.size(), 0);
+    for (std::uint64_t p = 0; p < parents.size(); ++p) {
+      const ModelLevel::Range within = below.children(suffix[p]);  // in level n-1
+      const ModelLevel::Range r = parents.children(p);
+      for (std::uint64_t e = r.begin; e < r.end; ++e) {
+        const std::uint32_t found = parents.find(within.begin, within.end, level.word(e));
+        if (found == kNoEntry) return n;
+        next[e] = found;
+      }
+    }
+    suffix.swap(next);
+  }
+  return 0;
+}
+
 }  // namespace
 
 void Model::verify() const {
@@ -79,6 +107,11 @@ void Model::verify() const {
     for (std::uint64_t i = r.begin; i < r.end; ++i) {
       if (find_child(1, w, level(2).word(i)) != i) throw bad("corrupt bigram hash table in model; retrain the model");
     }
+  }
+  if (const int n = first_unclosed_order(*this); n != 0) {
+    throw bad(fmt::format("model says it is suffix-closed but a {}-gram's last {} words are not an n-gram; "
+                          "convert its ARPA file again with 'lm convert'",
+                          n, n - 1));
   }
 }
 

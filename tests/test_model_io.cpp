@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <cstring>
+#include <fstream>
 #include <sstream>
 
+#include "detail/model_format.hpp"
 #include "lm/error.hpp"
 #include "lm/model_io.hpp"
 #include "lm/scorer.hpp"
@@ -137,6 +140,25 @@ TEST_CASE("a model knows whether every n-gram's suffix is an n-gram too", "[arpa
     const SentenceScore s = score_sentence(*m, words, true);
     CHECK(s.factors[3].score.ngram_order == 4);
     CHECK(s.factors[3].score.log10_prob == Approx(-0.01));
+  }
+  // A file that claims closure it does not have: opening trusts the header
+  // (scoring would skip searches), verification reads everything and says so.
+  {
+    test::TempFile file("", "lying.lm");
+    save_model(open, file.path());
+    std::string bytes = test::read_file(file.path());
+    detail::FileHeader h;
+    std::memcpy(&h, bytes.data(), sizeof(h));
+    h.flags |= detail::kFlagSuffixClosed;
+    h.checksum = 0;
+    std::memcpy(bytes.data(), &h, sizeof(h));
+    h.checksum = detail::file_checksum(h, reinterpret_cast<const std::byte*>(bytes.data()), bytes.size());
+    std::memcpy(bytes.data(), &h, sizeof(h));
+    std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
+    const Model lying = load_model(file.path());
+    CHECK(lying.suffix_closed());
+    CHECK_THROWS_WITH(lying.verify(), Catch::Contains("suffix-closed") && Catch::Contains("4-gram"));
+    CHECK_NOTHROW(reloaded.verify());
   }
   // "x y z" after "y": the trigram in the closed model; in the other, x y
   // backs off: backoff("x y") + p(z | y).

@@ -160,7 +160,8 @@ class ChunkScorer {
       for (; j >= 1 && found_[j][t] == kNoEntry; --j) backoff += m_.level(j).log10_backoff(ctx_[j - 1][t]);
       WordScore& score = scores[t];
       score.ngram_order = j + 1;
-      score.log10_prob = backoff + (j == 0 ? m_.level(1).log10_prob(word_[t]) : m_.level(j + 1).log10_prob(found_[j][t]));
+      const float prob = j == 0 ? m_.level(1).log10_prob(word_[t]) : m_.level(j + 1).log10_prob(found_[j][t]);
+      score.log10_prob = backoff + prob;
     }
   }
 

@@ -17,8 +17,7 @@ namespace {
 //
 // Tries the longest context first; each miss multiplies by that context's
 // backoff. The successors found on the way down form the next state.
-WordScore score_found(const Model& model, const State& in, WordId word, const std::uint32_t* found,
-                             State* out) {
+WordScore score_found(const Model& model, const State& in, WordId word, const std::uint32_t* found, State* out) {
   const int max_state = model.order() - 1;
   double backoff = 0;
   int j = in.length;
@@ -50,7 +49,6 @@ WordScore score_found(const Model& model, const State& in, WordId word, const st
 }
 
 }  // namespace
-
 
 State begin_sentence_state(const Model& model) {
   State s;

@@ -76,7 +76,8 @@ class ModelLevel {
   }
   // log10 p(word | context) of entry i. REQUIRES: i < size().
   [[nodiscard]] float log10_prob(std::uint64_t i) const {
-    const std::uint32_t v = p_.prob_in_key ? key_prob(i) : read_bits(p_.records, i * record_bits_ + prob_at_, p_.prob_bits);
+    const std::uint32_t v =
+        p_.prob_in_key ? key_prob(i) : read_bits(p_.records, i * record_bits_ + prob_at_, p_.prob_bits);
     if (p_.prob_centers != nullptr) return p_.prob_centers[v];
     return finite_or_zero(to_float(p_.prob_sign_dropped && v != 0 ? v | 0x80000000u : v));
   }
@@ -244,7 +245,8 @@ class ModelLevel {
   // The probability bits in entry i's key (Parts::prob_in_key).
   [[nodiscard]] std::uint32_t key_prob(std::uint64_t i) const {
     const std::uint64_t line = line_of(i);
-    return read_bits(line_at(line), base_bits_ + (i - line * p_.keys_per_line) * key_bits_ + p_.word_bits, p_.prob_bits);
+    const std::uint64_t slot = i - line * p_.keys_per_line;
+    return read_bits(line_at(line), base_bits_ + slot * key_bits_ + p_.word_bits, p_.prob_bits);
   }
 
   // The word id of key `slot` of the key line at `line`, unclamped. REQUIRES: level >= 2.

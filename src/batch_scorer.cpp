@@ -65,8 +65,7 @@ class ChunkScorer {
  private:
   // Node i of token t's state, given node i of the state after token t-1:
   // the sentence start's instead when t starts a sentence. t == n_ is the
-  // next call's first token, which that call restarts. A select, not a
-  // branch: sentence starts are not predictable.
+  // next call's first token, which that call restarts.
   [[nodiscard]] std::uint32_t restart(int i, std::size_t t, std::uint32_t after) const {
     return t < n_ && start_[t] ? sentence_start_.node[i] : after;
   }
@@ -101,9 +100,9 @@ class ChunkScorer {
     const ModelLevel& level = m_.level(i + 1);
     std::array<std::uint32_t, kChunk>& found = found_[i];
     const std::array<std::uint32_t, kChunk + 1>& context = ctx_[i - 1];
-    // The tokens to search, gathered without branches: a token is searched
-    // when its context exists and, in a suffix-closed model, its shorter
-    // n-gram was found.
+    // The tokens to search (each index is written, and kept by advancing
+    // the count): a token is searched when its context exists and, in a
+    // suffix-closed model, its shorter n-gram was found.
     std::size_t searching = 0;
     for (std::size_t t = 0; t < n_; ++t) {
       found[t] = kNoEntry;

@@ -120,7 +120,7 @@ bool all_nonpositive(std::span<const LevelArrays> levels) {
 // below. The children of one entry share their parent's suffix, and their
 // words are sorted, so they are found by one forward walk over that suffix's
 // successors.
-bool suffix_closed(std::span<const LevelArrays> levels) {
+bool is_suffix_closed(std::span<const LevelArrays> levels) {
   if (levels.size() < 3) return true;  // a bigram's suffix is a word
   std::vector<std::uint32_t> suffix(levels[1].words.begin(), levels[1].words.end());  // of bigrams: unigram = word id
   std::vector<std::uint32_t> next;
@@ -205,7 +205,7 @@ Layout compute_layout(const FileHeader& h) {
 }
 
 Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> levels, const ModelInfo& info,
-                     const LayoutOptions& options) {
+                     const LayoutOptions& options, std::optional<bool> suffix_closed) {
   const int q = options.quantize_bits;
   if (q != 0 && (q < 2 || q > 16)) {
     throw ConfigError(fmt::format("--quantize {} is out of range; use 2 to 16 bits (or 0 for none)", q));
@@ -223,7 +223,8 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
   h.training_tokens = info.training_tokens;
   // Seconds on a large model, so it runs beside the rest; the flag does not
   // change the layout.
-  std::future<bool> closed = std::async(std::launch::async, [levels] { return suffix_closed(levels); });
+  std::future<bool> closed;
+  if (!suffix_closed) closed = std::async(std::launch::async, [levels] { return is_suffix_closed(levels); });
   h.flags = (info.unk_is_word ? kFlagUnkIsWord : 0u) | (all_nonpositive(levels) ? kFlagProbSignDropped : 0u);
   for (std::size_t n = 0; n < info.discounts.size() && n < static_cast<std::size_t>(kMaxOrder); ++n) {
     for (int k = 0; k < 3; ++k) h.discounts[n][k] = info.discounts[n].d[k + 1];
@@ -328,7 +329,7 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
     put(layout.levels[n].top_nodes, tops[n].nodes.data(), tops[n].nodes.size() * 4);
     put(layout.levels[n].top_entries, tops[n].entries.data(), tops[n].entries.size() * 4);
   }
-  if (closed.get()) h.flags |= kFlagSuffixClosed;
+  if (suffix_closed ? *suffix_closed : closed.get()) h.flags |= kFlagSuffixClosed;
   h.checksum = file_checksum(h, base, layout.total);
   std::memcpy(base, &h, sizeof(h));
   return buffer;
@@ -370,7 +371,8 @@ Model rebuild_model(const Model& model, const LayoutOptions& options) {
     }
     arrays.push_back({o.words, o.prob, o.backoff, o.child_begin});
   }
-  return Model(detail::lay_out_model(vocab, arrays, model.info(), options), "<memory>");
+  // verify() checked the flag, and a new layout keeps the n-grams: no second walk.
+  return Model(detail::lay_out_model(vocab, arrays, model.info(), options, model.suffix_closed()), "<memory>");
 }
 
 }  // namespace lm

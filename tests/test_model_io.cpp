@@ -134,6 +134,9 @@ TEST_CASE("a model knows whether every n-gram's suffix is an n-gram too", "[arpa
   const Model reloaded = save_and_load(closed);
   CHECK(reloaded.suffix_closed());
   CHECK_FALSE(save_and_load(open).suffix_closed());
+  // And laid out again (quantized), from what verification found.
+  CHECK(rebuild_model(closed, LayoutOptions{8}).suffix_closed());
+  CHECK_FALSE(rebuild_model(open, LayoutOptions{8}).suffix_closed());
   // Both score "w x y z" with the 4-gram, however they search.
   for (const Model* m : {&open, &closed}) {
     const std::vector<std::string_view> words{"w", "x", "y", "z"};

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -134,7 +135,10 @@ struct VocabArrays {
 
 // Lays out a whole model file in one buffer (header, vocabulary, packed
 // levels). Throws ConfigError for quantize_bits outside 0 or 2..16.
+// suffix_closed: whether every n-gram's suffix is an n-gram, when the caller
+// knows it (a verified model laid out again); else it is checked here.
 [[nodiscard]] Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> levels,
-                                   const ModelInfo& info, const LayoutOptions& options);
+                                   const ModelInfo& info, const LayoutOptions& options,
+                                   std::optional<bool> suffix_closed = std::nullopt);
 
 }  // namespace lm::detail

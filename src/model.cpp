@@ -99,6 +99,15 @@ Buffer Buffer::map_file(const std::string& path) {
   return buffer;
 }
 
+void Buffer::prefault() const {
+#ifndef MADV_POPULATE_READ
+  constexpr int MADV_POPULATE_READ = 22;  // Linux 5.14; older headers lack it
+#endif
+  // A failure (an old kernel, a file truncated under us) only means the
+  // pages fault in as they are read, as without the call.
+  if (mapped_) madvise(data_, size_, MADV_POPULATE_READ);
+}
+
 Buffer::~Buffer() {
   if (mapped_) munmap(data_, size_);
 }

@@ -163,11 +163,16 @@ void run_score(ScoreOptions opt) {
   const std::size_t batch_bytes = (std::size_t{1} << 18) * threads;
   std::array<Batch, 2> batches;
   std::size_t reading = 0;
+  bool prefaulted = false;
   BatchScorer scorer(model, opt, threads, output, corpus);
   for_each_input(opt.sentences, [&](std::string_view text, const std::string& source, std::uint64_t line) {
     Batch& batch = batches[reading];
     batch.add(text, source, line);
     if (interactive || batch.text.size() > batch_bytes) {
+      // A full batch: the input is large, and will read much of the model.
+      // Mapping it whole now costs less than faulting it in page by page.
+      if (!interactive && !prefaulted) model.buffer().prefault();
+      prefaulted = true;
       scorer.finish();  // the batch before, while this one was read
       batches[1 - reading].clear();
       scorer.launch(batch);

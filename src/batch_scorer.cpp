@@ -50,30 +50,31 @@ class ChunkScorer {
   void score(const WordId* ids, const std::uint8_t* starting, std::size_t n, WordScore* scores) {
     n_ = n;
     std::copy(ids, ids + n, word_.begin());
-    std::copy(starting, starting + n, start_.begin());
+    for (std::size_t t = 0; t < n; ++t) start_[t] = starting[t] != 0 ? ~0u : 0u;
+    start_[n] = 0;
     // ctx_[.][0] holds the state after the previous call's last token.
     for (int i = 0; i < order_ - 1; ++i) ctx_[i][0] = restart(i, 0, ctx_[i][0]);
+    length_[0] = start_[0] != 0 ? static_cast<std::uint32_t>(sentence_start_.length) : length_[0];
     if (order_ > 1) {
-      for (std::size_t t = 0; t < n_; ++t) ctx_[0][t + 1] = restart(0, t + 1, word_[t]);
+      for (std::size_t t = 0; t < n_; ++t) {
+        ctx_[0][t + 1] = restart(0, t + 1, word_[t]);
+        length_[t + 1] = ctx_[0][t + 1] != kNoEntry;
+      }
       bigram_pass();
       for (int i = 2; i < order_; ++i) search_pass(i);
     }
     final_pass(scores);
     for (int i = 0; i < order_ - 1; ++i) ctx_[i][0] = ctx_[i][n_];
+    length_[0] = length_[n_];
   }
 
  private:
   // Node i of token t's state, given node i of the state after token t-1:
   // the sentence start's instead when t starts a sentence. t == n_ is the
-  // next call's first token, which that call restarts.
+  // next call's first token, which that call restarts. (A select by mask,
+  // so that the loops over tokens vectorize.)
   [[nodiscard]] std::uint32_t restart(int i, std::size_t t, std::uint32_t after) const {
-    return t < n_ && start_[t] ? sentence_start_.node[i] : after;
-  }
-  // The length of token t's state: its nodes are valid up to it.
-  [[nodiscard]] int state_length(std::size_t t) const {
-    int length = 0;
-    for (int i = 0; i < order_ - 1; ++i) length += ctx_[i][t] != kNoEntry;
-    return length;
+    return (after & ~start_[t]) | (sentence_start_.node[i] & start_[t]);
   }
 
   // found_[1]: each token's bigram, through the hash table.
@@ -137,6 +138,7 @@ class ChunkScorer {
     for (std::size_t t = 0; t < n_; ++t) {
       const std::uint32_t mask = ctx_[i - 1][t + 1] == kNoEntry ? kNoEntry : 0;  // all ones or none
       ctx_[i][t + 1] = restart(i, t + 1, found_[i][t] | mask);
+      length_[t + 1] += ctx_[i][t + 1] != kNoEntry;
     }
   }
 
@@ -145,7 +147,7 @@ class ChunkScorer {
   // (as score_word does).
   void final_pass(WordScore* scores) {
     for (std::size_t t = 0; t < n_; ++t) {
-      int j = state_length(t);
+      int j = length_[t];
       for (; j >= 1 && found_[j][t] == kNoEntry; --j) m_.level(j).prefetch(ctx_[j - 1][t]);
       if (j == 0) {
         m_.level(1).prefetch(word_[t]);
@@ -154,7 +156,7 @@ class ChunkScorer {
       }
     }
     for (std::size_t t = 0; t < n_; ++t) {
-      int j = state_length(t);
+      int j = length_[t];
       double backoff = 0;
       for (; j >= 1 && found_[j][t] == kNoEntry; --j) backoff += m_.level(j).log10_backoff(ctx_[j - 1][t]);
       WordScore& score = scores[t];
@@ -170,11 +172,13 @@ class ChunkScorer {
   const State sentence_start_;  // the state a sentence's first token is scored in (padded_start)
   std::size_t n_ = 0;
   std::array<WordId, kChunk> word_;
-  std::array<std::uint8_t, kChunk> start_;
+  std::array<std::uint32_t, kChunk + 1> start_;  // all ones where token t starts a sentence; start_[n_] = 0
   // ctx_[i][t]: node i of the state token t is scored in (its order-(i+1)
   // context, an index in level i+1), or kNoEntry past the state's length;
   // ctx_[i][n_]: of the state after the last token.
   std::array<std::array<std::uint32_t, kChunk + 1>, kMaxOrder> ctx_;
+  // length_[t]: the length of that state (its nodes below it are valid).
+  std::array<std::uint32_t, kChunk + 1> length_{};
   // found_[i][t]: index in level i+1 of token t under its i-word context, or kNoEntry.
   std::array<std::array<std::uint32_t, kChunk>, kMaxOrder> found_;
   // The range each search is narrowed to, and which searches go on.

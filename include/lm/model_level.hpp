@@ -128,10 +128,33 @@ class ModelLevel {
     std::uint64_t begin = 0, end = 0;
   };
   // The successors of entry i in the next level (empty on the top level).
+  // Equal to {child_begin(i), max of that and child_begin(i + 1)}, reading
+  // the line once when i + 1 is in the same line (nearly always).
   [[nodiscard]] Range children(std::uint64_t i) const {
     if (!has_children()) return {};
-    const std::uint64_t begin = child_begin(i);
-    return {begin, std::max(begin, child_begin(i + 1))};
+    if (i + 1 >= p_.count) {
+      const std::uint64_t begin = child_begin(i);
+      return {begin, std::max(begin, child_begin(i + 1))};
+    }
+    const std::uint64_t line = line_of(i), slot = i - line * p_.keys_per_line;
+    if (slot + 1 == p_.keys_per_line) {
+      const std::uint64_t begin = child_begin(i);
+      return {begin, std::max(begin, child_begin(i + 1))};
+    }
+    const std::byte* at = line_at(line);
+    const std::uint32_t base = line_base(at);
+    std::uint64_t begin, end;
+    if ((base & kExceptionBit) != 0) {
+      const std::uint64_t e = exception_at(base, slot);
+      begin = e < p_.exception_values ? p_.exceptions[e] : 0;
+      end = e + 1 < p_.exception_values ? p_.exceptions[e + 1] : 0;
+    } else {
+      const std::uint64_t bit = base_bits_ + slot * key_bits_ + p_.word_bits;
+      begin = base + std::uint64_t{read_bits(at, bit, p_.pointer_bits)};
+      end = base + std::uint64_t{read_bits(at, bit + key_bits_, p_.pointer_bits)};
+    }
+    begin = std::min(begin, p_.next_count);
+    return {begin, std::max(begin, std::min(end, p_.next_count))};
   }
   // Index of the entry with last word `word` in [begin, end) (sorted by
   // word), or kNoEntry. REQUIRES: end <= size().

@@ -108,7 +108,7 @@ class ChunkScorer {
     for (std::size_t t = 0; t < n_; ++t) {
       found[t] = kNoEntry;
       searching_[searching] = static_cast<std::uint8_t>(t);
-      searching += context[t] != kNoEntry && (!closed_ || found_[i - 1][t] != kNoEntry);
+      searching += static_cast<std::size_t>((context[t] != kNoEntry) & (!closed_ | (found_[i - 1][t] != kNoEntry)));
     }
     for (std::size_t k = 0; k < searching; ++k) parents.prefetch_children(context[searching_[k]]);
     for (std::size_t k = 0; k < searching; ++k) parents.prefetch_child_exception(context[searching_[k]]);

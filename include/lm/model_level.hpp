@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -260,9 +261,11 @@ class ModelLevel {
   // > kMaxLines key lines: the fewest (a power of two, so that the cuts take a
   // shift) that leave at most kMaxLines groups.
   [[nodiscard]] static unsigned group_shift(std::uint64_t lines) {
-    unsigned shift = 1;
-    while ((kMaxLines << shift) < lines) ++shift;
-    return shift;
+    // kMaxLines << shift >= lines; by bit arithmetic, not a loop whose
+    // trip count the processor would mispredict.
+    constexpr auto kMaxLinesLog2 = static_cast<unsigned>(std::bit_width(kMaxLines) - 1);
+    const auto ceil_log2 = static_cast<unsigned>(std::bit_width(lines - 1));
+    return std::max(1u, ceil_log2 - std::min(ceil_log2, kMaxLinesLog2));
   }
 
   // The probability bits in entry i's key (Parts::prob_in_key).

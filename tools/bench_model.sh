@@ -78,17 +78,28 @@ for corpus in "${corpora[@]}"; do
     size "$work/$name.trie" "KenLM trie"
     size "$work/$name.trieq8" "KenLM trie -q 8 -b 8"
   fi
-  # Every model file starts from the same page-cache state: dropped, then read
-  # sequentially. How a file entered the page cache matters: read ahead in
-  # large folios (a sequential read; or lm's own page faults, which ask for
-  # huge pages) it is mapped with 2 MiB pages, while pages faulted in one by
-  # one are mapped 4 KiB at a time, and random lookups then miss the TLB.
-  # Either tool is 1.3-1.6x slower in the second state (docs/BENCHMARKS.md).
-  for f in "$m" "$work/$name.q8.lm" "$work/$name.probing" "$work/$name.trie" "$work/$name.trieq8"; do
-    [ -f "$f" ] || continue
-    dd if="$f" iflag=nocache count=0 status=none 2> /dev/null || true
-    cat "$f" > /dev/null
-  done
+  # Before each measurement every model file is dropped from the page cache
+  # and read back by its own tool, as a user's first run reads it: lm maps
+  # its model asking for huge pages, and for a large input maps it whole, so
+  # the file is read in 2 MiB folios; KenLM's query reads its file with
+  # MAP_POPULATE. How a file sits in the page cache persists from run to run
+  # and matters to both tools: in small folios (a file copied with cp, or
+  # read page by page) the same file scored gutenberg.test 1.5-1.7x slower,
+  # with lm and with KenLM alike (docs/BENCHMARKS.md, run 14).
+  settle() {
+    local f
+    for f in "$m" "$work/$name.q8.lm"; do
+      dd if="$f" iflag=nocache count=0 status=none 2> /dev/null || true
+      "$lm" -q score -t 1 --summary-only -m "$f" < "$1" > /dev/null
+    done
+    if [ "$have_kenlm" = 1 ]; then
+      for f in "$work/$name.probing" "$work/$name.trie" "$work/$name.trieq8"; do
+        dd if="$f" iflag=nocache count=0 status=none 2> /dev/null || true
+        "$kenlm/query" -v summary "$f" < /dev/null > /dev/null 2>&1
+      done
+    fi
+  }
+  settle "${tests[0]}"
   # Open the model and score one sentence (warm page cache: one run first).
   "$lm" -q score -m "$m" "$sentence" > /dev/null
   read -r ow or < <(measure "$lm" -q score -t 1 -m "$m" "$sentence")
@@ -102,6 +113,7 @@ for corpus in "${corpora[@]}"; do
   for t in "${tests[@]}"; do
     tn=$(basename "$t" .txt)
     n=$(tokens "$t")
+    settle "$t"
     # lm and KenLM alternate, run by run (measure_alternating).
     # --summary-only: like query -v summary, no line per sentence.
     cmds=("'$lm' -q score -t 1 --summary-only -m '$m' < '$t'"

@@ -19,6 +19,13 @@ for fmt in text json; do
     check_same "$OUT" one.out "score -t $t --format $fmt: identical to -t 1 (order and summary)"
   done
 done
+# A large input (several batches: the model is mapped whole before the
+# first) gives each line the score it gets alone, in a small input.
+run "$LM" score -q -t 1 -m m.lm < big.txt
+tail -n 300 "$OUT" > big_tail.out
+tail -n 300 big.txt > small.txt
+run "$LM" score -q -t 1 -m m.lm < small.txt
+check_same "$OUT" big_tail.out "score: the last 300 lines of a large input score as they do alone"
 run "$LM" score -q -t 2 --tokens -m m.lm "the cat sat" "a dog ran"
 check_lines "$OUT" 10 "score -t 2 with sentences as arguments and --tokens"
 # An invalid line in the middle: the lines before it are printed, then one error naming its line.

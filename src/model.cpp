@@ -103,9 +103,14 @@ void Buffer::prefault() const {
 #ifndef MADV_POPULATE_READ
   constexpr int MADV_POPULATE_READ = 22;  // Linux 5.14; older headers lack it
 #endif
+  if (!mapped_) return;
+  // A file larger than half the machine's memory would not stay cached:
+  // reading it whole could take longer than the input needs.
+  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+  if (pages > 0 && page_size > 0 && size_ / static_cast<std::size_t>(page_size) > static_cast<std::size_t>(pages) / 2) return;
   // A failure (an old kernel, a file truncated under us) only means the
   // pages fault in as they are read, as without the call.
-  if (mapped_) madvise(data_, size_, MADV_POPULATE_READ);
+  madvise(data_, size_, MADV_POPULATE_READ);
 }
 
 Buffer::~Buffer() {

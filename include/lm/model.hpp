@@ -69,7 +69,8 @@ class Buffer {
   // what is not in the page cache, so that later random reads take no page
   // faults. Takes under a millisecond for a cached file in huge pages; reads
   // the whole file if it is not cached, so call it only before heavy use.
-  // Does nothing for an owned buffer, or where the kernel (< 5.14) cannot.
+  // Does nothing for an owned buffer, for a file larger than half the
+  // machine's memory, or where the kernel (< 5.14) cannot.
   void prefault() const;
 
  private:

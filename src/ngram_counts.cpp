@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <future>
+#include <memory>
+#include <system_error>
+#include <utility>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -135,9 +138,17 @@ class NGramCounter::Impl {
       return detail::sort_chunk(tokens, starts, order);
     };
     if (config_.threads > 1) {
-      pending_ = std::async(std::launch::async, sort, std::move(tokens_), std::move(starts_));
+      // Shared, so that the chunk survives when no thread can be started.
+      using Chunk = std::pair<std::vector<WordId>, std::vector<std::uint32_t>>;
+      auto chunk = std::make_shared<Chunk>(std::move(tokens_), std::move(starts_));
       tokens_ = std::vector<WordId>();
       starts_ = std::vector<std::uint32_t>();
+      try {
+        pending_ = std::async(std::launch::async,
+                              [sort, chunk] { return sort(std::move(chunk->first), std::move(chunk->second)); });
+      } catch (const std::system_error&) {
+        add_run(sort(std::move(chunk->first), std::move(chunk->second)));  // no thread: sort it here
+      }
       tokens_.reserve(chunk_tokens_ + 1024);
       starts_.reserve(chunk_tokens_ + 1024);
     } else {

@@ -1,6 +1,8 @@
 #include "lm/parallel.hpp"
 
 #include <sched.h>
+
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -24,15 +26,29 @@ void parallel_for(std::size_t count, unsigned threads, const std::function<void(
     return;
   }
   std::vector<std::thread> workers;
-  for (unsigned t = 1; t < threads; ++t) {
-    workers.emplace_back([&fn, count, threads, t]() { fn(t, count * t / threads, count * (t + 1) / threads); });
+  unsigned started = 1;  // slices 1..started-1 have a thread
+  try {
+    for (; started < threads; ++started) {
+      const unsigned t = started;
+      workers.emplace_back([&fn, count, threads, t]() { fn(t, count * t / threads, count * (t + 1) / threads); });
+    }
+  } catch (const std::system_error&) {
+    // The system gives no more threads (a process limit): the calling
+    // thread runs the slices left, after its own.
   }
   fn(0, 0, count / threads);
+  for (unsigned t = started; t < threads; ++t) fn(t, count * t / threads, count * (t + 1) / threads);
   for (std::thread& w : workers) w.join();
 }
 
 TaskPool::TaskPool(unsigned threads) {
-  for (unsigned t = 1; t < threads; ++t) workers_.emplace_back([this]() { work(); });
+  for (unsigned t = 1; t < threads; ++t) {
+    try {
+      workers_.emplace_back([this]() { work(); });
+    } catch (const std::system_error&) {
+      break;  // no more threads to be had: run on those started
+    }
+  }
 }
 
 TaskPool::~TaskPool() {

@@ -17,7 +17,8 @@ namespace lm {
 
 // Splits [0, count) into `threads` contiguous slices of nearly equal size and
 // calls fn(slice, begin, end) for each (slice = 0, 1, ... in order), in parallel (threads 0 or 1, or count < 2:
-// on the calling thread). Returns when all are done. fn must not throw: catch
+// on the calling thread; slices the system gives no thread for, also on the
+// calling thread). Returns when all are done. fn must not throw: catch
 // inside and record the failure.
 void parallel_for(std::size_t count, unsigned threads, const std::function<void(unsigned, std::size_t, std::size_t)>& fn);
 
@@ -28,6 +29,8 @@ void parallel_for(std::size_t count, unsigned threads, const std::function<void(
 // thread is free, so uneven tasks balance. One job at a time.
 class TaskPool {
  public:
+  // Starts threads - 1 workers, or as many as the system gives (a process
+  // limit); threads() tells how many the pool runs on.
   explicit TaskPool(unsigned threads);
   ~TaskPool();  // finishes the running job, then stops the workers
   TaskPool(const TaskPool&) = delete;
@@ -39,6 +42,8 @@ class TaskPool {
   void start(std::size_t count, std::function<void(std::size_t)> fn);
   // Returns when every task of the job is done (at once without a job).
   void finish();
+  // The threads tasks run on: the workers started, and the caller.
+  [[nodiscard]] unsigned threads() const { return static_cast<unsigned>(workers_.size()) + 1; }
 
  private:
   void run_tasks();

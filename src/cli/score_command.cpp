@@ -99,6 +99,9 @@ class BatchScorer {
       : model_(model), opt_(opt), output_(output), corpus_(corpus),
         results_(threads > 1 ? 4 * threads : 1), pool_(threads) {}
 
+  // The threads scoring runs on (fewer than asked when the system gives no more).
+  [[nodiscard]] unsigned threads() const { return pool_.threads(); }
+
   // REQUIRES: no batch is running (finish() was called).
   void launch(const Batch& batch) {
     // Slices of about equal bytes, more than threads, so that they balance.
@@ -165,6 +168,10 @@ void run_score(ScoreOptions opt) {
   std::size_t reading = 0;
   bool prefaulted = false;
   BatchScorer scorer(model, opt, threads, output, corpus);
+  if (scorer.threads() < threads) {
+    spdlog::warn("the system gave only {} of the {} threads asked for (a process limit?); scoring on {}",
+                 scorer.threads(), threads, scorer.threads());
+  }
   for_each_input(opt.sentences, [&](std::string_view text, const std::string& source, std::uint64_t line) {
     Batch& batch = batches[reading];
     batch.add(text, source, line);

@@ -96,15 +96,7 @@ class ModelLevel {
     if (i >= p_.count) return p_.next_count;
     const std::uint64_t line = line_of(i), slot = i - line * p_.keys_per_line;
     const std::byte* at = line_at(line);
-    const std::uint32_t base = line_base(at);
-    std::uint64_t v;
-    if ((base & kExceptionBit) != 0) {
-      const std::uint64_t e = exception_at(base, slot);
-      v = e < p_.exception_values ? p_.exceptions[e] : 0;
-    } else {
-      v = base + std::uint64_t{read_bits(at, base_bits_ + slot * key_bits_ + p_.word_bits, p_.pointer_bits)};
-    }
-    return std::min(v, p_.next_count);
+    return std::min(line_pointer(at, line_base(at), slot), p_.next_count);
   }
   // True when line `line`'s child pointers are stored in full (exceptions);
   // false for a level without children. REQUIRES: line * keys_per_line < size().
@@ -133,29 +125,15 @@ class ModelLevel {
   // the line once when i + 1 is in the same line (nearly always).
   [[nodiscard]] Range children(std::uint64_t i) const {
     if (!has_children()) return {};
-    if (i + 1 >= p_.count) {
-      const std::uint64_t begin = child_begin(i);
-      return {begin, std::max(begin, child_begin(i + 1))};
-    }
     const std::uint64_t line = line_of(i), slot = i - line * p_.keys_per_line;
-    if (slot + 1 == p_.keys_per_line) {
+    if (i + 1 >= p_.count || slot + 1 == p_.keys_per_line) {  // i + 1 is past the end or in the next line
       const std::uint64_t begin = child_begin(i);
       return {begin, std::max(begin, child_begin(i + 1))};
     }
     const std::byte* at = line_at(line);
     const std::uint32_t base = line_base(at);
-    std::uint64_t begin, end;
-    if ((base & kExceptionBit) != 0) {
-      const std::uint64_t e = exception_at(base, slot);
-      begin = e < p_.exception_values ? p_.exceptions[e] : 0;
-      end = e + 1 < p_.exception_values ? p_.exceptions[e + 1] : 0;
-    } else {
-      const std::uint64_t bit = base_bits_ + slot * key_bits_ + p_.word_bits;
-      begin = base + std::uint64_t{read_bits(at, bit, p_.pointer_bits)};
-      end = base + std::uint64_t{read_bits(at, bit + key_bits_, p_.pointer_bits)};
-    }
-    begin = std::min(begin, p_.next_count);
-    return {begin, std::max(begin, std::min(end, p_.next_count))};
+    const std::uint64_t begin = std::min(line_pointer(at, base, slot), p_.next_count);
+    return {begin, std::max(begin, std::min(line_pointer(at, base, slot + 1), p_.next_count))};
   }
   // Index of the entry with last word `word` in [begin, end) (sorted by
   // word), or kNoEntry. REQUIRES: end <= size().
@@ -266,6 +244,17 @@ class ModelLevel {
     constexpr auto kMaxLinesLog2 = static_cast<unsigned>(std::bit_width(kMaxLines) - 1);
     const auto ceil_log2 = static_cast<unsigned>(std::bit_width(lines - 1));
     return std::max(1u, ceil_log2 - std::min(ceil_log2, kMaxLinesLog2));
+  }
+
+  // The child pointer of key `slot` of the key line at `at`, whose base is
+  // `base`: the base plus the key's delta, or its entry in the exceptions
+  // array (0 when out of range). Not clamped to the next level.
+  [[nodiscard]] std::uint64_t line_pointer(const std::byte* at, std::uint32_t base, std::uint64_t slot) const {
+    if ((base & kExceptionBit) != 0) {
+      const std::uint64_t e = exception_at(base, slot);
+      return e < p_.exception_values ? p_.exceptions[e] : 0;
+    }
+    return base + std::uint64_t{read_bits(at, base_bits_ + slot * key_bits_ + p_.word_bits, p_.pointer_bits)};
   }
 
   // The probability bits in entry i's key (Parts::prob_in_key).

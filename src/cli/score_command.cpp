@@ -180,8 +180,10 @@ void run_score(ScoreOptions opt) {
       // Map it whole now (0.5 ms for a cached 428 MB model in huge pages);
       // a model not in the page cache is then read in one sequential pass,
       // in huge pages, instead of fault by fault.
-      if (!interactive && !prefaulted) model.buffer().prefault();
-      prefaulted = true;
+      if (!interactive && !prefaulted) {
+        model.buffer().prefault();
+        prefaulted = true;
+      }
       scorer.finish();  // the batch before, while this one was read
       batches[1 - reading].clear();
       scorer.launch(batch);

@@ -16,6 +16,8 @@ run_once() {
 
 # median_of: the median of the numbers on stdin.
 median_of() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# median_mb: the median of the KB figures on stdin, in whole MB.
+median_mb() { median_of | awk '{printf "%.0f", $1/1024}'; }
 
 # measure CMD...: the median wall seconds and peak RSS (MB) of $repeats runs
 # of CMD, as "WALL RSS".
@@ -25,7 +27,7 @@ measure() {
     read -r w r < <(run_once "$@") || return 1
     walls+=("$w"); rss+=("$r")
   done
-  echo "$(printf '%s\n' "${walls[@]}" | median_of) $(printf '%s\n' "${rss[@]}" | median_of | awk '{printf "%.0f", $1/1024}')"
+  echo "$(printf '%s\n' "${walls[@]}" | median_of) $(printf '%s\n' "${rss[@]}" | median_mb)"
 }
 
 # measure_alternating CMD...: each argument is a shell command (run with
@@ -44,6 +46,6 @@ measure_alternating() {
     done
   done
   for i in $(seq "$#"); do
-    echo "$(cut -d' ' -f1 "$work/alt.$i" | median_of) $(cut -d' ' -f2 "$work/alt.$i" | median_of | awk '{printf "%.0f", $1/1024}')"
+    echo "$(cut -d' ' -f1 "$work/alt.$i" | median_of) $(cut -d' ' -f2 "$work/alt.$i" | median_mb)"
   done
 }

@@ -47,6 +47,29 @@ tokens() { wc -lw < "$1" | awk '{print $1 + $2}'; }
 row() { printf '%-14s %-34s %12s %9s %s\n' "$@"; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
 
+# settle INPUT: before each measurement every model file of the corpus being
+# measured ($m, $name) is dropped from the page cache and read back by its
+# own tool (lm scoring INPUT), as a user's first run reads it: lm maps its
+# model asking for huge pages, and for a large input maps it whole, so the
+# file is read in 2 MiB folios; KenLM's query reads its file with
+# MAP_POPULATE. How a file sits in the page cache persists from run to run
+# and matters to both tools: in small folios (a file copied with cp, or
+# read page by page) the same file scored gutenberg.test 1.5-1.7x slower,
+# with lm and with KenLM alike (docs/BENCHMARKS.md, run 14).
+settle() {
+  local f
+  for f in "$m" "$work/$name.q8.lm"; do
+    dd if="$f" iflag=nocache count=0 status=none 2> /dev/null || true
+    "$lm" -q score -t 1 --summary-only -m "$f" < "$1" > /dev/null
+  done
+  if [ "$have_kenlm" = 1 ]; then
+    for f in "$work/$name.probing" "$work/$name.trie" "$work/$name.trieq8"; do
+      dd if="$f" iflag=nocache count=0 status=none 2> /dev/null || true
+      "$kenlm/query" -v summary "$f" < /dev/null > /dev/null 2>&1
+    done
+  fi
+}
+
 # 20,000 contexts of 1 to 4 words drawn (seeded) from the first test file.
 awk 'BEGIN { srand(1) } NF { line[n++] = $0 } END {
   for (i = 0; i < 20000; i++) {
@@ -78,27 +101,6 @@ for corpus in "${corpora[@]}"; do
     size "$work/$name.trie" "KenLM trie"
     size "$work/$name.trieq8" "KenLM trie -q 8 -b 8"
   fi
-  # Before each measurement every model file is dropped from the page cache
-  # and read back by its own tool, as a user's first run reads it: lm maps
-  # its model asking for huge pages, and for a large input maps it whole, so
-  # the file is read in 2 MiB folios; KenLM's query reads its file with
-  # MAP_POPULATE. How a file sits in the page cache persists from run to run
-  # and matters to both tools: in small folios (a file copied with cp, or
-  # read page by page) the same file scored gutenberg.test 1.5-1.7x slower,
-  # with lm and with KenLM alike (docs/BENCHMARKS.md, run 14).
-  settle() {
-    local f
-    for f in "$m" "$work/$name.q8.lm"; do
-      dd if="$f" iflag=nocache count=0 status=none 2> /dev/null || true
-      "$lm" -q score -t 1 --summary-only -m "$f" < "$1" > /dev/null
-    done
-    if [ "$have_kenlm" = 1 ]; then
-      for f in "$work/$name.probing" "$work/$name.trie" "$work/$name.trieq8"; do
-        dd if="$f" iflag=nocache count=0 status=none 2> /dev/null || true
-        "$kenlm/query" -v summary "$f" < /dev/null > /dev/null 2>&1
-      done
-    fi
-  }
   settle "${tests[0]}"
   # Open the model and score one sentence (warm page cache: one run first).
   "$lm" -q score -m "$m" "$sentence" > /dev/null

@@ -165,18 +165,29 @@ class Model {
   void prefetch_bigram_slot(std::uint64_t h) const {
     if (bigram_slot_count_ != 0) prefetch_line(bigram_slots_ + bigram_slot(h, bigram_slot_count_));
   }
-  // Reads that slot (best after prefetch_bigram_slot) and starts loading the
-  // bigram it points to.
+  // Reads the first kPrefetchProbes slots find_bigram probes (best after
+  // prefetch_bigram_slot) and starts loading the bigram whose tag matches.
+  // (With the 100M-word Gutenberg model, 79% of the bigrams of
+  // gutenberg.test that are found are in the first slot probed, 99% within
+  // 8: the table is 80% full.)
   void prefetch_bigram_entry(std::uint64_t h) const {
     if (bigram_slot_count_ == 0) return;
-    const std::uint32_t v = bigram_slots_[bigram_slot(h, bigram_slot_count_)];
-    const std::uint32_t index = v & bigram_index_mask_;
-    if (index != 0 && (v & ~bigram_index_mask_) == bigram_tag(h, bigram_index_bits_) && index - 1 < levels_[1].size()) {
-      levels_[1].prefetch_word(index - 1);
+    const std::uint32_t tag = bigram_tag(h, bigram_index_bits_);
+    std::uint64_t s = bigram_slot(h, bigram_slot_count_);
+    for (int probe = 0; probe < kPrefetchProbes; ++probe) {
+      const std::uint32_t v = bigram_slots_[s];
+      const std::uint32_t index = v & bigram_index_mask_;
+      if (index == 0) return;
+      if ((v & ~bigram_index_mask_) == tag && index - 1 < levels_[1].size()) {
+        levels_[1].prefetch_word(index - 1);
+        return;
+      }
+      s = s + 1 == bigram_slot_count_ ? 0 : s + 1;
     }
   }
 
  private:
+  static constexpr int kPrefetchProbes = 8;
 
   Buffer buffer_;
   int order_ = 0;

@@ -86,8 +86,8 @@ class ChunkScorer {
       m_.prefetch_bigram_slot(hash_[t]);
       unigrams.prefetch_children(c);  // find_bigram checks c's range
     }
-    for (std::size_t t = 0; t < n_; ++t) m_.prefetch_bigram_entry(hash_[t]);
-    for (std::size_t t = 0; t < n_; ++t) found_[1][t] = m_.find_bigram(ctx_[0][t], word_[t], hash_[t]);
+    for (std::size_t t = 0; t < n_; ++t) slot_[t] = m_.probe_bigram(hash_[t]);
+    for (std::size_t t = 0; t < n_; ++t) found_[1][t] = m_.find_bigram_from(ctx_[0][t], word_[t], hash_[t], slot_[t]);
     if (order_ > 2) link(1);
   }
 
@@ -184,6 +184,7 @@ class ChunkScorer {
   // The range each search is narrowed to, and which searches go on.
   std::array<std::uint64_t, kChunk> begin_, end_;
   std::array<std::uint64_t, kChunk> hash_;  // of each token's bigram
+  std::array<std::uint64_t, kChunk> slot_;  // where its probe stopped (Model::probe_bigram)
   std::array<std::uint8_t, kChunk> searching_;
 };
 

@@ -157,37 +157,44 @@ class Model {
   [[nodiscard]] std::uint32_t find(std::span<const WordId> ngram) const;
   // Index of the bigram (first, second) in level 2, or kNoEntry.
   [[nodiscard]] std::uint32_t find_bigram(WordId first, WordId second) const {
-    return find_bigram(first, second, bigram_hash(first, second));
+    const std::uint64_t h = bigram_hash(first, second);
+    return find_bigram_from(first, second, h, bigram_slot(h, bigram_slot_count_));
   }
-  // The same, given h = bigram_hash(first, second).
-  [[nodiscard]] std::uint32_t find_bigram(WordId first, WordId second, std::uint64_t h) const;
   // Starts loading the hash slot find_bigram reads first, for h = bigram_hash(first, second).
   void prefetch_bigram_slot(std::uint64_t h) const {
     if (bigram_slot_count_ != 0) prefetch_line(bigram_slots_ + bigram_slot(h, bigram_slot_count_));
   }
-  // Reads the first kPrefetchProbes slots find_bigram probes (best after
-  // prefetch_bigram_slot) and starts loading the bigram whose tag matches.
-  // (With the 100M-word Gutenberg model, 79% of the bigrams of
-  // gutenberg.test that are found are in the first slot probed, 99% within
-  // 8: the table is 80% full.)
-  void prefetch_bigram_entry(std::uint64_t h) const {
-    if (bigram_slot_count_ == 0) return;
+  // The first slot find_bigram(., ., h) stops at: empty, or with h's tag
+  // (or after kMaxProbes probes, on a corrupt table). Reads the slots (best
+  // after prefetch_bigram_slot) and starts loading the bigram a tag points
+  // to. Separate from find_bigram_from so that the loads of many bigrams
+  // overlap. (With the 100M-word Gutenberg model, 79% of gutenberg.test's
+  // bigrams that are found are in the first slot probed, 99% within 8; a
+  // bigram not found takes 10 probes on average: the table is 80% full.)
+  [[nodiscard]] std::uint64_t probe_bigram(std::uint64_t h) const {
+    if (bigram_slot_count_ == 0) return 0;
     const std::uint32_t tag = bigram_tag(h, bigram_index_bits_);
     std::uint64_t s = bigram_slot(h, bigram_slot_count_);
-    for (int probe = 0; probe < kPrefetchProbes; ++probe) {
+    for (int probe = 0; probe < kMaxProbes; ++probe) {
       const std::uint32_t v = bigram_slots_[s];
       const std::uint32_t index = v & bigram_index_mask_;
-      if (index == 0) return;
-      if ((v & ~bigram_index_mask_) == tag && index - 1 < levels_[1].size()) {
-        levels_[1].prefetch_word(index - 1);
-        return;
+      if (index == 0) break;
+      if ((v & ~bigram_index_mask_) == tag) {
+        if (index - 1 < levels_[1].size()) levels_[1].prefetch_word(index - 1);
+        break;
       }
       s = s + 1 == bigram_slot_count_ ? 0 : s + 1;
     }
+    return s;
   }
+  // find_bigram(first, second, h), probing from slot s: the slot
+  // probe_bigram(h) returned, or h's first.
+  [[nodiscard]] std::uint32_t find_bigram_from(WordId first, WordId second, std::uint64_t h, std::uint64_t s) const;
 
  private:
-  static constexpr int kPrefetchProbes = 8;
+  // A correct table ends every search at an empty slot within a few probes;
+  // the cap only bounds the work on a corrupt file (then binary search).
+  static constexpr int kMaxProbes = 64;
 
   Buffer buffer_;
   int order_ = 0;
@@ -204,13 +211,10 @@ class Model {
 };
 
 // Through the bigram hash table (docs/FORMAT.md).
-inline std::uint32_t Model::find_bigram(WordId first, WordId second, std::uint64_t h) const {
+inline std::uint32_t Model::find_bigram_from(WordId first, WordId second, std::uint64_t h, std::uint64_t s) const {
   const ModelLevel& bigrams = levels_[1];
   const std::uint32_t tag = bigram_tag(h, bigram_index_bits_);
-  std::uint64_t s = bigram_slot(h, bigram_slot_count_);
-  // A correct table ends every search at an empty slot within a few probes;
-  // the cap only bounds the work on a corrupt file (then binary search).
-  for (int probe = 0; probe < 64 && bigram_slot_count_ != 0; ++probe) {
+  for (int probe = 0; probe < kMaxProbes && s < bigram_slot_count_; ++probe) {
     const std::uint32_t v = bigram_slots_[s];
     const std::uint32_t index = v & bigram_index_mask_;
     if (index == 0) return kNoEntry;

@@ -27,6 +27,34 @@ TEST_CASE("split_tokens splits on every kind of ASCII whitespace", "[tokenizer]"
   REQUIRE(out == std::vector<std::string_view>{"naïve", "café"});
 }
 
+TEST_CASE("split_tokens equals a byte-by-byte split on random text across its 64-byte blocks", "[tokenizer]") {
+  // Every byte that matters (each whitespace, NUL, 0x1F/0x21/0x0E around the
+  // whitespace ranges, bytes >= 0x80) at random, in lines of 0-300 bytes, so
+  // that tokens and runs of spaces start and end on and across block edges.
+  const std::string alphabet = std::string(" \t\n\v\f\r", 6) + std::string("\0\x08\x0E\x1F\x21" "ab\x80\xFF", 9);
+  std::uint32_t state = 12345;
+  auto next = [&state] { return state = state * 1664525u + 1013904223u; };
+  std::vector<std::string_view> out;
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::string line(next() % 301, ' ');
+    const bool sparse = trial % 2 == 0;  // long tokens, or many short ones
+    for (char& c : line) {
+      const bool space = sparse ? next() % 8 == 0 : next() % 15 < 6;
+      c = space ? alphabet[next() % 6] : alphabet[6 + next() % 9];
+    }
+    std::vector<std::string_view> expected;
+    std::size_t i = 0;
+    while (i < line.size()) {
+      while (i < line.size() && is_space(line[i])) ++i;
+      const std::size_t start = i;
+      while (i < line.size() && !is_space(line[i])) ++i;
+      if (i > start) expected.emplace_back(line.data() + start, i - start);
+    }
+    split_tokens(line, &out);
+    REQUIRE(out == expected);
+  }
+}
+
 TEST_CASE("LineReader handles LF, CRLF, a BOM and a missing final newline", "[tokenizer]") {
   test::TempFile file("\xEF\xBB\xBFone\r\ntwo\n\nthree");
   REQUIRE(lines_of(file.path()) == std::vector<std::string>{"one", "two", "", "three"});

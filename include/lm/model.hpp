@@ -164,7 +164,7 @@ class Model {
   void prefetch_bigram_slot(std::uint64_t h) const {
     if (bigram_slot_count_ != 0) prefetch_line(bigram_slots_ + bigram_slot(h, bigram_slot_count_));
   }
-  // The first slot find_bigram(., ., h) stops at: empty, or with h's tag
+  // The first slot a search for a bigram with hash h stops at: empty, or with h's tag
   // (or after kMaxProbes probes, on a corrupt table). Reads the slots (best
   // after prefetch_bigram_slot) and starts loading the bigram a tag points
   // to. Separate from find_bigram_from so that the loads of many bigrams
@@ -187,8 +187,8 @@ class Model {
     }
     return s;
   }
-  // find_bigram(first, second, h), probing from slot s: the slot
-  // probe_bigram(h) returned, or h's first.
+  // find_bigram(first, second) given h = bigram_hash(first, second),
+  // probing from slot s: the slot probe_bigram(h) returned, or h's first.
   [[nodiscard]] std::uint32_t find_bigram_from(WordId first, WordId second, std::uint64_t h, std::uint64_t s) const;
 
  private:

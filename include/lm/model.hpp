@@ -173,28 +173,37 @@ class Model {
   // bigram not found takes 10 probes on average: the table is 80% full.)
   [[nodiscard]] std::uint64_t probe_bigram(std::uint64_t h) const {
     if (bigram_slot_count_ == 0) return 0;
-    const std::uint32_t tag = bigram_tag(h, bigram_index_bits_);
-    std::uint64_t s = bigram_slot(h, bigram_slot_count_);
-    for (int probe = 0; probe < kMaxProbes; ++probe) {
-      const std::uint32_t v = bigram_slots_[s];
-      const std::uint32_t index = v & bigram_index_mask_;
-      if (index == 0) break;
-      if ((v & ~bigram_index_mask_) == tag) {
-        if (index - 1 < levels_[1].size()) levels_[1].prefetch_word(index - 1);
-        break;
-      }
-      s = s + 1 == bigram_slot_count_ ? 0 : s + 1;
+    int budget = kMaxProbes;
+    const std::uint64_t s = next_bigram_candidate(bigram_tag(h, bigram_index_bits_), bigram_slot(h, bigram_slot_count_), &budget);
+    if (s < bigram_slot_count_) {
+      const std::uint32_t index = bigram_slots_[s] & bigram_index_mask_;
+      if (index != 0 && index - 1 < levels_[1].size()) levels_[1].prefetch_word(index - 1);
     }
     return s;
   }
   // find_bigram(first, second) given h = bigram_hash(first, second),
-  // probing from slot s: the slot probe_bigram(h) returned, or h's first.
+  // probing from slot s: the slot probe_bigram(h) returned, or h's first
+  // (or the slot count: then it goes straight to the binary search).
   [[nodiscard]] std::uint32_t find_bigram_from(WordId first, WordId second, std::uint64_t h, std::uint64_t s) const;
 
  private:
   // A correct table ends every search at an empty slot within a few probes;
   // the cap only bounds the work on a corrupt file (then binary search).
   static constexpr int kMaxProbes = 64;
+
+  // From slot s on, the first slot a search for a bigram with this tag has to
+  // look at: an empty one (the search ends) or one with the tag (a candidate).
+  // Each slot read spends one of *budget; returns bigram_slot_count_ when the
+  // budget runs out first (only on a corrupt table). s < bigram_slot_count_.
+  [[nodiscard]] std::uint64_t next_bigram_candidate(std::uint32_t tag, std::uint64_t s, int* budget) const {
+    while (*budget > 0) {
+      --*budget;
+      const std::uint32_t v = bigram_slots_[s];
+      if ((v & bigram_index_mask_) == 0 || (v & ~bigram_index_mask_) == tag) return s;
+      s = s + 1 == bigram_slot_count_ ? 0 : s + 1;
+    }
+    return bigram_slot_count_;
+  }
 
   Buffer buffer_;
   int order_ = 0;
@@ -214,15 +223,15 @@ class Model {
 inline std::uint32_t Model::find_bigram_from(WordId first, WordId second, std::uint64_t h, std::uint64_t s) const {
   const ModelLevel& bigrams = levels_[1];
   const std::uint32_t tag = bigram_tag(h, bigram_index_bits_);
-  for (int probe = 0; probe < kMaxProbes && s < bigram_slot_count_; ++probe) {
-    const std::uint32_t v = bigram_slots_[s];
-    const std::uint32_t index = v & bigram_index_mask_;
+  int budget = kMaxProbes;
+  for (s = s < bigram_slot_count_ ? next_bigram_candidate(tag, s, &budget) : s; s < bigram_slot_count_;
+       s = next_bigram_candidate(tag, s + 1 == bigram_slot_count_ ? 0 : s + 1, &budget)) {
+    const std::uint32_t index = bigram_slots_[s] & bigram_index_mask_;
     if (index == 0) return kNoEntry;
-    if ((v & ~bigram_index_mask_) == tag && index - 1 < bigrams.size() && bigrams.word(index - 1) == second) {
+    if (index - 1 < bigrams.size() && bigrams.word(index - 1) == second) {
       const ModelLevel::Range r = levels_[0].children(first);
       if (index - 1 >= r.begin && index - 1 < r.end) return index - 1;
     }
-    s = s + 1 == bigram_slot_count_ ? 0 : s + 1;
   }
   const ModelLevel::Range r = levels_[0].children(first);
   return bigrams.find(r.begin, r.end, second);

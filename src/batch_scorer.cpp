@@ -21,6 +21,7 @@
 #include <array>
 #include <vector>
 
+#include "detail/backoff.hpp"
 #include "lm/scorer.hpp"
 
 namespace lm {
@@ -142,9 +143,8 @@ class ChunkScorer {
     }
   }
 
-  // The scores, from the searches' results; first fetches what they read.
-  // Tries the longest context first; each miss adds that context's backoff
-  // (as score_word does).
+  // The scores, from the searches' results (detail::backoff_score, as
+  // score_word gives them); first fetches what they read.
   void final_pass(WordScore* scores) {
     for (std::size_t t = 0; t < n_; ++t) {
       int j = length_[t];
@@ -156,13 +156,13 @@ class ChunkScorer {
       }
     }
     for (std::size_t t = 0; t < n_; ++t) {
-      int j = length_[t];
-      double backoff = 0;
-      for (; j >= 1 && found_[j][t] == kNoEntry; --j) backoff += m_.level(j).log10_backoff(ctx_[j - 1][t]);
-      WordScore& score = scores[t];
-      score.ngram_order = j + 1;
-      const float prob = j == 0 ? m_.level(1).log10_prob(word_[t]) : m_.level(j + 1).log10_prob(found_[j][t]);
-      score.log10_prob = backoff + prob;
+      const int length = static_cast<int>(length_[t]);
+      std::array<std::uint32_t, kMaxOrder> found, node;  // token t's column of found_ and ctx_
+      for (int j = 1; j <= length; ++j) {
+        found[j] = found_[j][t];
+        node[j - 1] = ctx_[j - 1][t];
+      }
+      scores[t] = detail::backoff_score(m_, word_[t], length, found.data(), node.data());
     }
   }
 

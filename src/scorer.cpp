@@ -6,6 +6,8 @@
 #include <limits>
 #include <queue>
 
+#include "detail/backoff.hpp"
+
 namespace lm {
 
 namespace {
@@ -15,21 +17,11 @@ namespace {
 // context's last i words (in.node[i-1]), or kNoEntry. Writes the context
 // after the word to *out (out may alias &in).
 //
-// Tries the longest context first; each miss multiplies by that context's
-// backoff. The successors found on the way down form the next state.
+// The score is detail::backoff_score's. The successors found on the way
+// down form the next state.
 WordScore score_found(const Model& model, const State& in, WordId word, const std::uint32_t* found, State* out) {
   const int max_state = model.order() - 1;
-  double backoff = 0;
-  int j = in.length;
-  for (; j >= 1 && found[j] == kNoEntry; --j) backoff += model.level(j).log10_backoff(in.node[j - 1]);
-  WordScore score;
-  if (j == 0) {
-    score.ngram_order = 1;
-    score.log10_prob = backoff + model.level(1).log10_prob(word);
-  } else {
-    score.ngram_order = j + 1;
-    score.log10_prob = backoff + model.level(j + 1).log10_prob(found[j]);
-  }
+  const WordScore score = detail::backoff_score(model, word, in.length, found, in.node);
   // The new context is word preceded by the longest matched context (capped).
   State next;
   next.length = std::min(score.ngram_order, max_state);

@@ -12,14 +12,15 @@
 #   toy_o2       tests/data/toy.txt, order 2
 #   unk_o3       a corpus that contains <unk>, order 3
 #   toplist_o3   a context with more than 64 successors (top-successor lists)
-#   wide_o2      a context with 300 successors: its key lines are more than
-#                one search round (ModelLevel::kMaxLines)
+#   wide_o3      a two-word context with 120 successors, in more than
+#                ModelLevel::kMaxLines key lines: its search takes two rounds
+#                (the fuzz target scores "a b w1")
 #   zipf_o1/_o2  33 words in 240 tokens, orders 1 and 2
 #   q8_o3        toy.txt, order 3, probabilities and backoffs in 8 bits
 #   open_o3      converted from an ARPA file whose n-grams are not
 #                suffix-closed (the header's closure flag is clear)
 # The regress_* seeds are fuzz findings, kept as they were found; this script
-# only rewrites their version field (byte 8) of each, and leaves the rest alone
+# only rewrites their version field (byte 8) and leaves the rest alone
 # (the low byte of the checksum field is fuzz_model's control byte).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +37,7 @@ cd "$work"
 printf '%s\n' "the <unk> ate the cheese" "<unk> <unk> chased the cat" "a mouse ate <unk>" \
   "the cat ate" "the <unk> cat" > unk.txt
 awk 'BEGIN { for (i = 1; i <= 80; i++) print "the w" i " ran"; print "a the b"; print "the the w1" }' > toplist.txt
-awk 'BEGIN { for (i = 1; i <= 300; i++) print "t w" i }' > wide.txt
+awk 'BEGIN { for (i = 1; i <= 120; i++) print "a b w" i }' > wide.txt
 awk 'BEGIN { srand(7); for (l = 0; l < 30; l++) { s = ""; for (t = 0; t < 8; t++) s = s (t ? " " : "") "v" int(rand() * rand() * 40); print s } }' > zipf.txt
 # "a </s>" is missing, so "<s> a </s>" has no suffix: lm convert clears the closure flag.
 printf '%s\n' '\data\' 'ngram 1=5' 'ngram 2=3' 'ngram 3=1' '' '\1-grams:' '-1.2	<unk>	0' \
@@ -46,7 +47,7 @@ printf '%s\n' '\data\' 'ngram 1=5' 'ngram 2=3' 'ngram 3=1' '' '\1-grams:' '-1.2	
 "$lm" -q train --threads 1 --order 2 -o toy_o2.lm "$root/tests/data/toy.txt"
 "$lm" -q train --threads 1 --order 3 -o unk_o3.lm unk.txt
 "$lm" -q train --threads 1 --order 3 -o toplist_o3.lm toplist.txt
-"$lm" -q train --threads 1 --order 2 -o wide_o2.lm wide.txt
+"$lm" -q train --threads 1 --order 3 -o wide_o3.lm wide.txt
 "$lm" -q train --threads 1 --order 1 -o zipf_o1.lm zipf.txt
 "$lm" -q train --threads 1 --order 2 -o zipf_o2.lm zipf.txt
 "$lm" -q train --threads 1 --order 3 --quantize 8 -o q8_o3.lm "$root/tests/data/toy.txt"

@@ -64,6 +64,12 @@ Buffer::Buffer(std::size_t bytes) : size_(bytes) {
   data_ = reinterpret_cast<std::byte*>(owned_.get());
 }
 
+namespace {
+char last_mapped[4096];  // Buffer::last_mapped_path (truncated to fit, always NUL-terminated)
+}  // namespace
+
+const char* Buffer::last_mapped_path() noexcept { return last_mapped; }
+
 Buffer Buffer::map_file(const std::string& path) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -86,6 +92,9 @@ Buffer Buffer::map_file(const std::string& path) {
     }
     buffer.data_ = static_cast<std::byte*>(p);
     buffer.mapped_ = true;
+    const std::size_t n = std::min(path.size(), sizeof(last_mapped) - 1);
+    std::memcpy(last_mapped, path.data(), n);
+    last_mapped[n] = '\0';
     // Scoring reads the model at random: with 4 KiB pages nearly every access
     // also misses the TLB (and under virtualization a page walk is several
     // more memory accesses). Asking for huge pages makes the kernel read the

@@ -72,6 +72,11 @@ class Buffer {
   // Does nothing for an owned buffer, for a file larger than half the
   // machine's memory, or where the kernel (< 5.14) cannot.
   void prefault() const;
+  // The path of the file map_file mapped last ("" before any), in a static
+  // buffer that a signal handler may read: a mapped file that another process
+  // truncates (or overwrites in place) while it is in use, or whose disk
+  // fails, raises SIGBUS on the next access to a page that is gone.
+  [[nodiscard]] static const char* last_mapped_path() noexcept;
 
  private:
   struct Free {

@@ -8,9 +8,11 @@
 #include <iostream>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include "commands.hpp"
 #include "lm/error.hpp"
+#include "lm/model.hpp"
 #include "lm/model_io.hpp"
 #include "lm/version.hpp"
 #include "output.hpp"
@@ -24,10 +26,33 @@ extern "C" void on_fatal_signal(int sig) {
   std::raise(sig);
 }
 
+// A page of the mapped model is gone: the file was truncated or overwritten
+// in place while lm was using it (cp onto it does that), or its disk failed.
+// One error line, as for any bad input, and exit 1 instead of a crash.
+// (Async-signal-safe: write, unlink and _exit only.)
+extern "C" void on_bus_error(int) {
+  const char* path = lm::Buffer::last_mapped_path();
+  const char* parts[] = {"lm: error: ", path[0] != '\0' ? path : "the model", ": ",
+                         "the model file was truncated or could not be read while lm was using it (SIGBUS); "
+                         "do not overwrite a model in place while it is in use: write a new file and rename it "
+                         "over the old one, as lm train and lm convert do\n"};
+  for (const char* part : parts) {
+    for (std::size_t n = std::strlen(part); n > 0;) {
+      const ssize_t w = write(STDERR_FILENO, part, n);
+      if (w <= 0) break;
+      part += w;
+      n -= static_cast<std::size_t>(w);
+    }
+  }
+  lm::remove_partial_outputs();
+  _exit(1);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, on_fatal_signal);
+  std::signal(SIGBUS, on_bus_error);
   // stdout carries results; every log line goes to stderr.
   auto logger = spdlog::stderr_color_st("lm");
   logger->set_pattern("lm: %^%l%$: %v");

@@ -32,8 +32,9 @@ measure() {
 
 # measure_alternating CMD...: each argument is a shell command (run with
 # sh -c). Runs them in turn, $repeats rounds, so that a slow spell of a shared
-# machine hits all of them alike; prints one "WALL RSS" line per command, in
-# order (medians, as measure).
+# machine hits all of them alike; prints one "WALL RSS MIN MAX" line per
+# command, in order: the medians (as measure), then the fastest and slowest
+# wall times, which show how noisy the run was.
 measure_alternating() {
   local i round w r
   for i in $(seq "$#"); do : > "$work/alt.$i"; done
@@ -46,6 +47,7 @@ measure_alternating() {
     done
   done
   for i in $(seq "$#"); do
-    echo "$(cut -d' ' -f1 "$work/alt.$i" | median_of) $(cut -d' ' -f2 "$work/alt.$i" | median_mb)"
+    echo "$(cut -d' ' -f1 "$work/alt.$i" | median_of) $(cut -d' ' -f2 "$work/alt.$i" | median_mb)" \
+      "$(cut -d' ' -f1 "$work/alt.$i" | sort -g | head -n 1) $(cut -d' ' -f1 "$work/alt.$i" | sort -g | tail -n 1)"
   done
 }

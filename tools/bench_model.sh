@@ -125,17 +125,17 @@ for corpus in "${corpora[@]}"; do
       for k in probing trie; do cmds+=("'$kenlm/query' -v summary '$work/$name.$k' < '$t'"); done
     fi
     mapfile -t results < <(measure_alternating "${cmds[@]}")
-    read -r w1 r1 <<< "${results[0]}"
-    read -r wa ra <<< "${results[1]}"
-    read -r wq rq <<< "${results[2]}"
-    row "$name" "lm score -t 1 $tn (tok/s)" "$(rate "$n" "$w1")" "$r1" "${w1} s"
-    row "$name" "lm score -t $threads $tn (tok/s)" "$(rate "$n" "$wa")" "$ra" "${wa} s"
-    row "$name" "lm q8 score -t 1 $tn (tok/s)" "$(rate "$n" "$wq")" "$rq" "${wq} s"
+    read -r w1 r1 lo1 hi1 <<< "${results[0]}"
+    read -r wa ra loa hia <<< "${results[1]}"
+    read -r wq rq loq hiq <<< "${results[2]}"
+    row "$name" "lm score -t 1 $tn (tok/s)" "$(rate "$n" "$w1")" "$r1" "${w1} s ($lo1-$hi1)"
+    row "$name" "lm score -t $threads $tn (tok/s)" "$(rate "$n" "$wa")" "$ra" "${wa} s ($loa-$hia)"
+    row "$name" "lm q8 score -t 1 $tn (tok/s)" "$(rate "$n" "$wq")" "$rq" "${wq} s ($loq-$hiq)"
     if [ "$have_kenlm" = 1 ]; then
-      read -r pw pr <<< "${results[3]}"
-      read -r tw tr <<< "${results[4]}"
-      row "$name" "query probing $tn (tok/s)" "$(rate "$n" "$pw")" "$pr" "${pw} s"
-      row "$name" "query trie $tn (tok/s)" "$(rate "$n" "$tw")" "$tr" "${tw} s"
+      read -r pw pr lop hip <<< "${results[3]}"
+      read -r tw tr lot hit <<< "${results[4]}"
+      row "$name" "query probing $tn (tok/s)" "$(rate "$n" "$pw")" "$pr" "${pw} s ($lop-$hip)"
+      row "$name" "query trie $tn (tok/s)" "$(rate "$n" "$tw")" "$tr" "${tw} s ($lot-$hit)"
       row "$name" "ratio $tn: lm -t 1 / probing" "$(awk -v a="$w1" -v b="$pw" 'BEGIN{printf "%.2fx", b/a}')" "" "(>1: lm faster)"
       row "$name" "ratio $tn: lm -t $threads / probing" "$(awk -v a="$wa" -v b="$pw" 'BEGIN{printf "%.2fx", b/a}')" "" ""
     fi

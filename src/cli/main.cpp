@@ -29,10 +29,16 @@ extern "C" void on_fatal_signal(int sig) {
 // A page of the mapped model is gone: the file was truncated or overwritten
 // in place while lm was using it (cp onto it does that), or its disk failed.
 // One error line, as for any bad input, and exit 1 instead of a crash.
-// (Async-signal-safe: write, unlink and _exit only.)
-extern "C" void on_bus_error(int) {
+// With no model mapped, SIGBUS has some other cause: die of it as before.
+// (Async-signal-safe: write, unlink, raise and _exit only.)
+extern "C" void on_bus_error(int sig) {
   const char* path = lm::Buffer::last_mapped_path();
-  const char* parts[] = {"lm: error: ", path[0] != '\0' ? path : "the model", ": ",
+  if (path[0] == '\0') {
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+    return;
+  }
+  const char* parts[] = {"lm: error: ", path, ": ",
                          "the model file was truncated or could not be read while lm was using it (SIGBUS); "
                          "do not overwrite a model in place while it is in use: write a new file and rename it "
                          "over the old one, as lm train and lm convert do\n"};

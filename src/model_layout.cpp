@@ -327,7 +327,7 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
       for (std::uint32_t i = child_begin[parent]; i < child_begin[parent + 1]; ++i) {
         const std::uint64_t hash = bigram_hash(parent, levels[1].words[i]);
         std::uint64_t s = bigram_slot(hash, h.bigram_slots);
-        while (slots[s] != 0) s = s + 1 == h.bigram_slots ? 0 : s + 1;
+        while (slots[s] != 0) s = next_bigram_slot(s, h.bigram_slots);
         slots[s] = (i + 1) | bigram_tag(hash, index_bits);
       }
     }

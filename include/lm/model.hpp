@@ -104,6 +104,10 @@ class Buffer {
   __extension__ using U128 = unsigned __int128;
   return static_cast<std::uint64_t>((static_cast<U128>(h) * slots) >> 64);
 }
+// The slot probed after slot s (linear probing, wrapping at the end).
+[[nodiscard]] inline std::uint64_t next_bigram_slot(std::uint64_t s, std::uint64_t slots) {
+  return s + 1 == slots ? 0 : s + 1;
+}
 // Bits of a slot that hold the index: enough for bigrams + 1.
 [[nodiscard]] inline unsigned bigram_index_bits(std::uint64_t bigrams) {
   unsigned bits = 1;
@@ -205,7 +209,7 @@ class Model {
       --*budget;
       const std::uint32_t v = bigram_slots_[s];
       if ((v & bigram_index_mask_) == 0 || (v & ~bigram_index_mask_) == tag) return s;
-      s = s + 1 == bigram_slot_count_ ? 0 : s + 1;
+      s = next_bigram_slot(s, bigram_slot_count_);
     }
     return bigram_slot_count_;
   }
@@ -229,14 +233,15 @@ inline std::uint32_t Model::find_bigram_from(WordId first, WordId second, std::u
   const ModelLevel& bigrams = levels_[1];
   const std::uint32_t tag = bigram_tag(h, bigram_index_bits_);
   int budget = kMaxProbes;
-  for (s = s < bigram_slot_count_ ? next_bigram_candidate(tag, s, &budget) : s; s < bigram_slot_count_;
-       s = next_bigram_candidate(tag, s + 1 == bigram_slot_count_ ? 0 : s + 1, &budget)) {
+  if (s < bigram_slot_count_) s = next_bigram_candidate(tag, s, &budget);
+  while (s < bigram_slot_count_) {
     const std::uint32_t index = bigram_slots_[s] & bigram_index_mask_;
     if (index == 0) return kNoEntry;
     if (index - 1 < bigrams.size() && bigrams.word(index - 1) == second) {
       const ModelLevel::Range r = levels_[0].children(first);
       if (index - 1 >= r.begin && index - 1 < r.end) return index - 1;
     }
+    s = next_bigram_candidate(tag, next_bigram_slot(s, bigram_slot_count_), &budget);
   }
   const ModelLevel::Range r = levels_[0].children(first);
   return bigrams.find(r.begin, r.end, second);

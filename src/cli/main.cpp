@@ -29,13 +29,12 @@ extern "C" void on_fatal_signal(int sig) {
 // A page of the mapped model is gone: the file was truncated or overwritten
 // in place while lm was using it (cp onto it does that), or its disk failed.
 // One error line, as for any bad input, and exit 1 instead of a crash.
-// With no model mapped, SIGBUS has some other cause: die of it as before.
-// (Async-signal-safe: write, unlink, raise and _exit only.)
+// With no model mapped, SIGBUS has some other cause: die of it as of any
+// fatal signal. (Async-signal-safe: write, unlink, raise and _exit only.)
 extern "C" void on_bus_error(int sig) {
   const char* path = lm::Buffer::last_mapped_path();
   if (path[0] == '\0') {
-    std::signal(sig, SIG_DFL);
-    std::raise(sig);
+    on_fatal_signal(sig);
     return;
   }
   const char* parts[] = {"lm: error: ", path, ": ",

@@ -40,7 +40,7 @@ finish_scoring() {
 }
 
 start_scoring
-cp model.lm model.lm.new && mv other.lm model.lm.new2 && mv model.lm.new2 model.lm
+cp model.lm model.lm.orig && mv other.lm model.lm
 finish_scoring
 LAST_CMD="lm score -m model.lm (another model renamed over it while in use)"
 check_status "model replaced by rename while in use: exit 0" 0
@@ -50,7 +50,7 @@ else
   fail "model replaced by rename while in use: scores" "expected: $(show expected.txt)" "got:      $(show "$OUT")"
 fi
 
-mv model.lm.new model.lm
+mv model.lm.orig model.lm
 start_scoring
 truncate -s 0 model.lm
 finish_scoring

@@ -208,30 +208,18 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
                           buffer_.size(), layout.total));
   }
   order_ = static_cast<int>(h.order);
-  // The vocabulary is checked in full (O(vocabulary), milliseconds): its
-  // offsets are read without clamping.
+  // Opening takes the same few microseconds for any vocabulary: reads of
+  // the vocabulary's offsets, slots and unigram order are clamped where they
+  // are used (VocabView, Model::predict), so a corrupt table gives wrong
+  // words, never an out-of-bounds read. Model::verify checks them in full.
   auto offsets = view<std::uint64_t>(buffer_, layout.vocab_offsets);
   auto chars = view<char>(buffer_, layout.vocab_chars);
   auto slots = view<std::uint32_t>(buffer_, layout.vocab_slots);
-  // The loops are branch-free reductions, which the compiler vectorizes: a
-  // million slots take a fraction of a millisecond.
-  static_assert(VocabView::kEmptySlot == 0xFFFFFFFFu);
-  std::uint32_t top = 0;  // the largest id + 1 in a slot (an empty slot wraps to 0)
-  std::uint32_t empty = 0;
-  for (const std::uint32_t id : slots) {
-    top = std::max(top, id + 1);
-    empty |= static_cast<std::uint32_t>(id == VocabView::kEmptySlot);
-  }
-  std::uint64_t drops = 0;
-  for (std::size_t i = 1; i < offsets.size(); ++i) drops |= static_cast<std::uint64_t>(offsets[i] < offsets[i - 1]);
-  if (offsets[0] != 0 || offsets[h.vocab_size] != h.vocab_chars || drops != 0 || top > h.vocab_size || empty == 0) {
+  if (offsets[0] != 0 || offsets[h.vocab_size] != h.vocab_chars) {
     throw bad("corrupt vocabulary in model; retrain the model");
   }
   vocab_ = VocabView(chars, offsets, slots);
   by_prob_ = view<WordId>(buffer_, layout.by_prob);
-  WordId top_id = 0;
-  for (const WordId w : by_prob_) top_id = std::max(top_id, w);
-  if (!by_prob_.empty() && top_id >= h.vocab_size) throw bad("corrupt unigram index in model; retrain the model");
   info_.smoothing = static_cast<Smoothing>(h.smoothing);
   info_.training_tokens = h.training_tokens;
   info_.unk_is_word = (h.flags & detail::kFlagUnkIsWord) != 0;

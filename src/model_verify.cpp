@@ -1,5 +1,6 @@
 // Model::verify: the full integrity check behind `lm info --verify`.
 #include <cstring>
+#include <span>
 #include <fmt/format.h>
 #include <vector>
 
@@ -58,6 +59,39 @@ bool words_in_range(const ModelLevel& level) {
   return bad == 0;
 }
 
+// The vocabulary that Model's constructor does not check: offsets that
+// never decrease, slot ids in range, every word found at its id (no
+// duplicates, each reachable from its hash), and the unigram order (ids in
+// range, most probable first, each word but <s> once). Returns an empty
+// string or the problem.
+std::string check_vocabulary(const Model& model, std::span<const std::uint64_t> offsets,
+                             std::span<const std::uint32_t> slots) {
+  const VocabView& vocab = model.vocab();
+  std::uint64_t drops = 0;
+  for (std::size_t i = 1; i < offsets.size(); ++i) drops |= static_cast<std::uint64_t>(offsets[i] < offsets[i - 1]);
+  if (drops != 0) return "word offsets decrease";
+  std::uint64_t out_of_range = 0, empty = 0;
+  for (const std::uint32_t id : slots) {
+    empty += id == VocabView::kEmptySlot;
+    out_of_range += id != VocabView::kEmptySlot && id >= vocab.size();
+  }
+  if (out_of_range != 0) return "hash table ids out of range";
+  if (empty == 0) return "hash table has no empty slot";
+  for (WordId id = 0; id < vocab.size(); ++id) {
+    if (vocab.find(vocab.word(id)) != id) return fmt::format("word {} is not found at its id", id);
+  }
+  const std::span<const WordId> by_prob = model.unigrams_by_prob();
+  std::vector<bool> seen(vocab.size(), false);
+  const ModelLevel& unigrams = model.level(1);
+  for (std::size_t i = 0; i < by_prob.size(); ++i) {
+    const WordId w = by_prob[i];
+    if (w >= vocab.size() || w == kBosId || seen[w]) return "unigram order lists a word twice or out of range";
+    seen[w] = true;
+    if (i > 0 && unigrams.log10_prob(w) > unigrams.log10_prob(by_prob[i - 1])) return "unigram order is not by probability";
+  }
+  return "";
+}
+
 // When the header says the model is suffix-closed, that every n-gram's last
 // n-1 words are an n-gram too: scoring skips searches on that promise. Level
 // by level, suffix[e] is the index of entry e's suffix in the level below.
@@ -94,6 +128,13 @@ void Model::verify() const {
   if (detail::file_checksum(h, buffer_.data(), buffer_.size()) != h.checksum) {
     throw bad("checksum mismatch: the model file is corrupt (damaged on disk or in transfer); retrain "
               "or copy it again");
+  }
+  const detail::Layout layout = detail::compute_layout(h);
+  const std::string vocab_problem = check_vocabulary(
+      *this, {reinterpret_cast<const std::uint64_t*>(buffer_.data() + layout.vocab_offsets.offset), h.vocab_size + 1},
+      {reinterpret_cast<const std::uint32_t*>(buffer_.data() + layout.vocab_slots.offset), h.vocab_slots});
+  if (!vocab_problem.empty()) {
+    throw bad(fmt::format("corrupt vocabulary in model ({}); retrain the model", vocab_problem));
   }
   for (int n = 2; n <= order_; ++n) {
     if (!words_in_range(level(n))) throw bad(fmt::format("corrupt {}-gram words in model; retrain the model", n));

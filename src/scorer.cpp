@@ -177,6 +177,7 @@ std::vector<Prediction> NextWordPredictor::top(const State& context, std::size_t
   const Model::Level& unigram = model_.level(1);
   std::size_t taken = 0;
   for (WordId w : model_.unigrams_by_prob()) {
+    if (w >= stamp_.size()) continue;  // only in a corrupt file (Model::verify tells)
     const double p = backoff_above + unigram.log10_prob(w);
     if (k != 0 && (taken >= k || p < threshold())) break;
     if (stamp_[w] == generation_ || (!partial.empty() && covered(w))) continue;

@@ -36,11 +36,13 @@ WordId VocabView::find(std::string_view word) const {
 
 WordId VocabView::find_from(std::string_view word, std::size_t i) const {
   const std::size_t mask = slots_.size() - 1;
-  for (;; i = (i + 1) & mask) {
-    std::uint32_t id = slots_[i];
+  // At most one lap: a valid table has an empty slot, a corrupt one may not.
+  for (std::size_t probes = 0; probes < slots_.size(); ++probes, i = (i + 1) & mask) {
+    const std::uint32_t id = slots_[i];
     if (id == kEmptySlot) return kUnkId;
-    if (this->word(id) == word) return id;
+    if (id < size() && this->word(id) == word) return id;
   }
+  return kUnkId;
 }
 
 void VocabView::find_many(std::span<const std::string_view> words, WordId* ids) const {

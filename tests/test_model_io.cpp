@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "detail/model_format.hpp"
@@ -226,4 +227,81 @@ TEST_CASE("an ARPA model saved in lm's format loads and scores identically", "[a
     split_tokens(s, &words);
     CHECK(score_sentence(binary, words).log10_prob == score_sentence(arpa, words).log10_prob);
   }
+}
+
+TEST_CASE("a damaged vocabulary opens in constant time, reads stay in bounds, and verify names it", "[format]") {
+  // Opening does not read the vocabulary's arrays (that would take time in
+  // proportion to their size); each case damages one, with a valid
+  // checksum, so that only verify's structural checks can tell.
+  const Model good = read_arpa_text(kSmallArpa);
+  test::TempFile file("", "damaged.lm");
+  save_model(good, file.path());
+  const std::string bytes = test::read_file(file.path());
+  detail::FileHeader h;
+  std::memcpy(&h, bytes.data(), sizeof(h));
+  const detail::Layout layout = detail::compute_layout(h);
+  // A copy of the file with `damage` applied to its bytes, resealed.
+  auto damaged = [&](const std::function<void(char*)>& damage) {
+    std::string copy = bytes;
+    damage(copy.data());
+    detail::FileHeader sealed = h;
+    sealed.checksum = 0;
+    std::memcpy(copy.data(), &sealed, sizeof(sealed));
+    sealed.checksum = detail::file_checksum(sealed, reinterpret_cast<const std::byte*>(copy.data()), copy.size());
+    std::memcpy(copy.data(), &sealed, sizeof(sealed));
+    std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << copy;
+    return load_model(file.path());
+  };
+  auto slots = [&](char* at) { return reinterpret_cast<std::uint32_t*>(at + layout.vocab_slots.offset); };
+  const std::vector<std::string_view> words{"a", "b"};
+  const double good_score = score_sentence(good, words).log10_prob;
+  SECTION("no empty slot: lookups stop after one lap") {
+    const Model m = damaged([&](char* at) { std::fill(slots(at), slots(at) + h.vocab_slots, 0u); });
+    CHECK(m.vocab().find("a") == kUnkId);
+    CHECK(m.vocab().find("<unk>") == kUnkId);
+    CHECK(score_sentence(m, words).oovs == 2);
+    CHECK_THROWS_WITH(m.verify(), Catch::Contains("corrupt vocabulary") && Catch::Contains("no empty slot"));
+  }
+  SECTION("an id out of range in a slot") {
+    const Model m = damaged([&](char* at) {
+      for (std::uint32_t* s = slots(at); s != slots(at) + h.vocab_slots; ++s) {
+        if (*s == 3) *s = 1000;  // "a"
+      }
+    });
+    CHECK(m.vocab().find("a") == kUnkId);
+    CHECK(m.vocab().find("</s>") == kEosId);
+    CHECK_THROWS_WITH(m.verify(), Catch::Contains("ids out of range"));
+  }
+  SECTION("offsets past the words' bytes") {
+    const Model m = damaged([&](char* at) {
+      const std::uint64_t far = std::uint64_t{1} << 40;
+      std::memcpy(at + layout.vocab_offsets.offset + 8, &far, 8);  // offsets[1]: where <s> starts
+    });
+    CHECK(m.vocab().word(0).size() == h.vocab_chars);  // clamped to the bytes there are
+    CHECK(m.vocab().word(1).empty());
+    CHECK(m.vocab().word(3) == "a");
+    CHECK(score_sentence(m, words).log10_prob == Approx(good_score));
+    CHECK_THROWS_WITH(m.verify(), Catch::Contains("word offsets decrease"));
+  }
+  SECTION("a word twice in the table") {
+    const Model m = damaged([&](char* at) {
+      for (std::uint32_t* s = slots(at); s != slots(at) + h.vocab_slots; ++s) {
+        if (*s == 3) *s = 2;  // "a"'s slot holds </s>
+      }
+    });
+    CHECK(m.vocab().find("a") == kUnkId);
+    CHECK_THROWS_WITH(m.verify(), Catch::Contains("word 3 is not found at its id"));
+  }
+  SECTION("the unigram order lists an id out of range") {
+    const Model m = damaged([&](char* at) {
+      const std::uint32_t bad = 0xFFFFFFF0u;
+      std::memcpy(at + layout.by_prob.offset, &bad, 4);
+    });
+    NextWordPredictor predictor(m);
+    const std::vector<Prediction> all = predictor.top(null_context_state(), 0);
+    CHECK(all.size() == 2);  // the two words still listed of <unk>, </s> and a
+    for (const Prediction& p : all) CHECK(p.word < m.vocab().size());
+    CHECK_THROWS_WITH(m.verify(), Catch::Contains("unigram order"));
+  }
+  CHECK_NOTHROW(good.verify());
 }

@@ -145,7 +145,8 @@ class Model {
   // missing at one order ends no longer n-gram either, and scoring stops
   // searching there.
   [[nodiscard]] bool suffix_closed() const { return suffix_closed_; }
-  // Word ids other than <s>, sorted by unigram probability, most probable first.
+  // Word ids other than <s>, sorted by unigram probability, most probable
+  // first. Not checked on open: in a corrupt file ids may be out of range.
   [[nodiscard]] std::span<const WordId> unigrams_by_prob() const { return by_prob_; }
   [[nodiscard]] const Buffer& buffer() const { return buffer_; }
 

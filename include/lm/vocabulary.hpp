@@ -2,6 +2,7 @@
 // with three fixed ids: <unk> = 0, <s> = 1, </s> = 2 (as in KenLM's lmplz).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -18,7 +19,10 @@ inline constexpr WordId kEosId = 2;
 // Read-only vocabulary over arrays that may live in a memory-mapped model:
 // the words' bytes concatenated, size()+1 offsets into them, and an
 // open-addressing hash table of ids (power-of-two size, empty slots hold
-// kEmptySlot). The layout is part of the model file format.
+// kEmptySlot). The layout is part of the model file format. The arrays are
+// not checked when a model is opened: on corrupt ones (decreasing offsets,
+// ids out of range, no empty slot) lookups give wrong words or kUnkId, but
+// never read outside them. Model::verify checks them in full.
 class VocabView {
  public:
   static constexpr std::uint32_t kEmptySlot = 0xFFFFFFFFu;
@@ -37,7 +41,9 @@ class VocabView {
   void find_many(std::span<const std::string_view> words, WordId* ids) const;
   // The text of id. REQUIRES: id < size().
   [[nodiscard]] std::string_view word(WordId id) const {
-    return {chars_.data() + offsets_[id], static_cast<std::size_t>(offsets_[id + 1] - offsets_[id])};
+    const std::uint64_t end = std::min<std::uint64_t>(offsets_[id + 1], chars_.size());
+    const std::uint64_t begin = std::min(offsets_[id], end);
+    return {chars_.data() + begin, static_cast<std::size_t>(end - begin)};
   }
 
  private:

@@ -186,6 +186,12 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
                    (h.quantize_bits == 0 || (h.quantize_bits >= 2 && h.quantize_bits <= 16)) &&
                    h.word_bits == detail::bits_for(h.vocab_size - 1);
   for (std::uint32_t n = 1; header_ok && n < h.order; ++n) header_ok = h.pointer_bits[n - 1] <= 32;
+  // Backoff tables: only where backoffs are not quantized, at most 2^16 entries.
+  for (std::uint32_t n = 1; header_ok && n <= static_cast<std::uint32_t>(kMaxOrder); ++n) {
+    const unsigned bits = h.backoff_table_bits[n - 1];
+    const bool allowed = n < h.order && (h.quantize_bits == 0 || n == 1);
+    header_ok = bits == 0 || (allowed && bits <= detail::kMaxBackoffTableBits);
+  }
   if (!header_ok) throw bad("corrupt model header; retrain the model");
   // Every array must fit in the file: this also keeps the layout arithmetic
   // below far from 64-bit overflow, whatever the header says.
@@ -250,7 +256,7 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
       // Few values (2^bits): checked here so that sums and sorts never see NaN.
       for (float c : view<float>(buffer_, centers)) {
         if (!(c < std::numeric_limits<float>::infinity())) {
-          throw bad(fmt::format("corrupt {}-gram quantization table in model; retrain the model", n));
+          throw bad(fmt::format("corrupt {}-gram value table in model; retrain the model", n));
         }
       }
     }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <future>
+#include <optional>
+#include <span>
 #include <system_error>
 #include <fmt/format.h>
 
@@ -27,6 +29,61 @@ void write_bits(std::byte* base, std::uint64_t bit, std::uint32_t value) {
   w |= static_cast<std::uint64_t>(value) << (bit & 7);
   std::memcpy(base + (bit >> 3), &w, 8);
 }
+
+// A level's distinct backoffs, as the table its records index instead of
+// holding 32-bit floats (FileHeader::backoff_table_bits). Exact: the table
+// holds the values themselves. Kneser-Ney backoffs depend only on a
+// context's count statistics, so a level of millions of contexts has some
+// ten thousand distinct values: 14-16 bits each instead of 32.
+class BackoffTable {
+ public:
+  // No table (bits() == 0) when there are more than 2^kMaxBackoffTableBits
+  // values, or when the table would take more room than it saves.
+  explicit BackoffTable(std::span<const float> backoffs) {
+    for (const float b : backoffs) {
+      if (!insert(float_bits(b))) return;
+    }
+    if (values_.empty()) return;
+    const unsigned bits = std::max(1u, bits_for(values_.size() - 1));
+    const std::uint64_t saved = (32 - bits) * std::uint64_t{backoffs.size()};
+    if (saved <= (std::uint64_t{32} << bits)) return;
+    // Ascending (as integers: any fixed order would do), padded to 2^bits
+    // entries so that every index a record can hold is in the table.
+    std::sort(values_.begin(), values_.end());
+    for (std::size_t i = 0; i < values_.size(); ++i) index_[find(values_[i])] = static_cast<std::uint32_t>(i);
+    values_.resize(std::size_t{1} << bits, values_.back());
+    bits_ = bits;
+  }
+  [[nodiscard]] unsigned bits() const { return bits_; }
+  [[nodiscard]] std::span<const std::uint32_t> values() const { return values_; }
+  // REQUIRES: bits() != 0, b one of the backoffs given.
+  [[nodiscard]] std::uint32_t encode(float b) const { return index_[find(float_bits(b))]; }
+
+ private:
+  // Open addressing over twice the most values a table may hold; a slot
+  // holds value + 2^32 (0 is empty).
+  static constexpr unsigned kSlotBits = kMaxBackoffTableBits + 1;
+  [[nodiscard]] std::size_t find(std::uint32_t value) const {
+    const std::uint64_t key = value + (std::uint64_t{1} << 32);
+    std::size_t s = (value * 0x9E3779B97F4A7C15ULL) >> (64 - kSlotBits);
+    while (slots_[s] != 0 && slots_[s] != key) s = (s + 1) & ((std::size_t{1} << kSlotBits) - 1);
+    return s;
+  }
+  // False when there are too many values for a table.
+  bool insert(std::uint32_t value) {
+    const std::size_t s = find(value);
+    if (slots_[s] != 0) return true;
+    if (values_.size() == (std::size_t{1} << kMaxBackoffTableBits)) return false;
+    slots_[s] = value + (std::uint64_t{1} << 32);
+    values_.push_back(value);
+    return true;
+  }
+
+  std::vector<std::uint64_t> slots_ = std::vector<std::uint64_t>(std::size_t{1} << kSlotBits, 0);
+  std::vector<std::uint32_t> index_ = std::vector<std::uint32_t>(std::size_t{1} << kSlotBits, 0);
+  std::vector<std::uint32_t> values_;
+  unsigned bits_ = 0;
+};
 
 // Child pointers are stored per 64-byte key line: the line's 32-bit base is
 // the first child of its first entry, and each key holds the delta from it
@@ -182,7 +239,9 @@ Layout compute_layout(const FileHeader& h) {
     Layout::LevelSections level;
     level.fields.word = n >= 2 ? h.word_bits : 0;
     level.fields.prob = n == 1 ? 32 : (q != 0 ? q : exact_prob);
-    level.fields.backoff = top ? 0 : (n == 1 || q == 0 ? 32 : q);
+    const bool backoff_quantized = q != 0 && n >= 2;
+    const unsigned table_bits = top || backoff_quantized ? 0 : h.backoff_table_bits[n - 1];
+    level.fields.backoff = top ? 0 : (backoff_quantized ? q : (table_bits != 0 ? table_bits : 32));
     level.fields.pointer = top ? 0 : h.pointer_bits[n - 1];
     level.fields.children = !top;
     level.fields.prob_in_key = top && n >= 2;
@@ -193,6 +252,8 @@ Layout compute_layout(const FileHeader& h) {
     if (q != 0 && n >= 2) {
       level.prob_centers = take((std::uint64_t{1} << q) * 4);
       if (!top) level.backoff_centers = take((std::uint64_t{1} << q) * 4);
+    } else if (table_bits != 0) {
+      level.backoff_centers = take((std::uint64_t{1} << std::min(table_bits, 31u)) * 4);
     }
     layout.levels.push_back(level);
   }
@@ -244,6 +305,14 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
     h.pointer_bits[n] = static_cast<std::uint8_t>(pointers[n].fields.pointer);
     h.exception_lines[n] = pointers[n].exceptions.size() / pointers[n].fields.keys_per_line();
   }
+  // Backoffs that would be 32-bit floats: order 1, and every order of an
+  // exact model.
+  std::vector<std::optional<BackoffTable>> tables(order);
+  for (std::uint32_t n = 0; n + 1 < order; ++n) {
+    if (q != 0 && n >= 1) continue;
+    tables[n].emplace(levels[n].log10_backoff);
+    h.backoff_table_bits[n] = static_cast<std::uint8_t>(tables[n]->bits());
+  }
   std::vector<TopLists> tops(order);
   h.top_list_size = kTopListSize;
   h.top_list_min = kTopListMin;
@@ -284,6 +353,8 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
         put(s.backoff_centers, backoff_q.centers().data(), backoff_q.centers().size() * 4);
       }
     }
+    const BackoffTable* table = tables[n] && tables[n]->bits() != 0 ? &*tables[n] : nullptr;
+    if (table != nullptr) put(s.backoff_centers, table->values().data(), table->values().size() * 4);
     if (n + 1 < order) put(s.exceptions, pointers[n].exceptions.data(), pointers[n].exceptions.size() * 4);
     const RecordFields f = s.fields;
     // A probability as stored: its quantization index, or its float bits
@@ -315,7 +386,7 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
       bit += f.prob;
       if (f.backoff != 0) {
         const float b = level.log10_backoff[i];
-        write_bits(records, bit, quantized ? backoff_q.encode(b) : float_bits(b));
+        write_bits(records, bit, quantized ? backoff_q.encode(b) : table != nullptr ? table->encode(b) : float_bits(b));
       }
     }
   }

@@ -305,3 +305,59 @@ TEST_CASE("a damaged vocabulary opens in constant time, reads stay in bounds, an
   }
   CHECK_NOTHROW(good.verify());
 }
+
+TEST_CASE("backoffs are stored exactly, in a table of their distinct values where that is smaller", "[format]") {
+  // An ARPA file of order 2 whose unigram backoffs are values(i), i < words;
+  // the bigrams make every word a context. Returns the model saved and loaded,
+  // and the header's backoff table width for order 1.
+  auto build = [](int words, const std::function<std::string(int)>& value) {
+    std::string text = fmt::format("\\data\\\nngram 1={}\nngram 2={}\n\n\\1-grams:\n-1\t<unk>\n-99\t<s>\t-0.5\n-0.5\t</s>\n",
+                                   words + 3, words);
+    for (int i = 0; i < words; ++i) text += fmt::format("-3\tw{}\t{}\n", i, value(i));
+    text += "\n\\2-grams:\n";
+    for (int i = 0; i < words; ++i) text += fmt::format("-0.1\tw{} </s>\n", i);
+    text += "\n\\end\\\n";
+    test::TempFile file("", "table.lm");
+    save_model(read_arpa_text(text), file.path());
+    detail::FileHeader h;
+    std::memcpy(&h, test::read_file(file.path()).data(), sizeof(h));
+    return std::make_pair(load_model(file.path()), static_cast<unsigned>(h.backoff_table_bits[0]));
+  };
+  // Every backoff reads back as the float its text parses to, bit for bit.
+  auto exact = [](const Model& m, int words, const std::function<std::string(int)>& value) {
+    int wrong = 0;
+    for (int i = 0; i < words; ++i) {
+      const WordId id = m.vocab().find(fmt::format("w{}", i));
+      const float want = std::strtof(value(i).c_str(), nullptr);
+      const float got = m.level(1).log10_backoff(id);
+      wrong += std::memcmp(&want, &got, 4) != 0;
+    }
+    return wrong;
+  };
+  SECTION("few distinct values: a table of 2^bits") {
+    auto value = [](int i) { return fmt::format("-{}.{}", i % 3, i % 7); };  // 21 values (and <s>'s, 0)
+    const auto [m, bits] = build(2000, value);
+    CHECK(bits == 5);
+    CHECK(exact(m, 2000, value) == 0);
+    CHECK(m.level(1).log10_backoff(kBosId) == -0.5f);
+    CHECK_NOTHROW(m.verify());
+  }
+  SECTION("as many values as words, but few words: floats, since a table would not be smaller") {
+    auto value = [](int i) { return fmt::format("-0.{}1", i); };
+    const auto [m, bits] = build(5, value);
+    CHECK(bits == 0);
+    CHECK(exact(m, 5, value) == 0);
+  }
+  SECTION("more than 2^16 distinct values: floats") {
+    auto value = [](int i) { return fmt::format("-{:.6f}", 1 + i * 1e-5); };
+    const auto [m, bits] = build(70000, value);
+    CHECK(bits == 0);
+    CHECK(exact(m, 70000, value) == 0);
+  }
+  SECTION("2^16 distinct values at most, among enough words: a table of 16 bits") {
+    auto value = [](int i) { return fmt::format("-{:.6f}", 1 + i % 65000 * 1e-5); };
+    const auto [m, bits] = build(200000, value);  // 65,002 values with <s>'s and the others' 0
+    CHECK(bits == 16);
+    CHECK(exact(m, 200000, value) == 0);
+  }
+}

@@ -44,8 +44,15 @@ struct FileHeader {
   std::uint64_t top_lists[kMaxOrder];  // contexts of order n+1 with a top-successor list
   std::uint32_t top_list_size;         // entries per list
   std::uint32_t top_list_min;          // lists are stored for contexts with more successors than this
+  // Since version 6: per order < N whose backoffs would be 32-bit floats
+  // (every order of an exact model, order 1 of a quantized one), 0 for
+  // those floats, or the bits (1..kMaxBackoffTableBits) of an index into a
+  // table of 2^bits floats that holds the level's distinct backoffs: exact,
+  // and 14-16 bits instead of 32 on a Kneser-Ney model.
+  std::uint8_t backoff_table_bits[kMaxOrder];
 };
-static_assert(sizeof(FileHeader) == 880);  // docs/FORMAT.md
+static_assert(sizeof(FileHeader) == 896);  // docs/FORMAT.md
+inline constexpr unsigned kMaxBackoffTableBits = 16;
 
 inline constexpr unsigned kKeyLineBits = ModelLevel::kKeyLineBytes * 8;  // a key line is one cache line
 inline constexpr std::uint32_t kTopListSize = 32;    // most probable successors listed per large context

@@ -18,7 +18,7 @@ need_file "$ARPA"
 head -n 3000 "$GUTENBERG" >corpus.txt
 train_model m.lm corpus.txt
 SIZE=$(wc -c <m.lm)
-HEADER=880  # sizeof(FileHeader), docs/FORMAT.md
+HEADER=896  # sizeof(FileHeader), docs/FORMAT.md
 { sed -n '2990,3010p' "$GUTENBERG"; cat "$TOY"; echo "zzyzx the qqq"; } >sentences.txt
 CONTEXT="of the"
 
@@ -117,7 +117,7 @@ harmless() {
 }
 
 # ---------------------------------------- an old or future format version
-for version in 1 2 3 4 6 99 4294967295; do
+for version in 1 2 3 4 5 7 99 4294967295; do
   cp m.lm v$version.lm
   put_le v$version.lm 8 4 $version
   rejected "a model of format version $version" v$version.lm "version"
@@ -149,6 +149,8 @@ header_case "counts[1] 2^64-1" 48 8 -1
 header_case "counts[2] 0" 56 8 0
 header_case "file_size 2^63" 568 8 $((1 << 63))
 header_case "file_size 0" 568 8 0
+header_case "backoff_table_bits[0] 17 (over 16)" 880 1 17
+header_case "backoff_table_bits[15] 8 (above the order)" 895 1 8
 # verify_rejected DESC MODEL : lm info --verify fails naming MODEL and the checksum.
 verify_rejected() {
   run timeout 20 "$LM" info --verify -m "$2"
@@ -223,7 +225,7 @@ import random, struct, sys
 
 M = (1 << 64) - 1
 K = 0xff51afd7ed558ccd
-HEADER, AT = 880, 576
+HEADER, AT = 896, 576
 
 def checksum(data):
     n = len(data)

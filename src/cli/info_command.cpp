@@ -51,6 +51,18 @@ void run_info(const InfoOptions& opt) {
   } else {
     fmt::format_to(o, "quantization\tnone (exact)\n");
   }
+  // How the exact backoffs are held, per order from 1: bits of an index into
+  // a table of the order's distinct values, or 32 for a float.
+  std::string widths;
+  int orders = 0;
+  for (int n = 1; n < model.order() && (info.quantize_bits == 0 || n == 1); ++n, ++orders) {
+    const ModelLevel::Parts& p = model.level(n).parts();
+    fmt::format_to(std::back_inserter(widths), "{}{}", n == 1 ? "" : ", ", p.backoff_centers != nullptr ? p.backoff_bits : 32);
+  }
+  if (orders > 0) {
+    fmt::format_to(o, "backoff bits\t{} ({}; under 32: an index into a table of the order's distinct backoffs, exact)\n",
+                   widths, orders == 1 ? std::string("order 1") : fmt::format("orders 1-{}", orders));
+  }
   const bool arpa = !is_binary_model_file(opt.model);
   if (arpa) {
     fmt::format_to(o, "format\tARPA text (size above: the in-memory binary layout)\n");

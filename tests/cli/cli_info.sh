@@ -11,6 +11,8 @@ check_contains "$OUT" "3-grams	20" "info: trigram count"
 check_contains "$OUT" "discounts 1	D1=0.4 D2=1.6 D3+=1.4" "info: hand-worked unigram discounts"
 check_contains "$OUT" "not verified" "info: says the checksum was not checked"
 check_contains "$OUT" "suffix closure	yes" "info: a trained model is suffix-closed"
+# Unigram backoffs 0, -0.39794 (<s>), -0.30103; bigram ones 0 and -0.30103.
+check_contains "$OUT" "backoff bits	2, 1 (orders 1-2;" "info: backoffs as indices into tables of 3 and 2 values"
 check_exit 0 "$LM" info --verify -m toy.lm
 check_contains "$OUT" "checksum and structure verified" "info --verify: checksum verified"
 check_contains "$OUT" "bytes per n-gram" "info: bytes per n-gram"

@@ -9,7 +9,8 @@
 // n-gram ending at word t-1. So the scorer takes a chunk of tokens and runs
 // one pass per order over all of them: the bigrams of every token (hash
 // probes), then the trigrams, each under the bigram that ends the token
-// before, and so on; a last pass reads the probabilities and backoffs. Within
+// before (hash probes too in an exact model), and so on; a last pass reads
+// the probabilities and backoffs. Within
 // a pass the tokens are independent, so each step of the pass runs over the
 // whole chunk, starting the loads that the next step reads: while one
 // token's data arrive, the others are being worked on.
@@ -61,8 +62,13 @@ class ChunkScorer {
         ctx_[0][t + 1] = restart(0, t + 1, word_[t]);
         length_[t + 1] = ctx_[0][t + 1] != kNoEntry;
       }
-      bigram_pass();
-      for (int i = 2; i < order_; ++i) search_pass(i);
+      for (int i = 1; i < order_; ++i) {
+        if (m_.has_child_hash(i)) {
+          hash_pass(i);
+        } else {
+          search_pass(i);
+        }
+      }
     }
     final_pass(scores);
     for (int i = 0; i < order_ - 1; ++i) ctx_[i][0] = ctx_[i][n_];
@@ -78,18 +84,37 @@ class ChunkScorer {
     return (after & ~start_[t]) | (sentence_start_.node[i] & start_[t]);
   }
 
-  // found_[1]: each token's bigram, through the hash table.
-  void bigram_pass() {
-    const ModelLevel& unigrams = m_.level(1);
+  // found_[i] for the orders with a successor hash table (bigrams, and in
+  // exact models trigrams): each token under its i-word context, through the
+  // table. Which tokens are looked up is decided as in search_pass. Every
+  // step runs over them: fetch the table slots (and the contexts' key lines,
+  // which the check of a candidate reads); then probe, which fetches the
+  // candidate's key line; then check.
+  void hash_pass(int i) {
+    const ModelLevel& parents = m_.level(i);
+    std::array<std::uint32_t, kChunk>& found = found_[i];
+    const std::array<std::uint32_t, kChunk + 1>& context = ctx_[i - 1];
+    std::size_t searching = 0;
     for (std::size_t t = 0; t < n_; ++t) {
-      const WordId c = ctx_[0][t];
-      hash_[t] = bigram_hash(c, word_[t]);
-      m_.prefetch_bigram_slot(hash_[t]);
-      unigrams.prefetch_children(c);  // find_bigram checks c's range
+      found[t] = kNoEntry;
+      searching_[searching] = static_cast<std::uint8_t>(t);
+      searching += static_cast<std::size_t>((context[t] != kNoEntry) & ((i == 1) | !closed_ | (found_[i - 1][t] != kNoEntry)));
     }
-    for (std::size_t t = 0; t < n_; ++t) slot_[t] = m_.probe_bigram(hash_[t]);
-    for (std::size_t t = 0; t < n_; ++t) found_[1][t] = m_.find_bigram_from(ctx_[0][t], word_[t], hash_[t], slot_[t]);
-    if (order_ > 2) link(1);
+    for (std::size_t k = 0; k < searching; ++k) {
+      const std::size_t t = searching_[k];
+      hash_[t] = child_hash(context[t], word_[t]);
+      m_.prefetch_child_slot(i, hash_[t]);
+      parents.prefetch_children(context[t]);
+    }
+    if (i >= 2) {
+      for (std::size_t k = 0; k < searching; ++k) parents.prefetch_child_exception(context[searching_[k]]);
+    }
+    for (std::size_t k = 0; k < searching; ++k) slot_[searching_[k]] = m_.probe_child(i, hash_[searching_[k]]);
+    for (std::size_t k = 0; k < searching; ++k) {
+      const std::size_t t = searching_[k];
+      found[t] = m_.find_child_from(i, context[t], word_[t], hash_[t], slot_[t]);
+    }
+    if (i < order_ - 1) link(i);
   }
 
   // found_[i] for i >= 2: each token among the successors of its i-word
@@ -183,8 +208,8 @@ class ChunkScorer {
   std::array<std::array<std::uint32_t, kChunk>, kMaxOrder> found_;
   // The range each search is narrowed to, and which searches go on.
   std::array<std::uint64_t, kChunk> begin_, end_;
-  std::array<std::uint64_t, kChunk> hash_;  // of each token's bigram
-  std::array<std::uint64_t, kChunk> slot_;  // where its probe stopped (Model::probe_bigram)
+  std::array<std::uint64_t, kChunk> hash_;  // of each token's n-gram, in hash_pass
+  std::array<std::uint64_t, kChunk> slot_;  // where its probe stopped (Model::probe_child)
   std::array<std::uint8_t, kChunk> searching_;
 };
 

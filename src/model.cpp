@@ -201,6 +201,7 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
     fits = fits && h.counts[n - 1] < kNoEntry && h.counts[n - 1] <= size && h.exception_lines[n - 1] <= size / 4;
   }
   fits = fits && h.bigram_slots <= size / 4 && (h.order == 1) == (h.bigram_slots == 0) && h.top_list_size <= 1024;
+  fits = fits && h.trigram_slots <= size / 4 && (h.trigram_slots == 0 || h.order >= 3);
   for (std::uint32_t n = 1; n <= h.order; ++n) fits = fits && h.top_lists[n - 1] <= size / 4 / (h.top_list_size + 1);
   if (!fits) {
     throw bad(fmt::format("model header describes more data than the file's {} bytes: the file is "
@@ -272,11 +273,15 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
     p.vocab_size = static_cast<WordId>(h.vocab_size);
     levels_.emplace_back(p);
   }
-  bigram_slots_ = view<std::uint32_t>(buffer_, layout.bigram_hash).data();
-  bigram_slot_count_ = h.bigram_slots;
-  if (order_ >= 2) {
-    bigram_index_bits_ = bigram_index_bits(h.counts[1]);
-    bigram_index_mask_ = bigram_index_bits_ >= 32 ? 0xFFFFFFFFu : (1u << bigram_index_bits_) - 1;
+  const Section tables[2] = {layout.bigram_hash, layout.trigram_hash};
+  for (int n = 1; n <= 2; ++n) {
+    ChildHash& t = hashes_[n - 1];
+    t.slots = view<std::uint32_t>(buffer_, tables[n - 1]).data();
+    t.count = tables[n - 1].bytes / 4;
+    if (t.count != 0) {
+      t.index_bits = child_index_bits(h.counts[n]);
+      t.index_mask = t.index_bits >= 32 ? 0xFFFFFFFFu : (1u << t.index_bits) - 1;
+    }
   }
 }
 

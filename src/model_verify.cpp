@@ -143,10 +143,16 @@ void Model::verify() const {
     const std::string problem = check_links(*this, n);
     if (!problem.empty()) throw bad(fmt::format("corrupt {}-gram links in model ({}); retrain the model", n, problem));
   }
-  for (WordId w = 0; order_ >= 2 && w < level(1).size(); ++w) {
-    const ModelLevel::Range r = level(1).children(w);
-    for (std::uint64_t i = r.begin; i < r.end; ++i) {
-      if (find_child(1, w, level(2).word(i)) != i) throw bad("corrupt bigram hash table in model; retrain the model");
+  // Every bigram (and trigram) found through its hash table.
+  for (int n = 1; n <= 2; ++n) {
+    if (!has_child_hash(n)) continue;
+    for (std::uint64_t p = 0; p < level(n).size(); ++p) {
+      const ModelLevel::Range r = level(n).children(p);
+      for (std::uint64_t i = r.begin; i < r.end; ++i) {
+        if (find_child(n, static_cast<std::uint32_t>(p), level(n + 1).word(i)) != i) {
+          throw bad(fmt::format("corrupt {} hash table in model; retrain the model", n == 1 ? "bigram" : "trigram"));
+        }
+      }
     }
   }
   if (const int n = first_unclosed_order(*this); n != 0) {

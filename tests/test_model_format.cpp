@@ -248,17 +248,33 @@ TEST_CASE("find locates every successor, in ranges short and long (several round
   CHECK(longest > 2 * ModelLevel::kMaxLines * 64);
 }
 
-TEST_CASE("every bigram is found through the tagged hash table", "[format]") {
-  const Model& m = trained(3);
-  std::size_t wrong = 0;
-  for (WordId w = 0; w < m.level(1).size(); ++w) {
-    const ModelLevel::Range r = m.level(1).children(w);
-    for (std::uint64_t i = r.begin; i < r.end; ++i) wrong += m.find_bigram(w, m.level(2).word(i)) != i;
-    // A word after w that is not a bigram with it is not found.
-    if (r.end > r.begin && m.level(2).word(r.end - 1) + 1 < m.level(1).size()) {
-      wrong += m.find_bigram(w, m.level(2).word(r.end - 1) + 1) != kNoEntry;
+TEST_CASE("every bigram and trigram is found through its tagged hash table", "[format]") {
+  const Model& m = trained(4);
+  REQUIRE(m.has_child_hash(1));
+  REQUIRE(m.has_child_hash(2));
+  CHECK_FALSE(m.has_child_hash(3));
+  // A quantized model keeps the bigram table only; it finds the trigrams by
+  // searching their context's successors, and the same ones.
+  const Model q8 = rebuild_model(m, LayoutOptions{8});
+  CHECK(q8.has_child_hash(1));
+  CHECK_FALSE(q8.has_child_hash(2));
+  std::size_t wrong = 0, checked = 0;
+  for (int n = 1; n <= 2; ++n) {
+    for (std::uint32_t p = 0; p < m.level(n).size(); ++p) {
+      const ModelLevel::Range r = m.level(n).children(p);
+      for (std::uint64_t i = r.begin; i < r.end; ++i) {
+        const WordId w = m.level(n + 1).word(i);
+        wrong += m.find_child(n, p, w) != i;
+        wrong += q8.find_child(n, p, w) != i;
+        ++checked;
+      }
+      // A word after the last successor of p is not one of them.
+      if (r.end > r.begin && m.level(n + 1).word(r.end - 1) + 1 < m.level(1).size()) {
+        wrong += m.find_child(n, p, m.level(n + 1).word(r.end - 1) + 1) != kNoEntry;
+      }
     }
   }
+  CHECK(checked == m.ngram_count(2) + m.ngram_count(3));
   CHECK(wrong == 0);
 }
 

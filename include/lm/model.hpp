@@ -88,11 +88,13 @@ class Buffer {
   bool mapped_ = false;
 };
 
-// The bigram hash table (docs/FORMAT.md): slot i holds 0 (empty) or
-// (index of a bigram in level 2) + 1 in its low index_bits bits, and the
-// bigram's tag (bigram_hash' low bits) in the others, so that probing rarely
-// reads a bigram that is not the one asked for.
-[[nodiscard]] inline std::uint64_t bigram_hash(WordId first, WordId second) {
+// The successor hash tables (docs/FORMAT.md): slot i holds 0 (empty) or
+// (index of an n-gram in level n+1) + 1 in its low index_bits bits, and the
+// n-gram's tag (child_hash' low bits) in the others, so that probing rarely
+// reads an n-gram that is not the one asked for. An n-gram's key is the
+// index of its context in level n (for a bigram, the first word's id) and
+// its last word.
+[[nodiscard]] inline std::uint64_t child_hash(WordId first, WordId second) {
   std::uint64_t h = (std::uint64_t{first} << 32 | second) * 0x9E3779B97F4A7C15ULL;
   h ^= h >> 29;
   h *= 0xbf58476d1ce4e5b9ULL;
@@ -100,22 +102,22 @@ class Buffer {
   return h;
 }
 // The first slot to probe for hash h in a table of `slots` slots.
-[[nodiscard]] inline std::uint64_t bigram_slot(std::uint64_t h, std::uint64_t slots) {
+[[nodiscard]] inline std::uint64_t child_slot(std::uint64_t h, std::uint64_t slots) {
   __extension__ using U128 = unsigned __int128;
   return static_cast<std::uint64_t>((static_cast<U128>(h) * slots) >> 64);
 }
 // The slot probed after slot s (linear probing, wrapping at the end).
-[[nodiscard]] inline std::uint64_t next_bigram_slot(std::uint64_t s, std::uint64_t slots) {
+[[nodiscard]] inline std::uint64_t next_child_slot(std::uint64_t s, std::uint64_t slots) {
   return s + 1 == slots ? 0 : s + 1;
 }
-// Bits of a slot that hold the index: enough for bigrams + 1.
-[[nodiscard]] inline unsigned bigram_index_bits(std::uint64_t bigrams) {
+// Bits of a slot that hold the index: enough for entries + 1.
+[[nodiscard]] inline unsigned child_index_bits(std::uint64_t entries) {
   unsigned bits = 1;
-  while (bits < 32 && (std::uint64_t{1} << bits) <= bigrams + 1) ++bits;
+  while (bits < 32 && (std::uint64_t{1} << bits) <= entries + 1) ++bits;
   return bits;
 }
 // The tag bits (above the index) of a slot for hash h.
-[[nodiscard]] inline std::uint32_t bigram_tag(std::uint64_t h, unsigned index_bits) {
+[[nodiscard]] inline std::uint32_t child_tag(std::uint64_t h, unsigned index_bits) {
   return index_bits >= 32 ? 0 : static_cast<std::uint32_t>(h << index_bits);
 }
 
@@ -124,8 +126,8 @@ class Model {
   using Level = ModelLevel;
 
   // Interprets a buffer laid out by TrieBuilder::finish or read from a model
-  // file. Cheap: checks the header, that every array fits the file, and the
-  // vocabulary (O(vocabulary size)), not the n-gram arrays or the checksum;
+  // file. Cheap: checks the header and that every array fits the file, not
+  // the vocabulary, the n-gram arrays or the checksum;
   // a damaged n-gram array can give wrong numbers but never an out-of-bounds
   // read (see ModelLevel). Throws FormatError(source, 0, ...) when the header
   // or the sizes are wrong (bad magic, unknown version, truncated file).
@@ -159,60 +161,77 @@ class Model {
   // or kNoEntry. n = 0 means the empty context (returns word itself).
   [[nodiscard]] std::uint32_t find_child(int n, std::uint32_t parent, WordId word) const {
     if (n == 0) return word < levels_[0].size() ? word : kNoEntry;
-    if (n == 1) return find_bigram(parent, word);
+    if (has_child_hash(n)) {
+      const std::uint64_t h = child_hash(parent, word);
+      return find_child_from(n, parent, word, h, child_slot(h, hashes_[n - 1].count));
+    }
     const ModelLevel::Range r = levels_[n - 1].children(parent);
     return levels_[n].find(r.begin, r.end, word);
   }
   // Index of the n-gram in level ngram.size(), or kNoEntry.
   [[nodiscard]] std::uint32_t find(std::span<const WordId> ngram) const;
-  // Index of the bigram (first, second) in level 2, or kNoEntry.
-  [[nodiscard]] std::uint32_t find_bigram(WordId first, WordId second) const {
-    const std::uint64_t h = bigram_hash(first, second);
-    return find_bigram_from(first, second, h, bigram_slot(h, bigram_slot_count_));
+
+  // The hash tables of successors (docs/FORMAT.md): for n = 1 (the bigrams,
+  // every model of order >= 2) and n = 2 (the trigrams, in exact models of
+  // order >= 3), a table finds the successor `word` of entry `parent` of
+  // level n in a few probes, instead of a search of the parent's successors.
+  [[nodiscard]] bool has_child_hash(int n) const { return n >= 1 && n <= 2 && hashes_[n - 1].count != 0; }
+  // Starts loading the slot that find_child(n, ...) reads first, for h = child_hash(parent, word).
+  // REQUIRES: has_child_hash(n).
+  void prefetch_child_slot(int n, std::uint64_t h) const {
+    const ChildHash& t = hashes_[n - 1];
+    prefetch_line(t.slots + child_slot(h, t.count));
   }
-  // Starts loading the hash slot find_bigram reads first, for h = bigram_hash(first, second).
-  void prefetch_bigram_slot(std::uint64_t h) const {
-    if (bigram_slot_count_ != 0) prefetch_line(bigram_slots_ + bigram_slot(h, bigram_slot_count_));
-  }
-  // The first slot a search for a bigram with hash h stops at: empty, or with h's tag
-  // (or after kMaxProbes probes, on a corrupt table). Reads the slots (best
-  // after prefetch_bigram_slot) and starts loading the bigram a tag points
-  // to. Separate from find_bigram_from so that the loads of many bigrams
-  // overlap. (With the 100M-word Gutenberg model, 79% of gutenberg.test's
-  // bigrams that are found are in the first slot probed, 99% within 8; a
-  // bigram not found takes 10 probes on average: the table is 80% full.)
-  [[nodiscard]] std::uint64_t probe_bigram(std::uint64_t h) const {
-    if (bigram_slot_count_ == 0) return 0;
+  // The first slot a search for a successor with hash h stops at: empty, or
+  // with h's tag (or after kMaxProbes probes, on a corrupt table). Reads the
+  // slots (best after prefetch_child_slot) and starts loading the entry a tag
+  // points to. Separate from find_child_from so that the loads of many
+  // searches overlap. (With the 100M-word Gutenberg model, 79% of
+  // gutenberg.test's bigrams that are found are in the first slot probed,
+  // 99% within 8; one not found takes 10 probes on average: the tables are
+  // 80% full.) REQUIRES: has_child_hash(n).
+  [[nodiscard]] std::uint64_t probe_child(int n, std::uint64_t h) const {
+    const ChildHash& t = hashes_[n - 1];
     int budget = kMaxProbes;
-    const std::uint64_t s = next_bigram_candidate(bigram_tag(h, bigram_index_bits_), bigram_slot(h, bigram_slot_count_), &budget);
-    if (s < bigram_slot_count_) {
-      const std::uint32_t index = bigram_slots_[s] & bigram_index_mask_;
-      if (index != 0 && index - 1 < levels_[1].size()) levels_[1].prefetch_word(index - 1);
+    const std::uint64_t s = next_candidate(t, child_tag(h, t.index_bits), child_slot(h, t.count), &budget);
+    if (s < t.count) {
+      const std::uint32_t index = t.slots[s] & t.index_mask;
+      if (index != 0 && index - 1 < levels_[n].size()) levels_[n].prefetch_word(index - 1);
     }
     return s;
   }
-  // find_bigram(first, second) given h = bigram_hash(first, second),
-  // probing from slot s: the slot probe_bigram(h) returned, or h's first
-  // (or the slot count: then it goes straight to the binary search).
-  [[nodiscard]] std::uint32_t find_bigram_from(WordId first, WordId second, std::uint64_t h, std::uint64_t s) const;
+  // find_child(n, parent, word) given h = child_hash(parent, word), probing
+  // from slot s: the slot probe_child(n, h) returned, or h's first (or the
+  // slot count: then it goes straight to the search of parent's successors).
+  // REQUIRES: has_child_hash(n).
+  [[nodiscard]] std::uint32_t find_child_from(int n, std::uint32_t parent, WordId word, std::uint64_t h,
+                                              std::uint64_t s) const;
 
  private:
   // A correct table ends every search at an empty slot within a few probes;
   // the cap only bounds the work on a corrupt file (then binary search).
   static constexpr int kMaxProbes = 64;
 
-  // From slot s on, the first slot a search for a bigram with this tag has to
-  // look at: an empty one (the search ends) or one with the tag (a candidate).
-  // Each slot read spends one of *budget; returns bigram_slot_count_ when the
-  // budget runs out first (only on a corrupt table). s < bigram_slot_count_.
-  [[nodiscard]] std::uint64_t next_bigram_candidate(std::uint32_t tag, std::uint64_t s, int* budget) const {
+  // One successor hash table: slot i holds 0 (empty) or (index in the next
+  // level) + 1 in its low index_bits bits, and the tag above them.
+  struct ChildHash {
+    const std::uint32_t* slots = nullptr;
+    std::uint64_t count = 0;  // 0: no table
+    unsigned index_bits = 32;
+    std::uint32_t index_mask = 0xFFFFFFFFu;
+  };
+  // From slot s on, the first slot of table t a search with this tag has to
+  // look at: an empty one (the search ends) or one with the tag (a
+  // candidate). Each slot read spends one of *budget; returns t.count when
+  // the budget runs out first (only on a corrupt table). s < t.count.
+  [[nodiscard]] static std::uint64_t next_candidate(const ChildHash& t, std::uint32_t tag, std::uint64_t s, int* budget) {
     while (*budget > 0) {
       --*budget;
-      const std::uint32_t v = bigram_slots_[s];
-      if ((v & bigram_index_mask_) == 0 || (v & ~bigram_index_mask_) == tag) return s;
-      s = next_bigram_slot(s, bigram_slot_count_);
+      const std::uint32_t v = t.slots[s];
+      if ((v & t.index_mask) == 0 || (v & ~t.index_mask) == tag) return s;
+      s = next_child_slot(s, t.count);
     }
-    return bigram_slot_count_;
+    return t.count;
   }
 
   Buffer buffer_;
@@ -222,30 +241,29 @@ class Model {
   std::vector<Level> levels_;
   std::span<const WordId> by_prob_;
   std::string source_;
-  const std::uint32_t* bigram_slots_ = nullptr;
-  std::uint64_t bigram_slot_count_ = 0;
-  unsigned bigram_index_bits_ = 32;
-  std::uint32_t bigram_index_mask_ = 0xFFFFFFFFu;
+  ChildHash hashes_[2];  // contexts of order 1 (bigrams) and 2 (trigrams)
   bool suffix_closed_ = false;
 };
 
-// Through the bigram hash table (docs/FORMAT.md).
-inline std::uint32_t Model::find_bigram_from(WordId first, WordId second, std::uint64_t h, std::uint64_t s) const {
-  const ModelLevel& bigrams = levels_[1];
-  const std::uint32_t tag = bigram_tag(h, bigram_index_bits_);
+// Through a successor hash table (docs/FORMAT.md).
+inline std::uint32_t Model::find_child_from(int n, std::uint32_t parent, WordId word, std::uint64_t h,
+                                            std::uint64_t s) const {
+  const ChildHash& t = hashes_[n - 1];
+  const ModelLevel& level = levels_[n];
+  const std::uint32_t tag = child_tag(h, t.index_bits);
   int budget = kMaxProbes;
-  if (s < bigram_slot_count_) s = next_bigram_candidate(tag, s, &budget);
-  while (s < bigram_slot_count_) {
-    const std::uint32_t index = bigram_slots_[s] & bigram_index_mask_;
+  if (s < t.count) s = next_candidate(t, tag, s, &budget);
+  while (s < t.count) {
+    const std::uint32_t index = t.slots[s] & t.index_mask;
     if (index == 0) return kNoEntry;
-    if (index - 1 < bigrams.size() && bigrams.word(index - 1) == second) {
-      const ModelLevel::Range r = levels_[0].children(first);
+    if (index - 1 < level.size() && level.word(index - 1) == word) {
+      const ModelLevel::Range r = levels_[n - 1].children(parent);
       if (index - 1 >= r.begin && index - 1 < r.end) return index - 1;
     }
-    s = next_bigram_candidate(tag, next_bigram_slot(s, bigram_slot_count_), &budget);
+    s = next_candidate(t, tag, next_child_slot(s, t.count), &budget);
   }
-  const ModelLevel::Range r = levels_[0].children(first);
-  return bigrams.find(r.begin, r.end, second);
+  const ModelLevel::Range r = levels_[n - 1].children(parent);
+  return level.find(r.begin, r.end, word);
 }
 
 // The same model laid out again, e.g. quantized. Verifies model first

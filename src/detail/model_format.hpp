@@ -50,8 +50,11 @@ struct FileHeader {
   // table of 2^bits floats that holds the level's distinct backoffs: exact,
   // and 14-16 bits instead of 32 on a Kneser-Ney model.
   std::uint8_t backoff_table_bits[kMaxOrder];
+  // Since version 6: size of the trigram hash table (exact models of order
+  // >= 3; else 0).
+  std::uint64_t trigram_slots;
 };
-static_assert(sizeof(FileHeader) == 896);  // docs/FORMAT.md
+static_assert(sizeof(FileHeader) == 904);  // docs/FORMAT.md
 inline constexpr unsigned kMaxBackoffTableBits = 16;
 
 inline constexpr unsigned kKeyLineBits = ModelLevel::kKeyLineBytes * 8;  // a key line is one cache line
@@ -95,7 +98,7 @@ struct Layout {
     Section keys, records, exceptions, prob_centers, backoff_centers, top_nodes, top_entries;
   };
   std::vector<LevelSections> levels;
-  Section bigram_hash;
+  Section bigram_hash, trigram_hash;
   std::uint64_t total = 0;
 };
 

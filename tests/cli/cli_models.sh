@@ -18,7 +18,7 @@ need_file "$ARPA"
 head -n 3000 "$GUTENBERG" >corpus.txt
 train_model m.lm corpus.txt
 SIZE=$(wc -c <m.lm)
-HEADER=896  # sizeof(FileHeader), docs/FORMAT.md
+HEADER=904  # sizeof(FileHeader), docs/FORMAT.md
 { sed -n '2990,3010p' "$GUTENBERG"; cat "$TOY"; echo "zzyzx the qqq"; } >sentences.txt
 CONTEXT="of the"
 
@@ -151,6 +151,7 @@ header_case "file_size 2^63" 568 8 $((1 << 63))
 header_case "file_size 0" 568 8 0
 header_case "backoff_table_bits[0] 17 (over 16)" 880 1 17
 header_case "backoff_table_bits[15] 8 (above the order)" 895 1 8
+header_case "trigram_slots 2^62" 896 8 $((1 << 62))
 # verify_rejected DESC MODEL : lm info --verify fails naming MODEL and the checksum.
 verify_rejected() {
   run timeout 20 "$LM" info --verify -m "$2"
@@ -225,7 +226,7 @@ import random, struct, sys
 
 M = (1 << 64) - 1
 K = 0xff51afd7ed558ccd
-HEADER, AT = 896, 576
+HEADER, AT = 904, 576
 
 def checksum(data):
     n = len(data)

@@ -44,6 +44,7 @@ class ChunkScorer {
   explicit ChunkScorer(const Model& model)
       : m_(model), order_(model.order()), closed_(model.suffix_closed()), sentence_start_(padded_start(model)) {
     for (auto& nodes : ctx_) nodes.fill(kNoEntry);
+    for (auto& found : found_) found.fill(kNoEntry);  // found_[0] is read, never used (start_pass)
   }
 
   // Scores the n <= kChunk tokens at ids into scores; starting[t] tells that
@@ -84,22 +85,31 @@ class ChunkScorer {
     return (after & ~start_[t]) | (sentence_start_.node[i] & start_[t]);
   }
 
+  // Sets found_[i] to kNoEntry and lists in searching_ the tokens to look up
+  // at order i+1; returns how many. A token is looked up when its i-word
+  // context exists and, in a suffix-closed model, its i-gram was found.
+  // (Each index is written, and kept by advancing the count: no branch.)
+  std::size_t start_pass(int i) {
+    const std::array<std::uint32_t, kChunk + 1>& context = ctx_[i - 1];
+    std::size_t searching = 0;
+    for (std::size_t t = 0; t < n_; ++t) {
+      found_[i][t] = kNoEntry;
+      searching_[searching] = static_cast<std::uint8_t>(t);
+      searching += static_cast<std::size_t>((context[t] != kNoEntry) & ((i == 1) | !closed_ | (found_[i - 1][t] != kNoEntry)));
+    }
+    return searching;
+  }
+
   // found_[i] for the orders with a successor hash table (bigrams, and in
   // exact models trigrams): each token under its i-word context, through the
-  // table. Which tokens are looked up is decided as in search_pass. Every
-  // step runs over them: fetch the table slots (and the contexts' key lines,
-  // which the check of a candidate reads); then probe, which fetches the
-  // candidate's key line; then check.
+  // table. Every step runs over the tokens: fetch the table slots (and the
+  // contexts' key lines, which the check of a candidate reads); then probe,
+  // which fetches the candidate's key line; then check.
   void hash_pass(int i) {
     const ModelLevel& parents = m_.level(i);
     std::array<std::uint32_t, kChunk>& found = found_[i];
     const std::array<std::uint32_t, kChunk + 1>& context = ctx_[i - 1];
-    std::size_t searching = 0;
-    for (std::size_t t = 0; t < n_; ++t) {
-      found[t] = kNoEntry;
-      searching_[searching] = static_cast<std::uint8_t>(t);
-      searching += static_cast<std::size_t>((context[t] != kNoEntry) & ((i == 1) | !closed_ | (found_[i - 1][t] != kNoEntry)));
-    }
+    const std::size_t searching = start_pass(i);
     for (std::size_t k = 0; k < searching; ++k) {
       const std::size_t t = searching_[k];
       hash_[t] = child_hash(context[t], word_[t]);
@@ -127,15 +137,7 @@ class ChunkScorer {
     const ModelLevel& level = m_.level(i + 1);
     std::array<std::uint32_t, kChunk>& found = found_[i];
     const std::array<std::uint32_t, kChunk + 1>& context = ctx_[i - 1];
-    // The tokens to search (each index is written, and kept by advancing
-    // the count): a token is searched when its context exists and, in a
-    // suffix-closed model, its shorter n-gram was found.
-    std::size_t searching = 0;
-    for (std::size_t t = 0; t < n_; ++t) {
-      found[t] = kNoEntry;
-      searching_[searching] = static_cast<std::uint8_t>(t);
-      searching += static_cast<std::size_t>((context[t] != kNoEntry) & (!closed_ | (found_[i - 1][t] != kNoEntry)));
-    }
+    std::size_t searching = start_pass(i);
     for (std::size_t k = 0; k < searching; ++k) parents.prefetch_children(context[searching_[k]]);
     for (std::size_t k = 0; k < searching; ++k) parents.prefetch_child_exception(context[searching_[k]]);
     for (std::size_t k = 0; k < searching; ++k) {

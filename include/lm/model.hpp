@@ -94,8 +94,8 @@ class Buffer {
 // reads an n-gram that is not the one asked for. An n-gram's key is the
 // index of its context in level n (for a bigram, the first word's id) and
 // its last word.
-[[nodiscard]] inline std::uint64_t child_hash(WordId first, WordId second) {
-  std::uint64_t h = (std::uint64_t{first} << 32 | second) * 0x9E3779B97F4A7C15ULL;
+[[nodiscard]] inline std::uint64_t child_hash(std::uint32_t parent, WordId word) {
+  std::uint64_t h = (std::uint64_t{parent} << 32 | word) * 0x9E3779B97F4A7C15ULL;
   h ^= h >> 29;
   h *= 0xbf58476d1ce4e5b9ULL;
   h ^= h >> 32;

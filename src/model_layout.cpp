@@ -323,10 +323,11 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
   }
   // Load factor 0.8: linear probing then needs about 3 probes for a hit.
   h.bigram_slots = order >= 2 ? h.counts[1] + h.counts[1] / 4 + 1 : 0;
-  // The trigrams too, in exact models: 10% faster scoring for 4 bytes per
-  // 0.8 trigram (47 MB on gutenberg-100M). A quantized model does without,
-  // to stay small (docs/FORMAT.md).
-  h.trigram_slots = order >= 3 && q == 0 ? h.counts[2] + h.counts[2] / 4 + 1 : 0;
+  // The trigrams too, in exact models, 60% full: many of a text's trigrams
+  // are not in the model, and a probe for a missing one takes about 4 slots
+  // at 60% and 13 at 80% (63 MB on gutenberg-100M; docs/BENCHMARKS.md). A
+  // quantized model does without, to stay small (docs/FORMAT.md).
+  h.trigram_slots = order >= 3 && q == 0 ? h.counts[2] * 5 / 3 + 1 : 0;
   const Layout layout = compute_layout(h);
   h.file_size = layout.total;
   Buffer buffer(layout.total);

@@ -149,14 +149,7 @@ Buffer& Buffer::operator=(Buffer&& other) noexcept {
 
 // ---------------------------------------------------------------- Model
 
-namespace {
-
-template <typename T>
-std::span<const T> view(const Buffer& buffer, const Section& s) {
-  return {reinterpret_cast<const T*>(buffer.data() + s.offset), s.bytes / sizeof(T)};
-}
-
-}  // namespace
+using detail::view;
 
 Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffer)), source_(source) {
   auto bad = [&source](const std::string& what) { return FormatError(source, 0, what); };
@@ -217,7 +210,7 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
   order_ = static_cast<int>(h.order);
   // Opening takes the same few microseconds for any vocabulary: reads of
   // the vocabulary's offsets, slots and unigram order are clamped where they
-  // are used (VocabView, Model::predict), so a corrupt table gives wrong
+  // are used (VocabView, NextWordPredictor::top), so a corrupt table gives wrong
   // words, never an out-of-bounds read. Model::verify checks them in full.
   auto offsets = view<std::uint64_t>(buffer_, layout.vocab_offsets);
   auto chars = view<char>(buffer_, layout.vocab_chars);

@@ -432,11 +432,9 @@ Model rebuild_model(const Model& model, const LayoutOptions& options) {
   detail::FileHeader h;
   std::memcpy(&h, model.buffer().data(), sizeof(h));
   const detail::Layout layout = detail::compute_layout(h);
-  auto bytes = [&model](const detail::Section& s) { return model.buffer().data() + s.offset; };
-  const detail::VocabArrays vocab{
-      {reinterpret_cast<const char*>(bytes(layout.vocab_chars)), layout.vocab_chars.bytes},
-      {reinterpret_cast<const std::uint64_t*>(bytes(layout.vocab_offsets)), layout.vocab_offsets.bytes / 8},
-      {reinterpret_cast<const std::uint32_t*>(bytes(layout.vocab_slots)), layout.vocab_slots.bytes / 4}};
+  const detail::VocabArrays vocab{detail::view<char>(model.buffer(), layout.vocab_chars),
+                                  detail::view<std::uint64_t>(model.buffer(), layout.vocab_offsets),
+                                  detail::view<std::uint32_t>(model.buffer(), layout.vocab_slots)};
   struct Owned {
     std::vector<WordId> words;
     std::vector<float> prob, backoff;

@@ -130,9 +130,8 @@ void Model::verify() const {
               "or copy it again");
   }
   const detail::Layout layout = detail::compute_layout(h);
-  const std::string vocab_problem = check_vocabulary(
-      *this, {reinterpret_cast<const std::uint64_t*>(buffer_.data() + layout.vocab_offsets.offset), h.vocab_size + 1},
-      {reinterpret_cast<const std::uint32_t*>(buffer_.data() + layout.vocab_slots.offset), h.vocab_slots});
+  const std::string vocab_problem = check_vocabulary(*this, detail::view<std::uint64_t>(buffer_, layout.vocab_offsets),
+                                                     detail::view<std::uint32_t>(buffer_, layout.vocab_slots));
   if (!vocab_problem.empty()) {
     throw bad(fmt::format("corrupt vocabulary in model ({}); retrain the model", vocab_problem));
   }

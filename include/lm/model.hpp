@@ -188,8 +188,8 @@ class Model {
   // points to. Separate from find_child_from so that the loads of many
   // searches overlap. (With the 100M-word Gutenberg model, 79% of
   // gutenberg.test's bigrams that are found are in the first slot probed,
-  // 99% within 8; one not found takes 10 probes on average: the tables are
-  // 80% full.) REQUIRES: has_child_hash(n).
+  // 99% within 8; one not found takes 10 probes on average: the bigram
+  // table is 80% full, the trigram table 60%.) REQUIRES: has_child_hash(n).
   [[nodiscard]] std::uint64_t probe_child(int n, std::uint64_t h) const {
     const ChildHash& t = hashes_[n - 1];
     int budget = kMaxProbes;

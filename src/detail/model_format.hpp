@@ -102,6 +102,13 @@ struct Layout {
   std::uint64_t total = 0;
 };
 
+// The array of T that section s of buffer holds (s as compute_layout gives
+// it: inside the buffer, aligned for T).
+template <typename T>
+[[nodiscard]] std::span<const T> view(const Buffer& buffer, const Section& s) {
+  return {reinterpret_cast<const T*>(buffer.data() + s.offset), s.bytes / sizeof(T)};
+}
+
 // Index of word in the sorted range words[first, last), or kNoEntry.
 [[nodiscard]] inline std::uint32_t find_in_range(std::span<const WordId> words, std::uint32_t first,
                                                  std::uint32_t last, WordId word) {

@@ -19,7 +19,10 @@ namespace lm {
 
 struct LineReader::Impl {
   gzFile file = nullptr;
-  std::vector<char> buffer = std::vector<char>(1 << 18);
+  // Not zero-filled: a short input touches (and the kernel maps) only the
+  // pages it is read into.
+  static constexpr std::size_t kBufferBytes = std::size_t{1} << 18;
+  std::unique_ptr<char[]> buffer{new char[kBufferBytes]};
   std::size_t begin = 0;  // unread data is buffer[begin, end)
   std::size_t end = 0;
   bool eof = false;
@@ -63,7 +66,7 @@ bool LineReader::next(std::string_view* line) {
   s.long_line.clear();
   bool spanning = false;
   for (;;) {
-    const char* data = s.buffer.data();
+    const char* data = s.buffer.get();
     const void* nl = std::memchr(data + s.begin, '\n', s.end - s.begin);
     if (nl != nullptr) {
       std::size_t stop = static_cast<const char*>(nl) - data;
@@ -87,7 +90,7 @@ bool LineReader::next(std::string_view* line) {
       *line = s.long_line;  // last line without a final newline
       break;
     }
-    int got = gzread(s.file, s.buffer.data(), static_cast<unsigned>(s.buffer.size()));
+    int got = gzread(s.file, s.buffer.get(), static_cast<unsigned>(Impl::kBufferBytes));
     if (got < 0) {
       int code = 0;
       const char* msg = gzerror(s.file, &code);

@@ -175,7 +175,7 @@ class ChunkScorer {
   void final_pass(WordScore* scores) {
     for (std::size_t t = 0; t < n_; ++t) {
       int j = length_[t];
-      for (; j >= 1 && found_[j][t] == kNoEntry; --j) m_.level(j).prefetch(ctx_[j - 1][t]);
+      for (; j >= 1 && found_[j][t] == kNoEntry; --j) m_.level(j).prefetch_backoff(ctx_[j - 1][t]);
       if (j == 0) {
         m_.level(1).prefetch(word_[t]);
       } else {

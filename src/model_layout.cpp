@@ -30,7 +30,7 @@ void write_bits(std::byte* base, std::uint64_t bit, std::uint32_t value) {
   std::memcpy(base + (bit >> 3), &w, 8);
 }
 
-// A level's distinct backoffs, as the table its records index instead of
+// A level's distinct backoffs, as the table its keys index instead of
 // holding 32-bit floats (FileHeader::backoff_table_bits). Exact: the table
 // holds the values themselves. Kneser-Ney backoffs depend only on a
 // context's count statistics, so a level of millions of contexts has some
@@ -93,12 +93,12 @@ class BackoffTable {
 // line. `bits` minimizes the total size; it also decides how many keys fit
 // in a line, so every width is tried.
 struct PointerPlan {
-  RecordFields fields;  // word and pointer bits, children = true
+  RecordFields fields;  // word, pointer and backoff bits, children = true
   std::vector<std::uint32_t> bases;  // one per line
   std::vector<std::uint32_t> exceptions;
 };
 
-PointerPlan plan_pointers(std::span<const std::uint32_t> child_begin, unsigned word_bits) {
+PointerPlan plan_pointers(std::span<const std::uint32_t> child_begin, unsigned word_bits, unsigned backoff_bits) {
   const std::uint64_t count = child_begin.size() - 1;
   if (child_begin.back() >= ModelLevel::kExceptionBit) {
     throw Error(fmt::format("{} n-grams of one order: more than lm's format holds (2^31)", child_begin.back()));
@@ -109,7 +109,9 @@ PointerPlan plan_pointers(std::span<const std::uint32_t> child_begin, unsigned w
     RecordFields f;
     f.word = word_bits;
     f.pointer = w;
+    f.backoff = backoff_bits;
     f.children = true;
+    f.backoff_in_key = true;
     const std::uint64_t per_line = f.keys_per_line();
     const std::uint64_t lines = (count + per_line - 1) / per_line;
     std::uint64_t exception_lines = 0;
@@ -245,6 +247,7 @@ Layout compute_layout(const FileHeader& h) {
     level.fields.pointer = top ? 0 : h.pointer_bits[n - 1];
     level.fields.children = !top;
     level.fields.prob_in_key = top && n >= 2;
+    level.fields.backoff_in_key = !top;
     const std::uint64_t per_line = level.fields.keys_per_line();
     if (level.fields.has_keys()) level.keys = take_lines((count + per_line - 1) / per_line);
     level.records = take((count * level.fields.total() + 7) / 8 + 8);
@@ -300,12 +303,6 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
   }
   h.quantize_bits = static_cast<std::uint32_t>(q);
   h.word_bits = bits_for(h.vocab_size - 1);
-  std::vector<PointerPlan> pointers(order);
-  for (std::uint32_t n = 0; n + 1 < order; ++n) {
-    pointers[n] = plan_pointers(levels[n].child_begin, n >= 1 ? h.word_bits : 0);
-    h.pointer_bits[n] = static_cast<std::uint8_t>(pointers[n].fields.pointer);
-    h.exception_lines[n] = pointers[n].exceptions.size() / pointers[n].fields.keys_per_line();
-  }
   // Backoffs that would be 32-bit floats: order 1, and every order of an
   // exact model.
   std::vector<std::optional<BackoffTable>> tables(order);
@@ -313,6 +310,15 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
     if (q != 0 && n >= 1) continue;
     tables[n].emplace(levels[n].log10_backoff);
     h.backoff_table_bits[n] = static_cast<std::uint8_t>(tables[n]->bits());
+  }
+  // The backoffs share the keys with the pointers, so their widths come first.
+  std::vector<PointerPlan> pointers(order);
+  for (std::uint32_t n = 0; n + 1 < order; ++n) {
+    const unsigned table_bits = h.backoff_table_bits[n];
+    const unsigned backoff_bits = q != 0 && n >= 1 ? static_cast<unsigned>(q) : (table_bits != 0 ? table_bits : 32);
+    pointers[n] = plan_pointers(levels[n].child_begin, n >= 1 ? h.word_bits : 0, backoff_bits);
+    h.pointer_bits[n] = static_cast<std::uint8_t>(pointers[n].fields.pointer);
+    h.exception_lines[n] = pointers[n].exceptions.size() / pointers[n].fields.keys_per_line();
   }
   std::vector<TopLists> tops(order);
   h.top_list_size = kTopListSize;
@@ -370,6 +376,9 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
     };
     std::byte* records = base + s.records.offset;
     const std::uint64_t count = level.log10_prob.size();
+    auto backoff_value = [&](float b) {
+      return quantized ? backoff_q.encode(b) : table != nullptr ? table->encode(b) : float_bits(b);
+    };
     if (f.has_keys()) {
       std::byte* keys = base + s.keys.offset;
       const std::uint64_t per_line = f.keys_per_line();
@@ -384,16 +393,14 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
         if (f.pointer != 0 && (line_base & ModelLevel::kExceptionBit) == 0) {
           write_bits(line, bit + f.word, level.child_begin[i] - line_base);
         }
+        if (f.backoff_in_key) write_bits(line, bit + f.word + f.pointer, backoff_value(level.log10_backoff[i]));
       }
     }
     for (std::uint64_t i = 0; i < count && f.total() != 0; ++i) {
       std::uint64_t bit = i * f.total();
       write_bits(records, bit, prob_value(level.log10_prob[i]));
       bit += f.prob;
-      if (f.backoff != 0) {
-        const float b = level.log10_backoff[i];
-        write_bits(records, bit, quantized ? backoff_q.encode(b) : table != nullptr ? table->encode(b) : float_bits(b));
-      }
+      if (f.backoff != 0 && !f.backoff_in_key) write_bits(records, bit, backoff_value(level.log10_backoff[i]));
     }
   }
   // The successor hash tables: every entry of level n+1 under its parent's

@@ -324,13 +324,19 @@ TEST_CASE("backoffs are stored exactly, in a table of their distinct values wher
     return std::make_pair(load_model(file.path()), static_cast<unsigned>(h.backoff_table_bits[0]));
   };
   // Every backoff reads back as the float its text parses to, bit for bit.
+  // Since version 7 it is in the word's key, beside its child pointer, which
+  // must still find the word's bigram.
   auto exact = [](const Model& m, int words, const std::function<std::string(int)>& value) {
+    REQUIRE(m.level(1).parts().backoff_in_key);
+    REQUIRE_FALSE(m.level(2).parts().backoff_in_key);
     int wrong = 0;
     for (int i = 0; i < words; ++i) {
       const WordId id = m.vocab().find(fmt::format("w{}", i));
       const float want = std::strtof(value(i).c_str(), nullptr);
       const float got = m.level(1).log10_backoff(id);
       wrong += std::memcmp(&want, &got, 4) != 0;
+      const std::uint32_t bigram = m.find_child(1, id, kEosId);
+      wrong += bigram == kNoEntry || m.level(2).log10_prob(bigram) != -0.1f;
     }
     return wrong;
   };

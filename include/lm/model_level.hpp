@@ -32,14 +32,15 @@ class ModelLevel {
  public:
   // The pieces of a level; set up by Model from the file's layout.
   struct Parts {
-    const std::byte* keys = nullptr;     // 64-byte key lines: [base][word id, pointer delta]...
-    const std::byte* records = nullptr;  // [prob][backoff] per entry
+    const std::byte* keys = nullptr;     // 64-byte key lines: [base][word id, pointer delta, backoff]...
+    const std::byte* records = nullptr;  // [prob] per entry ([backoff] too unless backoff_in_key)
     std::uint64_t count = 0;
     unsigned word_bits = 0, prob_bits = 0, backoff_bits = 0, pointer_bits = 0;
     bool has_children = false;  // key lines start with a 32-bit base
     unsigned keys_per_line = 64;  // >= 2 (7 or more in a valid file)
     bool prob_sign_dropped = false;
     bool prob_in_key = false;  // the top level: probabilities in the keys, after the word id; no records
+    bool backoff_in_key = false;  // the other levels: backoffs in the keys, after the pointer delta
     const float* prob_centers = nullptr;     // quantized: 2^prob_bits centers
     const float* backoff_centers = nullptr;  // quantized: 2^backoff_bits centers
     const std::uint32_t* exceptions = nullptr;  // keys_per_line full child pointers per exception line
@@ -85,7 +86,7 @@ class ModelLevel {
   // log10 backoff of entry i as a context; 0 on the top level.
   [[nodiscard]] float log10_backoff(std::uint64_t i) const {
     if (p_.backoff_bits == 0) return 0.0f;
-    const std::uint32_t v = read_bits(p_.records, i * record_bits_ + backoff_at_, p_.backoff_bits);
+    const std::uint32_t v = p_.backoff_in_key ? key_backoff(i) : read_bits(p_.records, i * record_bits_ + backoff_at_, p_.backoff_bits);
     if (p_.backoff_centers != nullptr) return p_.backoff_centers[v];
     return finite_or_zero(to_float(v));
   }
@@ -198,9 +199,14 @@ class ModelLevel {
     if (it == end || *it != i) return {};
     return {p_.top_entries + (it - p_.top_nodes) * p_.top_size, p_.top_size};
   }
-  // Hints the processor to fetch entry i's record (its key line on the top level).
+  // Hints the processor to fetch what log10_prob(i) reads: entry i's record
+  // (its key line on the top level).
   void prefetch(std::uint64_t i) const {
     prefetch_line(p_.prob_in_key ? line_at(line_of(i)) : p_.records + (i * record_bits_ >> 3));
+  }
+  // The same for log10_backoff(i): entry i's key line (or its record).
+  void prefetch_backoff(std::uint64_t i) const {
+    prefetch_line(p_.backoff_in_key ? line_at(line_of(i)) : p_.records + ((i * record_bits_ + backoff_at_) >> 3));
   }
   // Hints the processor to fetch what children(i) reads: i's key line, and
   // the next one when i is the last of its line. REQUIRES: i < size().
@@ -264,6 +270,13 @@ class ModelLevel {
     return read_bits(line_at(line), base_bits_ + slot * key_bits_ + p_.word_bits, p_.prob_bits);
   }
 
+  // The backoff bits in entry i's key (Parts::backoff_in_key).
+  [[nodiscard]] std::uint32_t key_backoff(std::uint64_t i) const {
+    const std::uint64_t line = line_of(i);
+    const std::uint64_t slot = i - line * p_.keys_per_line;
+    return read_bits(line_at(line), base_bits_ + slot * key_bits_ + p_.word_bits + p_.pointer_bits, p_.backoff_bits);
+  }
+
   // The word id of key `slot` of the key line at `line`, unclamped. REQUIRES: level >= 2.
   [[nodiscard]] WordId key_word(const std::byte* line, std::uint64_t slot) const {
     return read_bits(line, base_bits_ + slot * key_bits_, p_.word_bits);
@@ -294,11 +307,12 @@ class ModelLevel {
 };
 
 inline ModelLevel::ModelLevel(const Parts& parts) : p_(parts) {
-  record_bits_ = p_.prob_in_key ? 0 : p_.prob_bits + p_.backoff_bits;
+  record_bits_ = (p_.prob_in_key ? 0 : p_.prob_bits) + (p_.backoff_in_key ? 0 : p_.backoff_bits);
   prob_at_ = 0;
   backoff_at_ = prob_at_ + p_.prob_bits;
   base_bits_ = p_.has_children ? kKeyBaseBits : 0;
-  key_bits_ = p_.word_bits + p_.pointer_bits + (p_.prob_in_key ? p_.prob_bits : 0);
+  key_bits_ = p_.word_bits + p_.pointer_bits + (p_.prob_in_key ? p_.prob_bits : 0) +
+              (p_.backoff_in_key ? p_.backoff_bits : 0);
   const std::uint64_t k = p_.keys_per_line;
   line_reciprocal_ = ~std::uint64_t{0} / std::max<std::uint64_t>(k, 2) + 1;
 }

@@ -243,7 +243,7 @@ Layout compute_layout(const FileHeader& h) {
     level.fields.prob = n == 1 ? 32 : (q != 0 ? q : exact_prob);
     const bool backoff_quantized = q != 0 && n >= 2;
     const unsigned table_bits = top || backoff_quantized ? 0 : h.backoff_table_bits[n - 1];
-    level.fields.backoff = top ? 0 : (backoff_quantized ? q : (table_bits != 0 ? table_bits : 32));
+    level.fields.backoff = top ? 0 : backoff_field_bits(h, n);
     level.fields.pointer = top ? 0 : h.pointer_bits[n - 1];
     level.fields.children = !top;
     level.fields.prob_in_key = top && n >= 2;
@@ -314,9 +314,7 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
   // The backoffs share the keys with the pointers, so their widths come first.
   std::vector<PointerPlan> pointers(order);
   for (std::uint32_t n = 0; n + 1 < order; ++n) {
-    const unsigned table_bits = h.backoff_table_bits[n];
-    const unsigned backoff_bits = q != 0 && n >= 1 ? static_cast<unsigned>(q) : (table_bits != 0 ? table_bits : 32);
-    pointers[n] = plan_pointers(levels[n].child_begin, n >= 1 ? h.word_bits : 0, backoff_bits);
+    pointers[n] = plan_pointers(levels[n].child_begin, n >= 1 ? h.word_bits : 0, backoff_field_bits(h, n + 1));
     h.pointer_bits[n] = static_cast<std::uint8_t>(pointers[n].fields.pointer);
     h.exception_lines[n] = pointers[n].exceptions.size() / pointers[n].fields.keys_per_line();
   }

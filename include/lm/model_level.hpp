@@ -37,7 +37,7 @@ class ModelLevel {
     std::uint64_t count = 0;
     unsigned word_bits = 0, prob_bits = 0, backoff_bits = 0, pointer_bits = 0;
     bool has_children = false;  // key lines start with a 32-bit base
-    unsigned keys_per_line = 64;  // >= 2 (7 or more in a valid file)
+    unsigned keys_per_line = 64;  // >= 2 (5 or more in a valid file)
     bool prob_sign_dropped = false;
     bool prob_in_key = false;  // the top level: probabilities in the keys, after the word id; no records
     bool backoff_in_key = false;  // the other levels: backoffs in the keys, after the pointer delta

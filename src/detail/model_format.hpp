@@ -131,6 +131,16 @@ template <typename T>
   return bits;
 }
 
+// Bits of each backoff of level n (1 <= n < order; in its key): q in a
+// quantized model (n >= 2), else the width of the level's backoff-table index,
+// else 32 (the float).
+[[nodiscard]] inline unsigned backoff_field_bits(const FileHeader& h, std::uint32_t n) {
+  const unsigned q = std::min(h.quantize_bits, 31u);
+  if (q != 0 && n >= 2) return q;
+  const unsigned table_bits = h.backoff_table_bits[n - 1];
+  return table_bits != 0 ? table_bits : 32;
+}
+
 // REQUIRES: header.order in 1..kMaxOrder, counts small enough not to
 // overflow (checked by the caller).
 [[nodiscard]] Layout compute_layout(const FileHeader& header);

@@ -244,7 +244,6 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
     p.pointer_bits = s.fields.pointer;
     p.prob_sign_dropped = s.fields.prob == 31;
     p.prob_in_key = s.fields.prob_in_key;
-    p.backoff_in_key = s.fields.backoff_in_key;
     if (s.prob_centers.bytes != 0) p.prob_centers = view<float>(buffer_, s.prob_centers).data();
     if (s.backoff_centers.bytes != 0) p.backoff_centers = view<float>(buffer_, s.backoff_centers).data();
     for (const Section& centers : {s.prob_centers, s.backoff_centers}) {

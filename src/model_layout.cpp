@@ -111,7 +111,6 @@ PointerPlan plan_pointers(std::span<const std::uint32_t> child_begin, unsigned w
     f.pointer = w;
     f.backoff = backoff_bits;
     f.children = true;
-    f.backoff_in_key = true;
     const std::uint64_t per_line = f.keys_per_line();
     const std::uint64_t lines = (count + per_line - 1) / per_line;
     std::uint64_t exception_lines = 0;
@@ -247,7 +246,6 @@ Layout compute_layout(const FileHeader& h) {
     level.fields.pointer = top ? 0 : h.pointer_bits[n - 1];
     level.fields.children = !top;
     level.fields.prob_in_key = top && n >= 2;
-    level.fields.backoff_in_key = !top;
     const std::uint64_t per_line = level.fields.keys_per_line();
     if (level.fields.has_keys()) level.keys = take_lines((count + per_line - 1) / per_line);
     level.records = take((count * level.fields.total() + 7) / 8 + 8);
@@ -374,9 +372,6 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
     };
     std::byte* records = base + s.records.offset;
     const std::uint64_t count = level.log10_prob.size();
-    auto backoff_value = [&](float b) {
-      return quantized ? backoff_q.encode(b) : table != nullptr ? table->encode(b) : float_bits(b);
-    };
     if (f.has_keys()) {
       std::byte* keys = base + s.keys.offset;
       const std::uint64_t per_line = f.keys_per_line();
@@ -391,14 +386,13 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
         if (f.pointer != 0 && (line_base & ModelLevel::kExceptionBit) == 0) {
           write_bits(line, bit + f.word, level.child_begin[i] - line_base);
         }
-        if (f.backoff_in_key) write_bits(line, bit + f.word + f.pointer, backoff_value(level.log10_backoff[i]));
+        const float b = level.log10_backoff[i];
+        write_bits(line, bit + f.word + f.pointer,
+                   quantized ? backoff_q.encode(b) : table != nullptr ? table->encode(b) : float_bits(b));
       }
     }
     for (std::uint64_t i = 0; i < count && f.total() != 0; ++i) {
-      std::uint64_t bit = i * f.total();
-      write_bits(records, bit, prob_value(level.log10_prob[i]));
-      bit += f.prob;
-      if (f.backoff != 0 && !f.backoff_in_key) write_bits(records, bit, backoff_value(level.log10_backoff[i]));
+      write_bits(records, i * f.total(), prob_value(level.log10_prob[i]));
     }
   }
   // The successor hash tables: every entry of level n+1 under its parent's

@@ -33,14 +33,13 @@ class ModelLevel {
   // The pieces of a level; set up by Model from the file's layout.
   struct Parts {
     const std::byte* keys = nullptr;     // 64-byte key lines: [base][word id, pointer delta, backoff]...
-    const std::byte* records = nullptr;  // [prob] per entry ([backoff] too unless backoff_in_key)
+    const std::byte* records = nullptr;  // [prob] per entry (none on the top level)
     std::uint64_t count = 0;
     unsigned word_bits = 0, prob_bits = 0, backoff_bits = 0, pointer_bits = 0;
     bool has_children = false;  // key lines start with a 32-bit base
     unsigned keys_per_line = 64;  // >= 2 (5 or more in a valid file)
     bool prob_sign_dropped = false;
     bool prob_in_key = false;  // the top level: probabilities in the keys, after the word id; no records
-    bool backoff_in_key = false;  // the other levels: backoffs in the keys, after the pointer delta
     const float* prob_centers = nullptr;     // quantized: 2^prob_bits centers
     const float* backoff_centers = nullptr;  // quantized: 2^backoff_bits centers
     const std::uint32_t* exceptions = nullptr;  // keys_per_line full child pointers per exception line
@@ -79,14 +78,14 @@ class ModelLevel {
   // log10 p(word | context) of entry i. REQUIRES: i < size().
   [[nodiscard]] float log10_prob(std::uint64_t i) const {
     const std::uint32_t v =
-        p_.prob_in_key ? key_prob(i) : read_bits(p_.records, i * record_bits_ + prob_at_, p_.prob_bits);
+        p_.prob_in_key ? key_field(i, p_.word_bits, p_.prob_bits) : read_bits(p_.records, i * record_bits_, p_.prob_bits);
     if (p_.prob_centers != nullptr) return p_.prob_centers[v];
     return finite_or_zero(to_float(p_.prob_sign_dropped && v != 0 ? v | 0x80000000u : v));
   }
   // log10 backoff of entry i as a context; 0 on the top level.
   [[nodiscard]] float log10_backoff(std::uint64_t i) const {
     if (p_.backoff_bits == 0) return 0.0f;
-    const std::uint32_t v = p_.backoff_in_key ? key_backoff(i) : read_bits(p_.records, i * record_bits_ + backoff_at_, p_.backoff_bits);
+    const std::uint32_t v = key_field(i, p_.word_bits + p_.pointer_bits, p_.backoff_bits);
     if (p_.backoff_centers != nullptr) return p_.backoff_centers[v];
     return finite_or_zero(to_float(v));
   }
@@ -204,10 +203,8 @@ class ModelLevel {
   void prefetch(std::uint64_t i) const {
     prefetch_line(p_.prob_in_key ? line_at(line_of(i)) : p_.records + (i * record_bits_ >> 3));
   }
-  // The same for log10_backoff(i): entry i's key line (or its record).
-  void prefetch_backoff(std::uint64_t i) const {
-    prefetch_line(p_.backoff_in_key ? line_at(line_of(i)) : p_.records + ((i * record_bits_ + backoff_at_) >> 3));
-  }
+  // The same for log10_backoff(i): entry i's key line.
+  void prefetch_backoff(std::uint64_t i) const { prefetch_word(i); }
   // Hints the processor to fetch what children(i) reads: i's key line, and
   // the next one when i is the last of its line. REQUIRES: i < size().
   void prefetch_children(std::uint64_t i) const {
@@ -263,18 +260,12 @@ class ModelLevel {
     return base + std::uint64_t{read_bits(at, base_bits_ + slot * key_bits_ + p_.word_bits, p_.pointer_bits)};
   }
 
-  // The probability bits in entry i's key (Parts::prob_in_key).
-  [[nodiscard]] std::uint32_t key_prob(std::uint64_t i) const {
+  // The `bits` bits at bit `at` of entry i's key: its probability on the
+  // top level (at the word id's end), its backoff below (at the pointer's end).
+  [[nodiscard]] std::uint32_t key_field(std::uint64_t i, unsigned at, unsigned bits) const {
     const std::uint64_t line = line_of(i);
     const std::uint64_t slot = i - line * p_.keys_per_line;
-    return read_bits(line_at(line), base_bits_ + slot * key_bits_ + p_.word_bits, p_.prob_bits);
-  }
-
-  // The backoff bits in entry i's key (Parts::backoff_in_key).
-  [[nodiscard]] std::uint32_t key_backoff(std::uint64_t i) const {
-    const std::uint64_t line = line_of(i);
-    const std::uint64_t slot = i - line * p_.keys_per_line;
-    return read_bits(line_at(line), base_bits_ + slot * key_bits_ + p_.word_bits + p_.pointer_bits, p_.backoff_bits);
+    return read_bits(line_at(line), base_bits_ + slot * key_bits_ + at, bits);
   }
 
   // The word id of key `slot` of the key line at `line`, unclamped. REQUIRES: level >= 2.
@@ -303,16 +294,12 @@ class ModelLevel {
   std::uint64_t record_bits_ = 0;
   std::uint64_t line_reciprocal_ = 0;  // ceil(2^64 / keys_per_line)
   unsigned base_bits_ = 0, key_bits_ = 0;
-  unsigned prob_at_ = 0, backoff_at_ = 0;
 };
 
 inline ModelLevel::ModelLevel(const Parts& parts) : p_(parts) {
-  record_bits_ = (p_.prob_in_key ? 0 : p_.prob_bits) + (p_.backoff_in_key ? 0 : p_.backoff_bits);
-  prob_at_ = 0;
-  backoff_at_ = prob_at_ + p_.prob_bits;
+  record_bits_ = p_.prob_in_key ? 0 : p_.prob_bits;
   base_bits_ = p_.has_children ? kKeyBaseBits : 0;
-  key_bits_ = p_.word_bits + p_.pointer_bits + (p_.prob_in_key ? p_.prob_bits : 0) +
-              (p_.backoff_in_key ? p_.backoff_bits : 0);
+  key_bits_ = p_.word_bits + p_.pointer_bits + p_.backoff_bits + (p_.prob_in_key ? p_.prob_bits : 0);
   const std::uint64_t k = p_.keys_per_line;
   line_reciprocal_ = ~std::uint64_t{0} / std::max<std::uint64_t>(k, 2) + 1;
 }

@@ -67,25 +67,22 @@ struct Section {
   std::uint64_t bytes = 0;
 };
 
-// Bit widths of one level's fields. The word id and the child-pointer delta
-// of an entry form its key, packed in 64-byte key lines (keys_per_line()
-// keys after a 32-bit base when the level has children); the probability
-// forms its record, packed in an array of their own.
+// Bit widths of one level's fields. The word id, the child-pointer delta and
+// the backoff of an entry form its key, packed in 64-byte key lines
+// (keys_per_line() keys after a 32-bit base when the level has children); the
+// probability forms its record, packed in an array of their own.
 struct RecordFields {
   unsigned word = 0, prob = 0, backoff = 0, pointer = 0;
   bool children = false;  // the level has a next level (every level but the top one)
   // The top level (order >= 2) keeps each probability in its key, after the
   // word id, and has no records: the line a search finds the word in holds
   // its probability too.
+  // Since version 7 the backoff (every level but the top) is in the key too,
+  // after the child pointer: a context's key line is read by the searches
+  // under it, so backing off from it reads no other line.
   bool prob_in_key = false;
-  // Since version 7 every other level keeps each backoff in its key, after
-  // the child pointer: a context's key line is read by the searches under
-  // it, so backing off from it reads no other line.
-  bool backoff_in_key = false;
-  [[nodiscard]] unsigned total() const { return (prob_in_key ? 0 : prob) + (backoff_in_key ? 0 : backoff); }
-  [[nodiscard]] unsigned key() const {
-    return word + pointer + (prob_in_key ? prob : 0) + (backoff_in_key ? backoff : 0);
-  }
+  [[nodiscard]] unsigned total() const { return prob_in_key ? 0 : prob; }
+  [[nodiscard]] unsigned key() const { return word + pointer + backoff + (prob_in_key ? prob : 0); }
   [[nodiscard]] unsigned base() const { return children ? ModelLevel::kKeyBaseBits : 0; }
   // Keys per 64-byte line (64 when keys are empty: only bases). At least 1
   // whatever the widths (a header is laid out before it is validated); keys

@@ -93,12 +93,12 @@ class BackoffTable {
 // line. `bits` minimizes the total size; it also decides how many keys fit
 // in a line, so every width is tried.
 struct PointerPlan {
-  RecordFields fields;  // word, pointer and backoff bits, children = true
+  RecordFields fields;  // the key's fields (word, pointer, backoff, maybe prob), children = true
   std::vector<std::uint32_t> bases;  // one per line
   std::vector<std::uint32_t> exceptions;
 };
 
-PointerPlan plan_pointers(std::span<const std::uint32_t> child_begin, unsigned word_bits, unsigned backoff_bits) {
+PointerPlan plan_pointers(std::span<const std::uint32_t> child_begin, const RecordFields& key) {
   const std::uint64_t count = child_begin.size() - 1;
   if (child_begin.back() >= ModelLevel::kExceptionBit) {
     throw Error(fmt::format("{} n-grams of one order: more than lm's format holds (2^31)", child_begin.back()));
@@ -106,11 +106,8 @@ PointerPlan plan_pointers(std::span<const std::uint32_t> child_begin, unsigned w
   PointerPlan plan;
   std::uint64_t best = ~std::uint64_t{0};
   for (unsigned w = 0; w <= 32; ++w) {
-    RecordFields f;
-    f.word = word_bits;
+    RecordFields f = key;
     f.pointer = w;
-    f.backoff = backoff_bits;
-    f.children = true;
     const std::uint64_t per_line = f.keys_per_line();
     const std::uint64_t lines = (count + per_line - 1) / per_line;
     std::uint64_t exception_lines = 0;
@@ -224,7 +221,6 @@ Layout compute_layout(const FileHeader& h) {
   layout.vocab_slots = take(h.vocab_slots * 4);
   layout.by_prob = take(h.vocab_size == 0 ? 0 : (h.vocab_size - 1) * 4);
   const unsigned q = std::min(h.quantize_bits, 31u);
-  const unsigned exact_prob = (h.flags & kFlagProbSignDropped) != 0 ? 31 : 32;
   // Key lines start on 64-byte boundaries of the file (which is mapped
   // page-aligned), so each is one cache line.
   auto take_lines = [&at](std::uint64_t lines) {
@@ -239,13 +235,13 @@ Layout compute_layout(const FileHeader& h) {
     const bool top = n == h.order;
     Layout::LevelSections level;
     level.fields.word = n >= 2 ? h.word_bits : 0;
-    level.fields.prob = n == 1 ? 32 : (q != 0 ? q : exact_prob);
+    level.fields.prob = prob_field_bits(h, n);
     const bool backoff_quantized = q != 0 && n >= 2;
     const unsigned table_bits = top || backoff_quantized ? 0 : h.backoff_table_bits[n - 1];
     level.fields.backoff = top ? 0 : backoff_field_bits(h, n);
     level.fields.pointer = top ? 0 : h.pointer_bits[n - 1];
     level.fields.children = !top;
-    level.fields.prob_in_key = top && n >= 2;
+    level.fields.prob_in_key = prob_in_key(h, n);
     const std::uint64_t per_line = level.fields.keys_per_line();
     if (level.fields.has_keys()) level.keys = take_lines((count + per_line - 1) / per_line);
     level.records = take((count * level.fields.total() + 7) / 8 + 8);
@@ -309,10 +305,17 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
     tables[n].emplace(levels[n].log10_backoff);
     h.backoff_table_bits[n] = static_cast<std::uint8_t>(tables[n]->bits());
   }
-  // The backoffs share the keys with the pointers, so their widths come first.
+  // The backoffs (and on some levels the probabilities, prob_in_key) share the
+  // keys with the pointers, so their widths come first.
   std::vector<PointerPlan> pointers(order);
   for (std::uint32_t n = 0; n + 1 < order; ++n) {
-    pointers[n] = plan_pointers(levels[n].child_begin, n >= 1 ? h.word_bits : 0, backoff_field_bits(h, n + 1));
+    RecordFields key;
+    key.word = n >= 1 ? h.word_bits : 0;
+    key.backoff = backoff_field_bits(h, n + 1);
+    key.prob = prob_field_bits(h, n + 1);
+    key.prob_in_key = prob_in_key(h, n + 1);
+    key.children = true;
+    pointers[n] = plan_pointers(levels[n].child_begin, key);
     h.pointer_bits[n] = static_cast<std::uint8_t>(pointers[n].fields.pointer);
     h.exception_lines[n] = pointers[n].exceptions.size() / pointers[n].fields.keys_per_line();
   }
@@ -379,7 +382,7 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
         std::byte* line = keys + i / per_line * ModelLevel::kKeyLineBytes;
         const std::uint64_t bit = f.base() + i % per_line * f.key();
         if (f.word != 0) write_bits(line, bit, level.words[i]);
-        if (f.prob_in_key) write_bits(line, bit + f.word, prob_value(level.log10_prob[i]));
+        if (f.prob_in_key) write_bits(line, bit + f.word + f.pointer + f.backoff, prob_value(level.log10_prob[i]));
         if (!f.children) continue;
         const std::uint32_t line_base = pointers[n].bases[i / per_line];
         if (i % per_line == 0) std::memcpy(line, &line_base, 4);

@@ -286,3 +286,28 @@ TEST_CASE("a version 1 model is refused with a message", "[format]") {
   std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
   CHECK_THROWS_WITH(load_model(file.path()), Catch::Contains("version 1 is not supported"));
 }
+
+TEST_CASE("unigrams, bigrams and the top order keep their probabilities in their keys", "[format]") {
+  // Since version 8, levels 1 and 2 as well as the top level (since version
+  // 5); the levels between keep records, exact or quantized.
+  const Model& m = trained(5);
+  const Model q8 = rebuild_model(m, LayoutOptions{8});
+  for (int n = 1; n <= 5; ++n) {
+    INFO("order " << n);
+    CHECK(m.level(n).parts().prob_in_key == (n <= 2 || n == 5));
+    CHECK(q8.level(n).parts().prob_in_key == (n <= 2 || n == 5));
+  }
+  CHECK_FALSE(trained(1).level(1).parts().prob_in_key);  // no keys at all: records
+  // Every probability and backoff reads back as the ARPA text gives it.
+  const Model back = via_arpa(m);
+  std::size_t wrong = 0;
+  for (int n = 1; n <= 5; ++n) {
+    REQUIRE(back.level(n).size() == m.level(n).size());
+    for (std::uint64_t i = 0; i < m.level(n).size(); ++i) {
+      wrong += back.level(n).log10_prob(i) != m.level(n).log10_prob(i);
+      wrong += back.level(n).log10_backoff(i) != m.level(n).log10_backoff(i);
+      wrong += back.level(n).word(i) != m.level(n).word(i);
+    }
+  }
+  CHECK(wrong == 0);
+}

@@ -325,19 +325,22 @@ TEST_CASE("backoffs are stored exactly, in a table of their distinct values wher
   };
   // Every backoff reads back as the float its text parses to, bit for bit.
   // Since version 7 it is in the word's key, beside its child pointer, which
-  // must still find the word's bigram.
+  // must still find the word's bigram; since version 8 the word's
+  // probability follows it in the key, and there are no records.
   auto exact = [](const Model& m, int words, const std::function<std::string(int)>& value) {
     detail::FileHeader h;
     std::memcpy(&h, m.buffer().data(), sizeof(h));
     const detail::RecordFields f = detail::compute_layout(h).levels[0].fields;
-    REQUIRE(f.total() == f.prob);  // the records hold only probabilities
-    REQUIRE(f.key() == f.pointer + f.backoff);
+    REQUIRE(f.total() == 0);
+    REQUIRE(f.key() == f.pointer + f.backoff + f.prob);
+    REQUIRE(f.prob == 32);
     int wrong = 0;
     for (int i = 0; i < words; ++i) {
       const WordId id = m.vocab().find(fmt::format("w{}", i));
       const float want = std::strtof(value(i).c_str(), nullptr);
       const float got = m.level(1).log10_backoff(id);
       wrong += std::memcmp(&want, &got, 4) != 0;
+      wrong += m.level(1).log10_prob(id) != -3.0f;
       const std::uint32_t bigram = m.find_child(1, id, kEosId);
       wrong += bigram == kNoEntry || m.level(2).log10_prob(bigram) != -0.1f;
     }

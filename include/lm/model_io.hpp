@@ -12,7 +12,7 @@ namespace lm {
 class LineReader;
 
 // The version of lm's binary format that this lm writes and reads (docs/FORMAT.md).
-inline constexpr unsigned kModelFormatVersion = 7;
+inline constexpr unsigned kModelFormatVersion = 8;
 
 // Writes the model in lm's binary format, atomically: the data goes to a
 // temporary file beside path, which is renamed over path only when complete,

@@ -33,13 +33,13 @@ class ModelLevel {
   // The pieces of a level; set up by Model from the file's layout.
   struct Parts {
     const std::byte* keys = nullptr;     // 64-byte key lines: [base][word id, pointer delta, backoff]...
-    const std::byte* records = nullptr;  // [prob] per entry (none on the top level)
+    const std::byte* records = nullptr;  // [prob] per entry (none when prob_in_key)
     std::uint64_t count = 0;
     unsigned word_bits = 0, prob_bits = 0, backoff_bits = 0, pointer_bits = 0;
     bool has_children = false;  // key lines start with a 32-bit base
-    unsigned keys_per_line = 64;  // >= 2 (5 or more in a valid file)
+    unsigned keys_per_line = 64;  // >= 2 (3 or more in a valid file)
     bool prob_sign_dropped = false;
-    bool prob_in_key = false;  // the top level: probabilities in the keys, after the word id; no records
+    bool prob_in_key = false;  // probabilities in the keys, after the word id, pointer and backoff; no records
     const float* prob_centers = nullptr;     // quantized: 2^prob_bits centers
     const float* backoff_centers = nullptr;  // quantized: 2^backoff_bits centers
     const std::uint32_t* exceptions = nullptr;  // keys_per_line full child pointers per exception line
@@ -78,7 +78,7 @@ class ModelLevel {
   // log10 p(word | context) of entry i. REQUIRES: i < size().
   [[nodiscard]] float log10_prob(std::uint64_t i) const {
     const std::uint32_t v =
-        p_.prob_in_key ? key_field(i, p_.word_bits, p_.prob_bits) : read_bits(p_.records, i * record_bits_, p_.prob_bits);
+        p_.prob_in_key ? key_field(i, p_.word_bits + p_.pointer_bits + p_.backoff_bits, p_.prob_bits) : read_bits(p_.records, i * record_bits_, p_.prob_bits);
     if (p_.prob_centers != nullptr) return p_.prob_centers[v];
     return finite_or_zero(to_float(p_.prob_sign_dropped && v != 0 ? v | 0x80000000u : v));
   }
@@ -198,8 +198,8 @@ class ModelLevel {
     if (it == end || *it != i) return {};
     return {p_.top_entries + (it - p_.top_nodes) * p_.top_size, p_.top_size};
   }
-  // Hints the processor to fetch what log10_prob(i) reads: entry i's record
-  // (its key line on the top level).
+  // Hints the processor to fetch what log10_prob(i) reads: entry i's record,
+  // or its key line on the levels that keep probabilities in the keys.
   void prefetch(std::uint64_t i) const {
     prefetch_line(p_.prob_in_key ? line_at(line_of(i)) : p_.records + (i * record_bits_ >> 3));
   }
@@ -260,8 +260,9 @@ class ModelLevel {
     return base + std::uint64_t{read_bits(at, base_bits_ + slot * key_bits_ + p_.word_bits, p_.pointer_bits)};
   }
 
-  // The `bits` bits at bit `at` of entry i's key: its probability on the
-  // top level (at the word id's end), its backoff below (at the pointer's end).
+  // The `bits` bits at bit `at` of entry i's key: its backoff (at the
+  // pointer's end), or its probability (after the backoff, on the levels
+  // that keep it in the key).
   [[nodiscard]] std::uint32_t key_field(std::uint64_t i, unsigned at, unsigned bits) const {
     const std::uint64_t line = line_of(i);
     const std::uint64_t slot = i - line * p_.keys_per_line;

@@ -117,7 +117,7 @@ harmless() {
 }
 
 # ---------------------------------------- an old or future format version
-for version in 1 2 3 4 5 6 8 99 4294967295; do
+for version in 1 2 3 4 5 6 7 9 99 4294967295; do
   cp m.lm v$version.lm
   put_le v$version.lm 8 4 $version
   rejected "a model of format version $version" v$version.lm "version"

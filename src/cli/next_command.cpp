@@ -3,6 +3,7 @@
 #include <fmt/ranges.h>
 
 #include "commands.hpp"
+#include "heap.hpp"
 #include "lm/model_io.hpp"
 #include "lm/scorer.hpp"
 #include "lm/tokenizer.hpp"
@@ -60,6 +61,7 @@ void print_predictions(fmt::memory_buffer& out, Format format, std::string_view 
 }
 
 void run_next(const NextOptions& opt) {
+  use_huge_page_heap();
   const Model model = load_model(opt.model);
   NextWordPredictor predictor(model);
   Output output;

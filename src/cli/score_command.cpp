@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
+#include "heap.hpp"
 #include "lm/model_io.hpp"
 #include "lm/parallel.hpp"
 #include "lm/scorer.hpp"
@@ -154,6 +155,7 @@ class BatchScorer {
 };
 
 void run_score(ScoreOptions opt) {
+  use_huge_page_heap();
   if (opt.summary_only) opt.summary = true;
   const Model model = load_model(opt.model);
   Output output;

@@ -9,11 +9,13 @@ namespace lm::cli {
 // arena only (worker threads included), grown 64 MiB at a time, buffers up
 // to 32 MiB from it rather than from mappings of their own, and freed memory
 // kept for reuse. Each first touch of a 4 KiB page is a page fault, and on
-// virtual machines a fault costs microseconds (13 us on the benchmark host:
-// a third of `lm score`'s time on gutenberg.test went to 1,200 of them); a
-// huge page takes one fault per 2 MiB. Call once, first thing, from the main
-// thread. Harmless where the system or the allocator (a sanitizer's) does
-// not play along: the heap then works as before.
+// virtual machines a fault costs microseconds (13 us on the benchmark host,
+// where `lm score` of gutenberg.test took 1,245 of them and is 15-18% faster
+// with this: docs/BENCHMARKS.md, run 28); a huge page takes one fault per
+// 2 MiB. One arena for every thread: scoring allocates little after its
+// first batch. Call once, first thing, from the main thread. Harmless where
+// the system or the allocator (a sanitizer's) does not play along: the heap
+// then works as before.
 void use_huge_page_heap();
 
 }  // namespace lm::cli

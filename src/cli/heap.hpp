@@ -1,21 +1,21 @@
-// The process heap in huge pages, for the commands that read a model and
-// answer queries.
+// The process heap in huge pages, for train, score and next.
 #pragma once
 
 namespace lm::cli {
 
-// Makes malloc serve the buffers of scoring (batches, token and score
-// arrays) from one heap kept in 2 MiB transparent huge pages: the main
-// arena only (worker threads included), grown 64 MiB at a time, buffers up
-// to 32 MiB from it rather than from mappings of their own, and freed memory
-// kept for reuse. Each first touch of a 4 KiB page is a page fault, and on
-// virtual machines a fault costs microseconds (13 us on the benchmark host,
-// where `lm score` of gutenberg.test took 1,245 of them and is 15-18% faster
-// with this: docs/BENCHMARKS.md, run 28); a huge page takes one fault per
-// 2 MiB. One arena for every thread: scoring allocates little after its
-// first batch. Call once, first thing, from the main thread. Harmless where
-// the system or the allocator (a sanitizer's) does not play along: the heap
-// then works as before.
+// Makes malloc serve buffers (scoring's batches, token and score arrays;
+// training's smaller arrays) from one heap kept in 2 MiB transparent huge
+// pages: the main arena only (worker threads included), grown 64 MiB at a
+// time, buffers up to 32 MiB from it rather than from mappings of their own
+// (larger ones still are), and freed memory kept for reuse. Each first touch
+// of a 4 KiB page is a page fault, and on virtual machines a fault costs
+// microseconds: 13 us on the benchmark host, where `lm score` of
+// gutenberg.test took 1,245 of them; with this it is 15-18% faster, and `lm
+// train` of gutenberg 10M 24% (docs/BENCHMARKS.md, run 28). A huge page takes
+// one fault per 2 MiB. One arena for every thread: scoring allocates little
+// after its first batch. Call once, first thing, from the main thread.
+// Harmless where the system or the allocator (a sanitizer's) does not play
+// along: the heap then works as before.
 void use_huge_page_heap();
 
 }  // namespace lm::cli

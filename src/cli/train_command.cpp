@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "commands.hpp"
+#include "heap.hpp"
 #include "lm/error.hpp"
 #include "lm/estimator.hpp"
 #include "lm/model_io.hpp"
@@ -69,6 +70,7 @@ std::vector<std::uint64_t> parse_prune(std::vector<std::string> values, std::str
 }
 
 void run_train(TrainOptions opt) {
+  use_huge_page_heap();
   const std::vector<std::uint64_t> prune = parse_prune(opt.prune, &opt.corpus);
   if (opt.corpus.empty()) throw ConfigError("give the training corpus: a file, a .gz file, or - for stdin");
   const auto start = std::chrono::steady_clock::now();

@@ -98,6 +98,7 @@ struct PointerPlan {
   std::vector<std::uint32_t> exceptions;
 };
 
+// `key`: the level's other fields (level_fields); its pointer width is the one chosen here.
 PointerPlan plan_pointers(std::span<const std::uint32_t> child_begin, const RecordFields& key) {
   const std::uint64_t count = child_begin.size() - 1;
   if (child_begin.back() >= ModelLevel::kExceptionBit) {
@@ -234,14 +235,9 @@ Layout compute_layout(const FileHeader& h) {
     const std::uint64_t count = h.counts[n - 1];
     const bool top = n == h.order;
     Layout::LevelSections level;
-    level.fields.word = n >= 2 ? h.word_bits : 0;
-    level.fields.prob = prob_field_bits(h, n);
+    level.fields = level_fields(h, n);
     const bool backoff_quantized = q != 0 && n >= 2;
     const unsigned table_bits = top || backoff_quantized ? 0 : h.backoff_table_bits[n - 1];
-    level.fields.backoff = top ? 0 : backoff_field_bits(h, n);
-    level.fields.pointer = top ? 0 : h.pointer_bits[n - 1];
-    level.fields.children = !top;
-    level.fields.prob_in_key = prob_in_key(h, n);
     const std::uint64_t per_line = level.fields.keys_per_line();
     if (level.fields.has_keys()) level.keys = take_lines((count + per_line - 1) / per_line);
     level.records = take((count * level.fields.total() + 7) / 8 + 8);
@@ -309,13 +305,7 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
   // keys with the pointers, so their widths come first.
   std::vector<PointerPlan> pointers(order);
   for (std::uint32_t n = 0; n + 1 < order; ++n) {
-    RecordFields key;
-    key.word = n >= 1 ? h.word_bits : 0;
-    key.backoff = backoff_field_bits(h, n + 1);
-    key.prob = prob_field_bits(h, n + 1);
-    key.prob_in_key = prob_in_key(h, n + 1);
-    key.children = true;
-    pointers[n] = plan_pointers(levels[n].child_begin, key);
+    pointers[n] = plan_pointers(levels[n].child_begin, level_fields(h, n + 1));
     h.pointer_bits[n] = static_cast<std::uint8_t>(pointers[n].fields.pointer);
     h.exception_lines[n] = pointers[n].exceptions.size() / pointers[n].fields.keys_per_line();
   }

@@ -70,7 +70,8 @@ struct Section {
 // Bit widths of one level's fields. The word id, the child-pointer delta and
 // the backoff of an entry form its key, packed in 64-byte key lines
 // (keys_per_line() keys after a 32-bit base when the level has children); the
-// probability forms its record, packed in an array of their own.
+// probability forms its record, packed in an array of their own, unless
+// prob_in_key puts it in the key too.
 struct RecordFields {
   unsigned word = 0, prob = 0, backoff = 0, pointer = 0;
   bool children = false;  // the level has a next level (every level but the top one)
@@ -160,6 +161,21 @@ template <typename T>
 // for 8.7 MB more, and wider keys would take more lines per range search.
 [[nodiscard]] inline bool prob_in_key(const FileHeader& h, std::uint32_t n) {
   return n == h.order ? n >= 2 : n <= 2;
+}
+
+// The field widths of level n (1 <= n <= order) that the header gives:
+// compute_layout's, and the writer's before it has chosen the pointer width
+// (h.pointer_bits still 0 then).
+[[nodiscard]] inline RecordFields level_fields(const FileHeader& h, std::uint32_t n) {
+  const bool top = n == h.order;
+  RecordFields f;
+  f.word = n >= 2 ? h.word_bits : 0;
+  f.prob = prob_field_bits(h, n);
+  f.backoff = top ? 0 : backoff_field_bits(h, n);
+  f.pointer = top ? 0 : h.pointer_bits[n - 1];
+  f.children = !top;
+  f.prob_in_key = prob_in_key(h, n);
+  return f;
 }
 
 // REQUIRES: header.order in 1..kMaxOrder, counts small enough not to

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "detail/huge_pages.hpp"
 #include "detail/model_format.hpp"
 #include "lm/error.hpp"
 
@@ -58,10 +59,12 @@ std::uint64_t file_checksum(const FileHeader& header, const std::byte* file, std
 
 Buffer::Buffer(std::size_t bytes) : size_(bytes) {
   // calloc: large blocks come zeroed from the kernel, so pages cost memory
-  // only once they are written (the model builder writes them one by one).
+  // only once they are written (the model builder writes them one by one),
+  // in huge pages where the kernel gives them.
   owned_.reset(static_cast<std::uint64_t*>(std::calloc((bytes + 7) / 8 + 1, 8)));
   if (!owned_) throw std::bad_alloc();
   data_ = reinterpret_cast<std::byte*>(owned_.get());
+  detail::advise_huge_pages(data_, bytes);
 }
 
 namespace {

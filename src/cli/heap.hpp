@@ -1,4 +1,5 @@
-// The process heap in huge pages, for train, score and next.
+// The process heap in huge pages, for train, score and next; and (heap.cpp
+// replaces the global operator new) large C++ arrays in huge pages everywhere.
 #pragma once
 
 namespace lm::cli {

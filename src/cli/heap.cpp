@@ -39,16 +39,45 @@ void use_huge_page_heap() {
 // mappings of their own, outside the heap that use_huge_page_heap marks, and
 // smaller ones may lie where the heap grew later. lm train of gutenberg 100M:
 // 1.07 million page faults -> 33,000, 25.7 s -> 11.3 s (docs/BENCHMARKS.md).
-// No new_handler is installed anywhere in lm, so none is called.
-void* operator new(std::size_t bytes) {
+// Every replaceable form without alignment goes to malloc and free, so that
+// they pair whichever the library calls; the aligned forms are the library's
+// own, and pair among themselves. No new_handler is installed anywhere in lm,
+// so none is called. Under AddressSanitizer the sanitizer's own forms stay,
+// for its new/delete mismatch checks.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LM_KEEP_OPERATOR_NEW 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define LM_KEEP_OPERATOR_NEW 1
+#endif
+
+#ifndef LM_KEEP_OPERATOR_NEW
+namespace {
+
+void* allocate(std::size_t bytes) noexcept {
   void* p = std::malloc(bytes == 0 ? 1 : bytes);
-  if (p == nullptr) throw std::bad_alloc();
-  if (bytes >= (std::size_t{4} << 20)) lm::detail::advise_huge_pages(p, bytes);
+  if (p != nullptr && bytes >= (std::size_t{4} << 20)) lm::detail::advise_huge_pages(p, bytes);
   return p;
 }
 
-void* operator new[](std::size_t bytes) { return ::operator new(bytes); }
+void* allocate_or_throw(std::size_t bytes) {
+  void* p = allocate(bytes);
+  if (p == nullptr) throw std::bad_alloc();
+  return p;
+}
+
+}  // namespace
+
+void* operator new(std::size_t bytes) { return allocate_or_throw(bytes); }
+void* operator new[](std::size_t bytes) { return allocate_or_throw(bytes); }
+void* operator new(std::size_t bytes, const std::nothrow_t&) noexcept { return allocate(bytes); }
+void* operator new[](std::size_t bytes, const std::nothrow_t&) noexcept { return allocate(bytes); }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+#endif

@@ -8,8 +8,8 @@
 need_file "$TOY"
 need_file "$GUTENBERG"
 
-# A corpus that takes `lm train --order 5` a few seconds: 5 copies of gutenberg.
-for _ in 1 2 3 4 5; do cat "$GUTENBERG"; done >"$TMP/big.txt"
+# A corpus that takes `lm train --order 5` over a second: 10 copies of gutenberg.
+for _ in 1 2 3 4 5 6 7 8 9 10; do cat "$GUTENBERG"; done >"$TMP/big.txt"
 BIG="$TMP/big.txt"
 
 # The runs happen in work/, which holds only model.lm (an old, tiny model).
@@ -79,7 +79,9 @@ kill_train() {
       ;;
   esac
   killed_at=$(since "$start")
-  kill -"$sig" "$pid" 2>/dev/null
+  # The run may end between the check above and the signal (and the shell
+  # reaps it at once): then kill finds no process, and the signal came late.
+  kill -"$sig" "$pid" 2>/dev/null || hit=""
   status=0
   { wait "$pid"; } 2>/dev/null || status=$?
   if [ -z "$hit" ]; then

@@ -236,8 +236,8 @@ Layout compute_layout(const FileHeader& h) {
     const bool top = n == h.order;
     Layout::LevelSections level;
     level.fields = level_fields(h, n);
-    const bool backoff_quantized = q != 0 && n >= 2;
-    const unsigned table_bits = top || backoff_quantized ? 0 : h.backoff_table_bits[n - 1];
+    // Unless quantized (the first branch below), the key's backoff indexes this level's table.
+    const unsigned table_bits = top ? 0 : h.backoff_table_bits[n - 1];
     const std::uint64_t per_line = level.fields.keys_per_line();
     if (level.fields.has_keys()) level.keys = take_lines((count + per_line - 1) / per_line);
     level.records = take((count * level.fields.total() + 7) / 8 + 8);

@@ -3,7 +3,7 @@
 # available (on PATH, or KENLM_BIN=/path/to/kenlm/build/bin).
 #
 # Usage: tools/bench_core.sh [REPEATS]     (default 3; medians are reported)
-# Needs: build/lm (bash tools/setup.sh), /usr/bin/time (Debian package "time"),
+# Needs: build/lm (bash tools/setup.sh), a C++ compiler (for tools/timed.cpp),
 # the corpora in ../shared/corpora (or SHARED=/path/to/shared).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,6 @@ lm=$PWD/build/lm
 kenlm=${KENLM_BIN:-$(dirname "$(command -v lmplz 2>/dev/null || echo /nonexistent/x)")}
 have_kenlm=0
 [ -x "$kenlm/lmplz" ] && [ -x "$kenlm/query" ] && have_kenlm=1
-[ -x /usr/bin/time ] || { echo "bench: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -29,17 +28,17 @@ run() {  # corpus-name train-file test-file order
   read -r w r < <(measure "$lm" -q train "$train" --order "$order" -o "$work/m.lm" --arpa "$work/m.arpa")
   read -r lw lr < <(measure "$lm" -q train "$train" --order "$order" -o "$work/m.lm")
   row "lm train" "$lw" "$lr" "$train_tokens"
-  read -r sw sr < <(measure sh -c "'$lm' -q score -m '$work/m.lm' < '$test'")
+  read -r sw sr < <(measure -i "$test" "$lm" -q score -m "$work/m.lm")
   row "lm score (binary)" "$sw" "$sr" "$test_tokens"
-  read -r aw ar < <(measure sh -c "'$lm' -q score -m '$work/m.arpa' < '$test'")
+  read -r aw ar < <(measure -i "$test" "$lm" -q score -m "$work/m.arpa")
   row "lm score (ARPA)" "$aw" "$ar" "$test_tokens"
   if [ "$have_kenlm" = 1 ]; then
     read -r kw kr < <(measure "$kenlm/lmplz" -o "$order" -S 2G -T "$work" --text "$train" --arpa "$work/k.arpa")
     row "lmplz -S 2G" "$kw" "$kr" "$train_tokens"
     "$kenlm/build_binary" -s "$work/k.arpa" "$work/k.probing" > /dev/null 2>&1
-    read -r qw qr < <(measure sh -c "'$kenlm/query' -v summary '$work/k.probing' < '$test'")
+    read -r qw qr < <(measure -i "$test" "$kenlm/query" -v summary "$work/k.probing")
     row "query (probing)" "$qw" "$qr" "$test_tokens"
-    read -r qaw qar < <(measure sh -c "'$kenlm/query' -v summary '$work/k.arpa' < '$test'")
+    read -r qaw qar < <(measure -i "$test" "$kenlm/query" -v summary "$work/k.arpa")
     row "query (ARPA)" "$qaw" "$qar" "$test_tokens"
     printf '%-28s train wall lm/lmplz = %.2f, RSS lm/lmplz = %.2f; score wall lm/query-probing = %.2f\n' \
       "$name" "$(echo "$lw / $kw" | bc -l)" "$(echo "$lr / $kr" | bc -l)" "$(echo "$sw / $qw" | bc -l)"

@@ -1,17 +1,20 @@
 # Shared by tools/bench_core.sh and tools/bench_model.sh (sourced, not run).
 # Needs $work (a scratch directory) and $repeats set by the caller.
 
-# run_once CMD...: runs CMD (stdout discarded) and prints "WALL RSS": wall
-# seconds to the millisecond (date, around /usr/bin/time, whose own %e has
-# only centiseconds) and peak RSS in KB. On failure prints CMD's stderr.
+# The timer (tools/timed.cpp): spawns a command without a shell and reports
+# its wall time and peak RSS. Compiled once per run into $work.
+"${CXX:-c++}" -O2 -o "$work/timed" tools/timed.cpp ||
+  { echo "bench: cannot compile tools/timed.cpp (a C++ compiler is needed, as for lm)" >&2; exit 1; }
+
+# run_once [-i INPUT] CMD...: runs CMD (stdin from INPUT, stdout discarded)
+# and prints "WALL RSS": wall seconds to the millisecond and peak RSS in KB.
+# On failure prints CMD's stderr.
 run_once() {
-  local start end w r
-  start=$(date +%s%N)
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null 2> "$work/stderr" ||
-    { cat "$work/stderr" >&2; return 1; }
-  end=$(date +%s%N)
-  read -r w r < "$work/time"
-  echo "$(( (end - start) / 1000000 )) $r" | awk '{printf "%.3f %s\n", $1 / 1000, $2}'
+  local input=()
+  if [ "$1" = -i ]; then input=(-i "$2"); shift 2; fi
+  local out
+  out=$("$work/timed" "${input[@]}" -e "$work/stderr" "$@") || { cat "$work/stderr" >&2; return 1; }
+  echo "$out" | awk '{printf "%.3f %s\n", $1, $2}'
 }
 
 # median_of: the median of the numbers on stdin.
@@ -19,8 +22,8 @@ median_of() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # median_mb: the median of the KB figures on stdin, in whole MB.
 median_mb() { median_of | awk '{printf "%.0f", $1/1024}'; }
 
-# measure CMD...: the median wall seconds and peak RSS (MB) of $repeats runs
-# of CMD, as "WALL RSS".
+# measure [-i INPUT] CMD...: the median wall seconds and peak RSS (MB) of
+# $repeats runs of CMD, as "WALL RSS".
 measure() {
   local walls=() rss=() w r
   for _ in $(seq "$repeats"); do
@@ -30,19 +33,22 @@ measure() {
   echo "$(printf '%s\n' "${walls[@]}" | median_of) $(printf '%s\n' "${rss[@]}" | median_mb)"
 }
 
-# measure_alternating CMD...: each argument is a shell command (run with
-# sh -c). Runs them in turn, $repeats rounds, so that a slow spell of a shared
+# measure_alternating INPUT CMD...: each CMD is one string of shell words
+# (quote paths inside it: "'$lm' -q score -m '$m'"), run with stdin from
+# INPUT. Runs them in turn, $repeats rounds, so that a slow spell of a shared
 # machine hits all of them alike; prints one "WALL RSS MIN MAX" line per
 # command, in order: the medians (as measure), then the fastest and slowest
 # wall times, which show how noisy the run was.
 measure_alternating() {
-  local i round w r
+  local input=$1 i round w r cmd
+  shift
   for i in $(seq "$#"); do : > "$work/alt.$i"; done
   for round in $(seq "$repeats"); do
     i=0
     for cmd in "$@"; do
       i=$((i + 1))
-      read -r w r < <(run_once sh -c "$cmd") || return 1
+      eval "local argv=($cmd)"
+      read -r w r < <(run_once -i "$input" "${argv[@]}") || return 1
       echo "$w $r" >> "$work/alt.$i"
     done
   done

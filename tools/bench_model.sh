@@ -11,7 +11,7 @@
 #                    a temporary directory, removed at the end); a model already
 #                    there (NAME.lm, NAME.arpa) is not trained again
 #   TEST_FILES="a b" files to score (default: gutenberg.test.txt and gutenberg.train.10M.txt)
-# Needs: build/lm (bash tools/setup.sh), /usr/bin/time. Training the 100M
+# Needs: build/lm (bash tools/setup.sh) and a C++ compiler (for tools/timed.cpp). Training the 100M
 # model takes about 3 minutes and 2.6 GB with lm, 2 minutes with lmplz.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,6 @@ lm=$PWD/build/lm
 kenlm=${KENLM_BIN:-$(dirname "$(command -v query 2>/dev/null || echo /nonexistent/x)")}
 have_kenlm=0
 [ -x "$kenlm/lmplz" ] && [ -x "$kenlm/query" ] && [ -x "$kenlm/build_binary" ] && have_kenlm=1
-[ -x /usr/bin/time ] || { echo "bench: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 [ -x "$lm" ] || { echo "bench: build lm first (bash tools/setup.sh)" >&2; exit 1; }
 if [ -n "${BENCH_DIR:-}" ]; then
   work=$BENCH_DIR
@@ -78,6 +77,7 @@ awk 'BEGIN { srand(1) } NF { line[n++] = $0 } END {
     print s } }' "${tests[0]}" > "$work/contexts.txt"
 head -n 300 "$work/contexts.txt" > "$work/contexts300.txt"
 sentence="it was the best of times , it was the worst of times"
+echo "$sentence" > "$work/sentence.txt"
 
 row corpus measurement value "RSS MB" ""
 for corpus in "${corpora[@]}"; do
@@ -108,7 +108,7 @@ for corpus in "${corpora[@]}"; do
   row "$name" "lm open + 1 sentence (s)" "$ow" "$or"
   if [ "$have_kenlm" = 1 ]; then
     for k in probing trie; do
-      read -r kw kr < <(measure sh -c "echo '$sentence' | '$kenlm/query' -v summary '$work/$name.$k'")
+      read -r kw kr < <(measure -i "$work/sentence.txt" "$kenlm/query" -v summary "$work/$name.$k")
       row "$name" "query $k open + 1 sentence (s)" "$kw" "$kr"
     done
   fi
@@ -118,13 +118,13 @@ for corpus in "${corpora[@]}"; do
     settle "$t"
     # lm and KenLM alternate, run by run (measure_alternating).
     # --summary-only: like query -v summary, no line per sentence.
-    cmds=("'$lm' -q score -t 1 --summary-only -m '$m' < '$t'"
-          "'$lm' -q score -t $threads --summary-only -m '$m' < '$t'"
-          "'$lm' -q score -t 1 --summary-only -m '$work/$name.q8.lm' < '$t'")
+    cmds=("'$lm' -q score -t 1 --summary-only -m '$m'"
+          "'$lm' -q score -t $threads --summary-only -m '$m'"
+          "'$lm' -q score -t 1 --summary-only -m '$work/$name.q8.lm'")
     if [ "$have_kenlm" = 1 ]; then
-      for k in probing trie; do cmds+=("'$kenlm/query' -v summary '$work/$name.$k' < '$t'"); done
+      for k in probing trie; do cmds+=("'$kenlm/query' -v summary '$work/$name.$k'"); done
     fi
-    mapfile -t results < <(measure_alternating "${cmds[@]}")
+    mapfile -t results < <(measure_alternating "$t" "${cmds[@]}")
     read -r w1 r1 lo1 hi1 <<< "${results[0]}"
     read -r wa ra loa hia <<< "${results[1]}"
     read -r wq rq loq hiq <<< "${results[2]}"
@@ -143,7 +143,7 @@ for corpus in "${corpora[@]}"; do
     qp=$("$lm" -q score -t 1 --summary-only -m "$work/$name.q8.lm" < "$t" | awk -F'\t' '/^Perplexity including/ {print $2}')
     row "$name" "perplexity $tn: exact, q8" "$lp" "" "$qp ($(awk -v a="$lp" -v b="$qp" 'BEGIN{printf "%+.3f%%", (b/a-1)*100}'))"
   done
-  read -r nw nr < <(measure sh -c "'$lm' -q next -k 10 -m '$m' < '$work/contexts.txt'")
+  read -r nw nr < <(measure -i "$work/contexts.txt" "$lm" -q next -k 10 -m "$m")
   row "$name" "lm next -k 10 (contexts/s)" "$(rate 20000 "$nw")" "$nr" "${nw} s for 20000"
   # Exact: the top 10 equal the first 10 of the whole distribution.
   "$lm" -q next -k 10 --format tsv -m "$m" < "$work/contexts300.txt" > "$work/top.tsv"

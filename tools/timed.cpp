@@ -78,8 +78,8 @@ int main(int argc, char** argv) {
     return 127;
   }
   int status = 0;
-  rusage usage{};
-  while (wait4(pid, &status, 0, &usage) < 0) {
+  rusage resources{};
+  while (wait4(pid, &status, 0, &resources) < 0) {
     if (errno != EINTR) {
       std::perror("timed: wait4");
       return 1;
@@ -88,6 +88,6 @@ int main(int argc, char** argv) {
   const double wall = now() - start;
   if (WIFSIGNALED(status)) return 1;
   if (WEXITSTATUS(status) != 0) return WEXITSTATUS(status);
-  std::printf("%.4f %ld\n", wall, usage.ru_maxrss);
+  std::printf("%.4f %ld\n", wall, resources.ru_maxrss);
   return 0;
 }

@@ -42,14 +42,15 @@ void use_huge_page_heap() {
 // Every replaceable form without alignment goes to malloc and free, so that
 // they pair whichever the library calls; the aligned forms are the library's
 // own, and pair among themselves. No new_handler is installed anywhere in lm,
-// so none is called. Under AddressSanitizer the sanitizer's own forms stay,
-// for its new/delete mismatch checks.
+// so none is called. Under AddressSanitizer and ThreadSanitizer the
+// sanitizer's own forms stay (ASan's for its new/delete mismatch checks; the
+// runtimes define them all, and a second definition does not link).
 #if defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define LM_KEEP_OPERATOR_NEW 1
 #endif
 #endif
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define LM_KEEP_OPERATOR_NEW 1
 #endif
 

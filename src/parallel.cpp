@@ -3,6 +3,7 @@
 #include <sched.h>
 
 #include <system_error>
+#include <utility>
 #include <thread>
 #include <vector>
 
@@ -41,71 +42,90 @@ void parallel_for(std::size_t count, unsigned threads, const std::function<void(
   for (std::thread& w : workers) w.join();
 }
 
-TaskPool::TaskPool(unsigned threads) {
+OrderedPool::OrderedPool(unsigned threads, std::size_t slots, std::function<void(std::size_t, unsigned)> task,
+                         std::function<void(std::size_t)> deliver)
+    : slots_(slots > 0 ? slots : 1), task_(std::move(task)), deliver_(std::move(deliver)), finished_(slots_, 0) {
   for (unsigned t = 1; t < threads; ++t) {
     try {
-      workers_.emplace_back([this]() { work(); });
+      workers_.emplace_back([this, t]() { work(t); });
     } catch (const std::system_error&) {
       break;  // no more threads to be had: run on those started
     }
   }
 }
 
-TaskPool::~TaskPool() {
-  finish();
+OrderedPool::~OrderedPool() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
   }
-  wake_.notify_all();
-  for (std::thread& w : workers_) w.join();
+  queued_.notify_all();
+  for (std::thread& w : workers_) w.join();  // each finishes the task it runs
 }
 
-void TaskPool::start(std::size_t count, std::function<void(std::size_t)> fn) {
-  {
-    std::unique_lock<std::mutex> lock(mutex_);
-    // A worker that woke late for the last job may still be leaving it.
-    done_.wait(lock, [this]() { return busy_ == 0; });
-    fn_ = std::move(fn);
-    count_ = count;
-    finished_ = 0;
-    next_.store(0);
-    ++job_;
-  }
-  wake_.notify_all();
-}
-
-void TaskPool::run_tasks() {
-  for (;;) {
-    const std::size_t i = next_.fetch_add(1);
-    if (i >= count_) return;
-    fn_(i);
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (++finished_ == count_) done_.notify_all();
-  }
-}
-
-void TaskPool::finish() {
-  run_tasks();
-  std::unique_lock<std::mutex> lock(mutex_);
-  // Also wait until no worker is still inside the job (one may be about to
-  // find that no task is left), so that start() may change it.
-  done_.wait(lock, [this]() { return finished_ == count_ && busy_ == 0; });
-}
-
-void TaskPool::work() {
-  std::uint64_t seen = 0;
+std::size_t OrderedPool::next_slot() {
   for (;;) {
     {
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&]() { return stop_ || job_ != seen; });
-      if (stop_) return;
-      seen = job_;
-      ++busy_;
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (delivered_ == submitted_ || finished_[delivered_ % slots_] == 0) break;
     }
-    run_tasks();
+    deliver_oldest();  // done already: no wait
+  }
+  if (handed_ - delivered_ == slots_) {
+    if (submitted_ == delivered_) submit();
+    deliver_oldest();
+  }
+  return static_cast<std::size_t>(handed_++ % slots_);
+}
+
+void OrderedPool::submit() {
+  if (submitted_ == handed_) return;
+  {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (--busy_ == 0) done_.notify_all();
+    submitted_ = handed_;
+  }
+  queued_.notify_all();
+}
+
+void OrderedPool::drain() {
+  submit();
+  while (delivered_ < submitted_) deliver_oldest();
+}
+
+void OrderedPool::deliver_oldest() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  const auto oldest = static_cast<std::size_t>(delivered_ % slots_);
+  while (finished_[oldest] == 0) {
+    if (taken_ < submitted_) {
+      // Run a queued task meanwhile (the oldest, if no worker took it).
+      const auto slot = static_cast<std::size_t>(taken_++ % slots_);
+      lock.unlock();
+      task_(slot, 0);
+      lock.lock();
+      finished_[slot] = 1;
+    } else {
+      waiting_ = true;
+      done_.wait(lock);
+      waiting_ = false;
+    }
+  }
+  finished_[oldest] = 0;
+  ++delivered_;
+  lock.unlock();
+  deliver_(oldest);
+}
+
+void OrderedPool::work(unsigned thread) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    queued_.wait(lock, [this]() { return stop_ || taken_ < submitted_; });
+    if (stop_) return;
+    const auto slot = static_cast<std::size_t>(taken_++ % slots_);
+    lock.unlock();
+    task_(slot, thread);
+    lock.lock();
+    finished_[slot] = 1;
+    if (waiting_) done_.notify_one();
   }
 }
 

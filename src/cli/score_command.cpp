@@ -1,12 +1,11 @@
 // lm score: log10 probability, perplexity and OOVs of sentences.
-#include <algorithm>
-#include <array>
-#include <climits>
-#include <cmath>
 #include <cstdint>
 #include <exception>
+#include <string>
+#include <string_view>
 #include <unistd.h>
-#include <fmt/ranges.h>
+#include <vector>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
@@ -32,14 +31,17 @@ struct ScoreOptions {
   unsigned threads = 0;  // 0: every CPU this process may use
 };
 
-// Lines read but not yet scored; scored in parallel, printed in input order.
-// The buffers are reused from batch to batch, so memory stays bounded by one
-// batch whatever the input's length.
-struct Batch {
+// Lines read, to be scored by one task and printed in input order; their
+// buffers are reused from task to task.
+struct Slice {
   std::string text;                // the lines, concatenated
   std::vector<std::size_t> ends;   // line i is text[ends[i-1], ends[i])
   std::vector<std::uint64_t> line;
   std::string source;
+  fmt::memory_buffer out;             // the lines' records
+  std::vector<SentenceScore> scores;  // for the corpus summary, summed in input order
+  std::exception_ptr error;           // the first line that failed ends the slice
+
   [[nodiscard]] std::size_t size() const { return ends.size(); }
   [[nodiscard]] std::string_view at(std::size_t i) const {
     const std::size_t begin = i == 0 ? 0 : ends[i - 1];
@@ -51,107 +53,131 @@ struct Batch {
     if (source != src) source = src;
     line.push_back(n);
   }
-  void clear() {
-    text.clear();
-    ends.clear();
-    line.clear();
-  }
 };
 
-struct SliceResult {
-  fmt::memory_buffer out;
-  std::vector<SentenceScore> scores;  // for the corpus summary, summed in input order
-  std::exception_ptr error;           // the first line that failed ends the slice
+// A thread's working space, reused from slice to slice: a slice's tokens are
+// in it only while the slice is scored.
+struct Scratch {
   std::vector<std::string_view> words;
   SentenceBatch sentences;
 };
 
-// Tokenizes, scores and prints lines [begin, end) of the batch into r. A line
-// that fails to tokenize ends the slice: the lines before it are printed.
-void score_slice(const Model& model, const ScoreOptions& opt, const Batch& batch, std::size_t begin,
-                 std::size_t end, SliceResult& r) {
+// Tokenizes, scores and prints the lines of s into s.out. A line that fails
+// to tokenize ends the slice: the lines before it are printed.
+void score_slice(const Model& model, const ScoreOptions& opt, Slice& s, Scratch& scratch) {
   try {
-    for (std::size_t i = begin; i < end; ++i) {
-      tokenize_checked(batch.at(i), batch.source, batch.line[i], &r.words);
-      r.sentences.add(r.words);
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      tokenize_checked(s.at(i), s.source, s.line[i], &scratch.words);
+      scratch.sentences.add(scratch.words);
     }
   } catch (...) {
-    r.error = std::current_exception();
+    s.error = std::current_exception();
   }
-  r.sentences.score(model);
+  SentenceBatch& sentences = scratch.sentences;
+  sentences.score(model);
   const auto context_words = static_cast<std::size_t>(model.order() - 1);
-  for (std::size_t i = 0; i < r.sentences.size(); ++i) {
-    SentenceScore sc = r.sentences.result(i, opt.tokens && !opt.summary_only);
-    if (!opt.summary_only) {
-      print_sentence(r.out, opt.format, batch.at(begin + i), r.sentences.words(i), sc, opt.tokens, context_words);
-    }
+  for (std::size_t i = 0; i < sentences.size(); ++i) {
+    SentenceScore sc = sentences.result(i, opt.tokens && !opt.summary_only);
+    if (!opt.summary_only) print_sentence(s.out, opt.format, s.at(i), sentences.words(i), sc, opt.tokens, context_words);
     sc.factors = {};
-    r.scores.push_back(std::move(sc));
+    s.scores.push_back(std::move(sc));
   }
-  r.sentences.clear();
+  sentences.clear();
 }
 
-// Scores batches on a TaskPool while the next batch is read: launch() hands
-// a full batch to the workers, finish() (before the next launch, and at the
-// end) joins in, then prints the batch's lines in input order.
-class BatchScorer {
+// Scores the input in slices of about kSliceBytes on an OrderedPool: the
+// threads score the slices read while the caller reads on (and scores too,
+// when every slice is in flight); the slices are printed in input order.
+// No barrier: a thread that is done takes the next slice.
+class SliceScorer {
  public:
-  BatchScorer(const Model& model, const ScoreOptions& opt, unsigned threads, Output& output, CorpusScore& corpus)
-      : model_(model), opt_(opt), output_(output), corpus_(corpus),
-        results_(threads > 1 ? 4 * threads : 1), pool_(threads) {}
+  // Slices are small, so that a thread's tokens and scores (about 40 bytes a
+  // token) stay in its cache and the process touches little fresh memory.
+  static constexpr std::size_t kSliceBytes = std::size_t{32} << 10;
+  // An input this large will read much of the model: it is mapped whole
+  // first (see add()).
+  static constexpr std::size_t kLargeInputPerThread = std::size_t{256} << 10;
+
+  // interactive: each line is scored and printed as soon as it is added.
+  SliceScorer(const Model& model, const ScoreOptions& opt, unsigned threads, bool interactive, Output& output,
+              CorpusScore& corpus)
+      : model_(model), opt_(opt), output_(output), corpus_(corpus), interactive_(interactive),
+        large_input_(kLargeInputPerThread * threads),
+        // Slots enough to hold a large input's first bytes (8 per thread,
+        // which keeps every thread busy while the caller reads).
+        slices_(large_input_ / kSliceBytes), scratch_(threads),
+        pool_(
+            threads, slices_.size(),
+            [this](std::size_t slot, unsigned thread) { score_slice(model_, opt_, slices_[slot], scratch_[thread]); },
+            [this](std::size_t slot) { deliver(slices_[slot]); }) {}
 
   // The threads scoring runs on (fewer than asked when the system gives no more).
   [[nodiscard]] unsigned threads() const { return pool_.threads(); }
 
-  // REQUIRES: no batch is running (finish() was called).
-  void launch(const Batch& batch) {
-    // Slices of about equal bytes, more than threads, so that they balance.
-    const std::size_t slices = std::min(results_.size(), batch.size());
-    bounds_.assign(1, 0);
-    for (std::size_t k = 1; k < slices; ++k) {
-      const std::size_t target = batch.text.size() * k / slices;
-      const auto it = std::lower_bound(batch.ends.begin() + static_cast<std::ptrdiff_t>(bounds_.back()), batch.ends.end(), target);
-      bounds_.push_back(std::min(static_cast<std::size_t>(it - batch.ends.begin()) + 1, batch.size()));
+  // Adds a line; when interactive, scores and prints it at once.
+  void add(std::string_view text, const std::string& source, std::uint64_t line) {
+    if (open_ == nullptr) open_ = &slices_[pool_.next_slot()];
+    open_->add(text, source, line);
+    if (interactive_) {
+      open_ = nullptr;
+      pool_.drain();
+      return;
     }
-    bounds_.push_back(batch.size());
-    running_ = &batch;
-    pool_.start(slices, [this](std::size_t k) {
-      score_slice(model_, opt_, *running_, bounds_[k], bounds_[k + 1], results_[k]);
-    });
+    if (open_->text.size() < kSliceBytes) return;
+    if (!large_) {
+      // The slices are held until the input is known to be large: then the
+      // model is mapped whole before they are scored (0.5 ms for a cached
+      // 428 MB model in huge pages), and a model not in the page cache is
+      // read in one sequential pass, in huge pages, instead of fault by fault.
+      held_ += open_->text.size();
+      if (held_ < large_input_) {
+        open_ = nullptr;
+        return;
+      }
+      model_.buffer().prefault();
+      large_ = true;
+    }
+    open_ = nullptr;
+    pool_.submit();
   }
 
-  // Waits for the running batch (if any) and prints it; rethrows the error
-  // of its first failed line after printing the lines before it.
+  // Scores and prints every line added; rethrows the error of the first line
+  // that failed, after printing the lines before it.
   void finish() {
-    pool_.finish();
-    if (running_ == nullptr) return;
-    const std::size_t slices = bounds_.size() - 1;
-    running_ = nullptr;
-    for (std::size_t k = 0; k < slices; ++k) {
-      SliceResult& r = results_[k];
-      output_.buffer().append(r.out.data(), r.out.data() + r.out.size());
-      for (const SentenceScore& sc : r.scores) corpus_.add(sc);
-      output_.end_record();
-      r.out.clear();
-      r.scores.clear();
-      if (r.error) {
-        output_.flush();
-        std::exception_ptr error = r.error;
-        for (SliceResult& rest : results_) rest.error = nullptr;
-        std::rethrow_exception(error);
-      }
-    }
+    open_ = nullptr;
+    pool_.drain();
   }
 
  private:
+  void deliver(Slice& s) {
+    output_.buffer().append(s.out.data(), s.out.data() + s.out.size());
+    for (const SentenceScore& sc : s.scores) corpus_.add(sc);
+    output_.end_record();
+    s.out.clear();
+    s.scores.clear();
+    s.text.clear();
+    s.ends.clear();
+    s.line.clear();
+    if (s.error) {
+      output_.flush();
+      std::exception_ptr error = s.error;
+      s.error = nullptr;
+      std::rethrow_exception(error);
+    }
+  }
+
   const Model& model_;
   const ScoreOptions& opt_;
   Output& output_;
   CorpusScore& corpus_;
-  std::vector<SliceResult> results_;
-  std::vector<std::size_t> bounds_;
-  const Batch* running_ = nullptr;
-  TaskPool pool_;  // last: stopped first, before what its tasks use
+  const bool interactive_;
+  const std::size_t large_input_;
+  std::vector<Slice> slices_;     // the pool's slots
+  std::vector<Scratch> scratch_;  // one per thread
+  Slice* open_ = nullptr;         // the slice being read into
+  std::size_t held_ = 0;          // bytes in the slices held (not yet known to be large)
+  bool large_ = false;            // the input is large: the model is mapped whole
+  OrderedPool pool_;  // last: stopped first, before what its tasks use
 };
 
 void run_score(ScoreOptions opt) {
@@ -161,43 +187,17 @@ void run_score(ScoreOptions opt) {
   Output output;
   CorpusScore corpus;
   const unsigned threads = opt.threads == 0 ? available_cpus() : opt.threads;
-  // Lines are scored in batches: one is read while the one before it is
-  // scored (in parallel, and interleaved within a thread); when typing at a
-  // terminal, each line as soon as it is read.
+  // When typing at a terminal, each line is scored as soon as it is read.
   const bool interactive = opt.sentences.empty() && isatty(STDIN_FILENO);
-  const std::size_t batch_bytes = (std::size_t{1} << 18) * threads;
-  std::array<Batch, 2> batches;
-  std::size_t reading = 0;
-  bool prefaulted = false;
-  BatchScorer scorer(model, opt, threads, output, corpus);
+  SliceScorer scorer(model, opt, threads, interactive, output, corpus);
   if (scorer.threads() < threads) {
     spdlog::warn("the system gave only {} of the {} threads asked for (a process limit?); scoring on {}",
                  scorer.threads(), threads, scorer.threads());
   }
   for_each_input(opt.sentences, [&](std::string_view text, const std::string& source, std::uint64_t line) {
-    Batch& batch = batches[reading];
-    batch.add(text, source, line);
-    if (interactive || batch.text.size() > batch_bytes) {
-      // A full batch: the input is large, and will read much of the model.
-      // Map it whole now (0.5 ms for a cached 428 MB model in huge pages);
-      // a model not in the page cache is then read in one sequential pass,
-      // in huge pages, instead of fault by fault.
-      if (!interactive && !prefaulted) {
-        model.buffer().prefault();
-        prefaulted = true;
-      }
-      scorer.finish();  // the batch before, while this one was read
-      batches[1 - reading].clear();
-      scorer.launch(batch);
-      if (interactive) scorer.finish();
-      reading = 1 - reading;
-    }
+    scorer.add(text, source, line);
   });
   scorer.finish();
-  if (batches[reading].size() > 0) {
-    scorer.launch(batches[reading]);
-    scorer.finish();
-  }
   if (opt.summary) print_summary(output.buffer(), opt.format, corpus);
   output.flush();
   if (!opt.summary && corpus.sentences > 0 && spdlog::get_level() <= spdlog::level::info) {

@@ -6,8 +6,10 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <string>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "commands.hpp"
@@ -51,6 +53,31 @@ extern "C" void on_bus_error(int sig) {
   }
   lm::remove_partial_outputs();
   _exit(1);
+}
+
+// What to do when memory ran out, by the subcommand that ran: lm train
+// counts within its --memory budget (counts beyond it go to temporary files)
+// but then holds the n-grams it estimates, which pruning makes fewer; the
+// other subcommands hold a model read from ARPA text in memory whole.
+// A limit on address space (ulimit -v) is named too: it counts memory that
+// is reserved but never used (thread stacks, heap growth), so it can stop lm
+// well below what the limit suggests.
+std::string out_of_memory_hint(const CLI::App& app) {
+  std::string hint =
+      "a model given as ARPA text is held in memory whole: use lm's binary format (lm convert, once, where "
+      "memory allows), which is mapped from disk, or a smaller model";
+  for (const CLI::App* command : app.get_subcommands()) {
+    if (command->get_name() == "train") {
+      hint = "lm train counts within --memory but holds the n-grams it estimates: give a smaller --memory, "
+             "drop rare n-grams (--prune 0 1), or a lower --order";
+    }
+  }
+  struct rlimit limit {};
+  if (getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    hint += fmt::format("; note that this process may use only {} MB of address space (ulimit -v): raise that limit",
+                        limit.rlim_cur >> 20);
+  }
+  return hint;
 }
 
 }  // namespace
@@ -115,7 +142,7 @@ int main(int argc, char** argv) {
     spdlog::error("{}", e.what());
     return 2;
   } catch (const std::bad_alloc&) {
-    spdlog::error("out of memory; try a smaller corpus or order");
+    spdlog::error("out of memory; {}", out_of_memory_hint(app));
     return 1;
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

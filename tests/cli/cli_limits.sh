@@ -3,7 +3,8 @@
 # the extreme orders, a full disk or a file-size limit (for the model, the
 # ARPA file and stdout), a reader that closes the pipe early, and memory that
 # stays bounded on a long stdin. Never a crash (exit >= 128, except 141 for
-# SIGPIPE), never a partial or corrupted file.
+# SIGPIPE), never a partial or corrupted file; memory that runs out (an
+# address-space limit) is a clean error.
 . "$(dirname "$0")/lib.bash"
 
 need_file "$TOY"
@@ -301,5 +302,35 @@ else
   check_status "scoring 200,000 lines: exit 0" 0
   check_lines "$OUT" 200000 "scoring 200,000 lines prints 200,000 lines"
 fi
+
+# =========================================== (h) an address-space limit
+# Memory that runs out is one error line that says what to do (and names the
+# limit), with no file left behind; what it suggests, a smaller --memory,
+# then works under the same limit. (100 MB: lm train's heap and its sort
+# arrays for a 4G budget take more address space than that; a 50M budget
+# does not.)
+mkdir aslimit && cd aslimit || exit 1
+# as_limited KB CMD... : runs CMD with an address-space limit of KB kilobytes.
+as_limited() {
+  local kb=$1
+  shift
+  bash -c 'ulimit -v "$0" && exec "$@"' "$kb" "$@"
+}
+if as_limited 100000 "$LM" --version >/dev/null 2>&1; then
+  LAST_CMD="(ulimit -v 100000; lm train --threads 2 --memory 4G --order 5 gutenberg.tok.txt)"
+  RC=0
+  as_limited 100000 "$LM" train "$GUTENBERG" --threads 2 --memory 4G --order 5 >"$OUT" 2>"$ERR" || RC=$?
+  check_error "train under a 100 MB address-space limit" 1 "out of memory" "smaller --memory" "ulimit -v"
+  check_no_crash
+  check_eq "$(ls -A)" "" "train out of memory: no model or temporary file left behind"
+  LAST_CMD="(ulimit -v 100000; lm train --threads 2 --memory 50M --order 5 gutenberg.tok.txt)"
+  RC=0
+  as_limited 100000 "$LM" -q train "$GUTENBERG" --threads 2 --memory 50M --order 5 >"$OUT" 2>"$ERR" || RC=$?
+  check_status "train under the same limit with --memory 50M, as the message suggests: exit 0" 0
+  check_eq "$(ls -A)" "model.lm" "train --memory 50M under the limit: wrote model.lm"
+else
+  echo "note: lm does not start under an address-space limit (a sanitizer build reserves terabytes); the out-of-memory checks are not run"
+fi
+cd "$TMP" || exit 1
 
 finish

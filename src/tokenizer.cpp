@@ -19,6 +19,11 @@ namespace lm {
 
 struct LineReader::Impl {
   gzFile file = nullptr;
+  // A terminal is read with read(2), which returns each line as it is
+  // typed; gzread waits until its buffer is full or the input ends. (Nobody
+  // types gzip.)
+  bool terminal = false;
+  std::uint64_t terminal_bytes = 0;
   // Not zero-filled: a short input touches (and the kernel maps) only the
   // pages it is read into.
   static constexpr std::size_t kBufferBytes = std::size_t{1} << 18;
@@ -32,6 +37,10 @@ struct LineReader::Impl {
 LineReader::LineReader(const std::string& path)
     : impl_(std::make_unique<Impl>()), name_(path == "-" ? "<stdin>" : path) {
   if (path.empty()) throw Error("empty file name; give a path, or - for standard input");
+  if (path == "-" && isatty(STDIN_FILENO)) {
+    impl_->terminal = true;
+    return;
+  }
   if (path == "-") {
     impl_->file = gzdopen(dup(STDIN_FILENO), "rb");
   } else {
@@ -58,8 +67,22 @@ LineReader::~LineReader() {
 }
 
 std::uint64_t LineReader::bytes_read() const {
+  if (impl_->terminal) return impl_->terminal_bytes;
   return static_cast<std::uint64_t>(gzoffset(impl_->file));
 }
+
+namespace {
+
+// Reads what the terminal has (a line, as typed), up to bytes; 0 at its end
+// (Ctrl-D), -1 with errno set on an error. Retried when a signal interrupts.
+long read_terminal(char* buffer, std::size_t bytes) {
+  for (;;) {
+    const ssize_t got = read(STDIN_FILENO, buffer, bytes);
+    if (got >= 0 || errno != EINTR) return static_cast<long>(got);
+  }
+}
+
+}  // namespace
 
 bool LineReader::next(std::string_view* line) {
   Impl& s = *impl_;
@@ -89,6 +112,14 @@ bool LineReader::next(std::string_view* line) {
       if (!spanning) return false;
       *line = s.long_line;  // last line without a final newline
       break;
+    }
+    if (s.terminal) {
+      const long got = read_terminal(s.buffer.get(), Impl::kBufferBytes);
+      if (got < 0) throw Error(fmt::format("{}: read error: {}", name_, std::strerror(errno)));
+      s.eof = got == 0;
+      s.end = static_cast<std::size_t>(got);
+      s.terminal_bytes += static_cast<std::uint64_t>(got);
+      continue;
     }
     int got = gzread(s.file, s.buffer.get(), static_cast<unsigned>(Impl::kBufferBytes));
     if (got < 0) {

@@ -19,11 +19,11 @@ namespace lm {
 
 struct LineReader::Impl {
   gzFile file = nullptr;
-  // A terminal is read with read(2), which returns each line as it is
-  // typed; gzread waits until its buffer is full or the input ends. (Nobody
-  // types gzip.)
-  bool terminal = false;
-  std::uint64_t terminal_bytes = 0;
+  // A terminal (or standard input read line by line) is read with read(2),
+  // which returns each line as it is typed or written; gzread waits until
+  // its buffer is full or the input ends.
+  bool direct = false;
+  std::uint64_t direct_bytes = 0;
   // Not zero-filled: a short input touches (and the kernel maps) only the
   // pages it is read into.
   static constexpr std::size_t kBufferBytes = std::size_t{1} << 18;
@@ -34,11 +34,11 @@ struct LineReader::Impl {
   std::string long_line;  // used when a line spans buffer refills
 };
 
-LineReader::LineReader(const std::string& path)
+LineReader::LineReader(const std::string& path, bool line_by_line)
     : impl_(std::make_unique<Impl>()), name_(path == "-" ? "<stdin>" : path) {
   if (path.empty()) throw Error("empty file name; give a path, or - for standard input");
-  if (path == "-" && isatty(STDIN_FILENO)) {
-    impl_->terminal = true;
+  if (path == "-" && (line_by_line || isatty(STDIN_FILENO))) {
+    impl_->direct = true;
     return;
   }
   if (path == "-") {
@@ -67,15 +67,16 @@ LineReader::~LineReader() {
 }
 
 std::uint64_t LineReader::bytes_read() const {
-  if (impl_->terminal) return impl_->terminal_bytes;
+  if (impl_->direct) return impl_->direct_bytes;
   return static_cast<std::uint64_t>(gzoffset(impl_->file));
 }
 
 namespace {
 
-// Reads what the terminal has (a line, as typed), up to bytes; 0 at its end
-// (Ctrl-D), -1 with errno set on an error. Retried when a signal interrupts.
-long read_terminal(char* buffer, std::size_t bytes) {
+// Reads what standard input has (a line, as typed or written), up to bytes;
+// 0 at its end (Ctrl-D at a terminal), -1 with errno set on an error.
+// Retried when a signal interrupts.
+long read_available(char* buffer, std::size_t bytes) {
   for (;;) {
     const ssize_t got = read(STDIN_FILENO, buffer, bytes);
     if (got >= 0 || errno != EINTR) return static_cast<long>(got);
@@ -113,12 +114,15 @@ bool LineReader::next(std::string_view* line) {
       *line = s.long_line;  // last line without a final newline
       break;
     }
-    if (s.terminal) {
-      const long got = read_terminal(s.buffer.get(), Impl::kBufferBytes);
+    if (s.direct) {
+      const long got = read_available(s.buffer.get(), Impl::kBufferBytes);
       if (got < 0) throw Error(fmt::format("{}: read error: {}", name_, std::strerror(errno)));
+      if (s.direct_bytes == 0 && got >= 2 && s.buffer[0] == '\x1f' && s.buffer[1] == '\x8b') {
+        throw Error(fmt::format("{}: gzip data, read line by line: give plain text (zcat FILE | lm ...)", name_));
+      }
       s.eof = got == 0;
       s.end = static_cast<std::size_t>(got);
-      s.terminal_bytes += static_cast<std::uint64_t>(got);
+      s.direct_bytes += static_cast<std::uint64_t>(got);
       continue;
     }
     int got = gzread(s.file, s.buffer.get(), static_cast<unsigned>(Impl::kBufferBytes));

@@ -19,9 +19,13 @@ inline constexpr std::string_view kEosWord = "</s>";
 // start is skipped and a trailing CR is removed, so CRLF files read as LF files.
 // Throws lm::Error when the file cannot be opened (naming it and why) or on a
 // read/decompression error.
+// Standard input is read in large blocks, except from a terminal or when
+// line_by_line is set: then each line is returned as soon as it arrives, for
+// a program that waits for an answer before it writes the next line. That
+// input must be plain text (gzip is refused with an error).
 class LineReader {
  public:
-  explicit LineReader(const std::string& path);
+  explicit LineReader(const std::string& path, bool line_by_line = false);
   ~LineReader();
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;

@@ -21,6 +21,7 @@ struct NextOptions {
   std::size_t k = 10;
   bool all = false;
   bool bos = false;
+  bool line_buffered = false;  // read stdin line by line, print each answer at once
 };
 
 void print_predictions(fmt::memory_buffer& out, Format format, std::string_view context,
@@ -64,7 +65,7 @@ void run_next(const NextOptions& opt) {
   use_huge_page_heap();
   const Model model = load_model(opt.model);
   NextWordPredictor predictor(model);
-  Output output;
+  Output output(opt.line_buffered);
   std::vector<std::string_view> words;
   bool first = true;
   const bool many = opt.contexts.size() != 1;
@@ -86,7 +87,7 @@ void run_next(const NextOptions& opt) {
     first = false;
     print_predictions(output.buffer(), opt.format, text, words, predictions, model.vocab(), many);
     output.end_record();
-  });
+  }, opt.line_buffered);
   output.flush();
 }
 
@@ -110,6 +111,8 @@ void add_next_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--all", opt->all, "Show the whole distribution");
   cmd->add_flag("--bos", opt->bos, "Treat each context as the start of a sentence (as if after <s>)");
+  cmd->add_flag("--line-buffered", opt->line_buffered,
+                "Read stdin line by line and print each answer at once (for a program that waits for it; plain text)");
   cmd->add_option("--format", opt->format, "Output format: text, tsv or json (JSON Lines)")
       ->transform(CLI::CheckedTransformer(format_names(), CLI::ignore_case));
   cmd->callback([opt]() { run_next(*opt); });

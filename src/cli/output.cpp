@@ -34,7 +34,7 @@ void append_json_string(fmt::memory_buffer& out, std::string_view s) {
   out.push_back('"');
 }
 
-Output::Output() : interactive_(isatty(STDOUT_FILENO) != 0) {}
+Output::Output(bool each_record) : interactive_(each_record || isatty(STDOUT_FILENO) != 0) {}
 
 Output::~Output() {
   // Best effort: errors here were already reported by an explicit flush().
@@ -69,13 +69,14 @@ void Output::flush() {
 namespace lm::cli {
 
 void for_each_input(const std::vector<std::string>& args,
-                    const std::function<void(std::string_view, const std::string&, std::uint64_t)>& fn) {
+                    const std::function<void(std::string_view, const std::string&, std::uint64_t)>& fn,
+                    bool line_by_line) {
   if (!args.empty()) {
     const std::string source = "<argument>";
     for (std::size_t i = 0; i < args.size(); ++i) fn(args[i], source, i + 1);
     return;
   }
-  LineReader reader("-");
+  LineReader reader("-", line_by_line);
   std::string_view line;
   while (reader.next(&line)) fn(line, reader.name(), reader.line_number());
 }

@@ -21,14 +21,15 @@ void append_json_string(fmt::memory_buffer& out, std::string_view s);
 // quietly, as a reader that stopped reading (lm next | head -1) expects.
 struct BrokenPipe {};
 
-// Buffers output and writes it to stdout in large blocks (or line by line
-// when stdout is a terminal).
+// Buffers output and writes it to stdout in large blocks, or record by record
+// when stdout is a terminal or each_record is set.
 class Output {
  public:
-  Output();
+  explicit Output(bool each_record = false);
   ~Output();
   fmt::memory_buffer& buffer() { return buffer_; }
-  // Call after each record: writes out when the buffer is large or on a TTY.
+  // Call after each record: writes out when the buffer is large, or at once
+  // record by record.
   void end_record();
   void flush();
 
@@ -45,8 +46,10 @@ class Output {
 namespace lm::cli {
 
 // Calls fn(text, source, line) for each argument ("<argument>", 1-based
-// index), or, when there are none, for each line of standard input.
+// index), or, when there are none, for each line of standard input: as soon
+// as it arrives when line_by_line (or at a terminal), else read in blocks.
 void for_each_input(const std::vector<std::string>& args,
-                    const std::function<void(std::string_view, const std::string&, std::uint64_t)>& fn);
+                    const std::function<void(std::string_view, const std::string&, std::uint64_t)>& fn,
+                    bool line_by_line = false);
 
 }  // namespace lm::cli

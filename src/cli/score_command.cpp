@@ -29,6 +29,7 @@ struct ScoreOptions {
   bool summary = false;
   bool summary_only = false;  // no per-sentence records (implies summary)
   unsigned threads = 0;  // 0: every CPU this process may use
+  bool line_buffered = false;  // read stdin line by line, print each record at once
 };
 
 // Lines read, to be scored by one task and printed in input order; their
@@ -184,11 +185,12 @@ void run_score(ScoreOptions opt) {
   use_huge_page_heap();
   if (opt.summary_only) opt.summary = true;
   const Model model = load_model(opt.model);
-  Output output;
+  Output output(opt.line_buffered);
   CorpusScore corpus;
   const unsigned threads = opt.threads == 0 ? available_cpus() : opt.threads;
-  // When typing at a terminal, each line is scored as soon as it is read.
-  const bool interactive = opt.sentences.empty() && isatty(STDIN_FILENO);
+  // When typing at a terminal (or asked to), each line is scored as soon as
+  // it is read.
+  const bool interactive = opt.sentences.empty() && (opt.line_buffered || isatty(STDIN_FILENO));
   SliceScorer scorer(model, opt, threads, interactive, output, corpus);
   if (scorer.threads() < threads) {
     spdlog::warn("the system gave only {} of the {} threads asked for (a process limit?); scoring on {}",
@@ -196,7 +198,7 @@ void run_score(ScoreOptions opt) {
   }
   for_each_input(opt.sentences, [&](std::string_view text, const std::string& source, std::uint64_t line) {
     scorer.add(text, source, line);
-  });
+  }, interactive);
   scorer.finish();
   if (opt.summary) print_summary(output.buffer(), opt.format, corpus);
   output.flush();
@@ -229,6 +231,8 @@ void add_score_command(CLI::App& app) {
   cmd->add_flag("--summary", opt->summary, "Print the corpus summary on stdout (default: stderr)");
   cmd->add_flag("--summary-only", opt->summary_only, "Print only the corpus summary, on stdout: no line per sentence")
       ->excludes("--tokens");
+  cmd->add_flag("--line-buffered", opt->line_buffered,
+                "Read stdin line by line and print each record at once (for a program that waits for it; plain text)");
   cmd->add_option("-t,--threads", opt->threads, "Threads to score with (default 0: every CPU available)")
       ->check(CLI::Range(0, 1024));
   cmd->callback([opt]() { run_score(*opt); });

@@ -95,7 +95,9 @@ class ChunkScorer {
     for (std::size_t t = 0; t < n_; ++t) {
       found_[i][t] = kNoEntry;
       searching_[searching] = static_cast<std::uint8_t>(t);
-      searching += static_cast<std::size_t>((context[t] != kNoEntry) & ((i == 1) | !closed_ | (found_[i - 1][t] != kNoEntry)));
+      const unsigned has_context = context[t] != kNoEntry;
+      const unsigned shorter_found = (i == 1) | !closed_ | (found_[i - 1][t] != kNoEntry);
+      searching += has_context & shorter_found;
     }
     return searching;
   }

@@ -8,7 +8,10 @@ namespace lm::cli {
 // training's smaller arrays) from one heap kept in 2 MiB transparent huge
 // pages: the main arena only (worker threads included), grown 64 MiB at a
 // time, buffers up to 32 MiB from it rather than from mappings of their own
-// (larger ones still are), and freed memory kept for reuse. Each first touch
+// (larger ones still are), and freed memory kept for reuse. The part of the
+// heap below its first 2 MiB boundary (up to 2 MiB of address space, one page
+// of memory) is taken by a block never freed, so that the buffers allocated
+// next start in huge pages. Each first touch
 // of a 4 KiB page is a page fault, and on virtual machines a fault costs
 // microseconds: 13 us on the benchmark host, where `lm score` of
 // gutenberg.test took 1,245 of them; with this it is 15-18% faster, and `lm

@@ -83,9 +83,13 @@ void run_next(const NextOptions& opt) {
     if (starts_sentence) words.insert(words.begin(), "<s>");
     const State state = predictor.context_state(words);
     const auto predictions = predictor.top(state, opt.all ? 0 : opt.k);
-    if (!first && opt.format == Format::kText) output.buffer().push_back('\n');
+    // Text answers are set apart by a blank line: between them, or with
+    // --line-buffered after each, so that a program reading the answers
+    // knows when one is complete.
+    if (!first && opt.format == Format::kText && !opt.line_buffered) output.buffer().push_back('\n');
     first = false;
     print_predictions(output.buffer(), opt.format, text, words, predictions, model.vocab(), many);
+    if (opt.format == Format::kText && opt.line_buffered) output.buffer().push_back('\n');
     output.end_record();
   }, opt.line_buffered);
   output.flush();
@@ -112,7 +116,8 @@ void add_next_command(CLI::App& app) {
   cmd->add_flag("--all", opt->all, "Show the whole distribution");
   cmd->add_flag("--bos", opt->bos, "Treat each context as the start of a sentence (as if after <s>)");
   cmd->add_flag("--line-buffered", opt->line_buffered,
-                "Read stdin line by line and print each answer at once (for a program that waits for it; plain text)");
+                "Read stdin line by line and print each answer at once (for a program that waits for it; plain text); "
+                "in text format each answer then ends with a blank line");
   cmd->add_option("--format", opt->format, "Output format: text, tsv or json (JSON Lines)")
       ->transform(CLI::CheckedTransformer(format_names(), CLI::ignore_case));
   cmd->callback([opt]() { run_next(*opt); });

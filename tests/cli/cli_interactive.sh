@@ -47,6 +47,40 @@ check_true "next --line-buffered: then the second" "got: '$ANSWER'" grep -q '^{"
 end_input
 check_status "next --line-buffered: exit 0 at the end of the input" 0
 
+# In text format an answer is several lines: with --line-buffered each ends
+# with a blank line, so that the reader knows it has all of it.
+# ask_text LINE : writes LINE and reads the lines of one answer, up to the
+# blank line that ends it, into ANSWER (as far as it got after 20 s).
+ask_text() {
+  local got
+  ANSWER=
+  printf '%s\n' "$1" >&"$TO"
+  while IFS= read -r -t 20 got <&"$FROM"; do
+    if [ -z "$got" ]; then
+      ANSWER=${ANSWER%$'\n'}
+      return 0
+    fi
+    ANSWER+="$got"$'\n'
+  done
+  ANSWER+="(no blank line after 20 s)"
+}
+LAST_CMD="coproc lm -q next -k 3 --line-buffered -m model.lm"
+coproc NEXTTEXT { exec "$LM" -q next -k 3 --line-buffered -m model.lm 2>"$TMP/next.err"; }
+PID=$NEXTTEXT_PID TO=${NEXTTEXT[1]} FROM=${NEXTTEXT[0]}
+ask_text "the cat"
+check_true "next --line-buffered (text): the first answer, a header and 3 words, ends with a blank line" \
+  "got: '$ANSWER'" bash -c '[ "$(grep -c "" <<<"$1")" = 4 ] && head -n 1 <<<"$1" | grep -qx "# the cat"' _ "$ANSWER"
+ask_text "of the"
+check_true "next --line-buffered (text): then the second" \
+  "got: '$ANSWER'" bash -c '[ "$(grep -c "" <<<"$1")" = 4 ] && head -n 1 <<<"$1" | grep -qx "# of the"' _ "$ANSWER"
+end_input
+check_status "next --line-buffered (text): exit 0 at the end of the input" 0
+printf '%s\n' "the cat" "of the" >contexts.txt
+run "$LM" -q next -k 3 -m model.lm <contexts.txt
+{ cat "$OUT"; echo; } >blocks.out
+run "$LM" -q next -k 3 --line-buffered -m model.lm <contexts.txt
+check_same "$OUT" blocks.out "next --line-buffered (text): the answers read in blocks, each followed by a blank line"
+
 # The same answers as without the flag; gzip cannot be read line by line.
 printf '%s\n' "the cat sat on the mat" "a dog ran" >two.txt
 run "$LM" -q score -m model.lm <two.txt

@@ -41,9 +41,12 @@ void use_huge_page_heap() {
   // Only whole 2 MiB pages can be huge, and the heap's free part starts
   // where static initialization left it, up to 2 MiB below the first one.
   // Blocks put there (the first ones a command allocates: reading buffers,
-  // scoring's slices) would take a 4 KiB page fault each, 450 of them when
-  // scoring gutenberg.test. A block that is never freed fills the gap, so
-  // that the next ones start in huge pages. Only its first page is touched.
+  // scoring's slices) took a 4 KiB page fault each, 175-538 when scoring
+  // gutenberg.test (docs/BENCHMARKS.md, run 32). A block that is never freed
+  // fills the gap, so that the next ones start in huge pages; only its first
+  // and last pages are touched (glibc's chunk headers). Its size is the gap
+  // less the header of the block after it, so that block starts on the
+  // boundary.
   constexpr std::uintptr_t kHugePage = 2 * kMiB;
   const std::uintptr_t gap = ((begin + kHugePage - 1) & ~(kHugePage - 1)) - begin;
   constexpr std::uintptr_t kChunkHeader = 2 * sizeof(std::size_t);  // glibc's, before the next block

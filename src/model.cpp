@@ -105,7 +105,7 @@ Buffer Buffer::map_file(const std::string& path) {
     // it can then map whole; pages already cached stay as they are. Where the
     // kernel cannot do this the call fails harmlessly. 1.3-1.6x faster
     // scoring on a 428 MB model (docs/BENCHMARKS.md).
-    if (buffer.size_ >= (std::size_t{2} << 20)) madvise(p, buffer.size_, MADV_HUGEPAGE);
+    if (buffer.size_ >= detail::kHugePageBytes) madvise(p, buffer.size_, MADV_HUGEPAGE);
   }
   close(fd);
   return buffer;

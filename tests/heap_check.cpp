@@ -16,11 +16,12 @@
 #include <string>
 #include <vector>
 
+#include "detail/huge_pages.hpp"
 #include "heap.hpp"
 
 namespace {
 
-constexpr std::uintptr_t kHugePage = std::uintptr_t{2} << 20;
+using lm::detail::kHugePageBytes;
 
 struct Mapping {
   std::uintptr_t begin = 0, end = 0;
@@ -64,7 +65,7 @@ int check(const std::vector<void*>& blocks) {
       std::printf("SKIPPED: malloc does not serve blocks from the brk heap here (a sanitizer?)\n");
       return 77;
     }
-    const std::uintptr_t range = p & ~(kHugePage - 1);  // the 2 MiB range that holds the block's start
+    const std::uintptr_t range = p & ~(kHugePageBytes - 1);  // the 2 MiB range that holds the block's start
     const Mapping* in = nullptr;
     for (const Mapping& m : maps) {
       if (m.begin <= p && p < m.end) in = &m;
@@ -73,11 +74,11 @@ int check(const std::vector<void*>& blocks) {
       std::printf("SKIPPED: /proc/self/smaps does not say which mappings may take huge pages\n");
       return 77;
     }
-    if (in->thp_eligible != 1 || range < in->begin || range + kHugePage > in->end) {
+    if (in->thp_eligible != 1 || range < in->begin || range + kHugePageBytes > in->end) {
       std::printf("FAILED: block at %#llx: its 2 MiB range [%#llx, %#llx) is not wholly in a mapping that may take "
                   "huge pages (mapping [%#llx, %#llx), THPeligible %d)\n",
                   static_cast<unsigned long long>(p), static_cast<unsigned long long>(range),
-                  static_cast<unsigned long long>(range + kHugePage), static_cast<unsigned long long>(in->begin),
+                  static_cast<unsigned long long>(range + kHugePageBytes), static_cast<unsigned long long>(in->begin),
                   static_cast<unsigned long long>(in->end), in->thp_eligible);
       ++failed;
     }

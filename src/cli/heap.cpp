@@ -47,8 +47,7 @@ void use_huge_page_heap() {
   // and last pages are touched (glibc's chunk headers). Its size is the gap
   // less the header of the block after it, so that block starts on the
   // boundary.
-  constexpr std::uintptr_t kHugePage = 2 * kMiB;
-  const std::uintptr_t gap = ((begin + kHugePage - 1) & ~(kHugePage - 1)) - begin;
+  const std::uintptr_t gap = lm::detail::huge_page_ceil(begin) - begin;
   constexpr std::uintptr_t kChunkHeader = 2 * sizeof(std::size_t);  // glibc's, before the next block
   if (gap > kChunkHeader) filler = std::malloc(gap - kChunkHeader);
 }

@@ -16,8 +16,8 @@ namespace lm::cli {
 // the benchmark host, where `lm score` of gutenberg.test took 1,245 of them;
 // with this it is 15-18% faster, and `lm train` of gutenberg 10M 24%
 // (docs/BENCHMARKS.md, run 28), and 5-9% more with the filler (run 32). A
-// huge page takes one fault per 2 MiB. One arena for every thread: scoring allocates little
-// after its first batch. Call once, first thing, from the main thread.
+// huge page takes one fault per 2 MiB. One arena for every thread: scoring
+// allocates little after its first batch. Call once, first thing, from the main thread.
 // Harmless where the system or the allocator (a sanitizer's) does not play
 // along: the heap then works as before.
 void use_huge_page_heap();

@@ -7,10 +7,9 @@
 namespace lm::detail {
 
 void advise_huge_pages(void* p, std::size_t bytes) {
-  constexpr std::uintptr_t kHugePage = std::uintptr_t{2} << 20;
   const auto start = reinterpret_cast<std::uintptr_t>(p);
-  const std::uintptr_t begin = (start + kHugePage - 1) & ~(kHugePage - 1);
-  const std::uintptr_t end = (start + bytes) & ~(kHugePage - 1);
+  const std::uintptr_t begin = huge_page_ceil(start);
+  const std::uintptr_t end = (start + bytes) & ~(kHugePageBytes - 1);
   if (begin >= end) return;
   madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);  // a failure leaves 4 KiB pages
 }

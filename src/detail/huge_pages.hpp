@@ -2,8 +2,18 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace lm::detail {
+
+// A transparent huge page: 2 MiB on the platforms lm supports (x86-64, and
+// arm64 with 4 KiB base pages).
+inline constexpr std::uintptr_t kHugePageBytes = std::uintptr_t{2} << 20;
+
+// The first huge-page boundary at or above address.
+[[nodiscard]] constexpr std::uintptr_t huge_page_ceil(std::uintptr_t address) {
+  return (address + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+}
 
 // Asks the kernel to back the 2 MiB-aligned part of [p, p + bytes) with
 // transparent huge pages when it is first written. Worth it for arrays of

@@ -64,14 +64,11 @@ extern "C" void on_bus_error(int sig) {
 // well below what the limit suggests.
 std::string out_of_memory_hint(const CLI::App& app) {
   std::string hint =
-      "a model given as ARPA text is held in memory whole: use lm's binary format (lm convert, once, where "
-      "memory allows), which is mapped from disk, or a smaller model";
-  for (const CLI::App* command : app.get_subcommands()) {
-    if (command->get_name() == "train") {
-      hint = "lm train counts within --memory but holds the n-grams it estimates: give a smaller --memory, "
-             "drop rare n-grams (--prune 0 1), or a lower --order";
-    }
-  }
+      app.got_subcommand("train")
+          ? "lm train counts within --memory but holds the n-grams it estimates: give a smaller --memory, "
+            "drop rare n-grams (--prune 0 1), or a lower --order"
+          : "a model given as ARPA text is held in memory whole: use lm's binary format (lm convert, once, where "
+            "memory allows), which is mapped from disk, or a smaller model";
   struct rlimit limit {};
   if (getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
     hint += fmt::format("; note that this process may use only {} MB of address space (ulimit -v): raise that limit",

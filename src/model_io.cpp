@@ -3,7 +3,8 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <fstream>
-#include <sstream>
+#include <functional>
+#include <unistd.h>
 
 #include "detail/atomic_file.hpp"
 #include "detail/model_format.hpp"
@@ -12,7 +13,29 @@
 
 namespace lm {
 
+namespace {
+
+bool gz_name(const std::string& path) { return path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0; }
+
+}  // namespace
+
+void check_output_path(const std::string& path, OutputFormat format) {
+  const detail::OutputTarget target = detail::resolve_output(path);
+  if (format != OutputFormat::kBinary) return;
+  if (gz_name(path)) {
+    throw Error(fmt::format("{}: lm's binary model is mapped from disk and cannot be gzipped; drop the .gz "
+                            "(an ARPA file can be: --arpa {})",
+                            path, path));
+  }
+  if (target.kind == detail::OutputTarget::Kind::kDescriptor && isatty(target.fd) != 0) {
+    throw Error(fmt::format("{}: refusing to write a binary model to a terminal; redirect the output to a file "
+                            "or give a file name",
+                            path));
+  }
+}
+
 void save_model(const Model& model, const std::string& path) {
+  check_output_path(path, OutputFormat::kBinary);
   detail::AtomicFile file(path);
   file.write(model.buffer().data(), model.buffer().size());
   file.commit();
@@ -82,14 +105,13 @@ void walk_level(const Model& model, int n, Visit&& visit) {
   }
 }
 
-}  // namespace
-
-void write_arpa(const Model& model, std::ostream& out) {
+// Writes the ARPA text of model through sink, in blocks of about 64 KiB.
+void write_arpa_blocks(const Model& model, const std::function<void(const char*, std::size_t)>& sink) {
   model.verify();  // a corrupt trie could make the walk below revisit entries
   const VocabView& vocab = model.vocab();
   fmt::memory_buffer buf;
-  auto flush = [&buf, &out]() {
-    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+  auto flush = [&buf, &sink]() {
+    sink(buf.data(), buf.size());
     buf.clear();
   };
   fmt::format_to(std::back_inserter(buf), "\\data\\\n");
@@ -112,15 +134,20 @@ void write_arpa(const Model& model, std::ostream& out) {
   }
   fmt::format_to(std::back_inserter(buf), "\n\\end\\\n");
   flush();
+}
+
+}  // namespace
+
+void write_arpa(const Model& model, std::ostream& out) {
+  write_arpa_blocks(model, [&out](const char* data, std::size_t bytes) {
+    out.write(data, static_cast<std::streamsize>(bytes));
+  });
   if (!out) throw Error("cannot write the ARPA file");
 }
 
 void write_arpa_file(const Model& model, const std::string& path) {
-  std::ostringstream text;
-  write_arpa(model, text);
-  const std::string s = std::move(text).str();
-  detail::AtomicFile file(path);
-  file.write(s.data(), s.size());
+  detail::AtomicFile file(path, gz_name(path));  // removes what it wrote if the model turns out corrupt
+  write_arpa_blocks(model, [&file](const char* data, std::size_t bytes) { file.write(data, bytes); });
   file.commit();
 }
 

@@ -33,4 +33,11 @@ class ConfigError : public Error {
   explicit ConfigError(const std::string& message) : Error(message) {}
 };
 
+// Output to a pipe whose reader has gone away (lm next --all | head -1). Not
+// a failure of lm: the CLI stops writing and exits quietly with status 0.
+class BrokenPipeError : public Error {
+ public:
+  BrokenPipeError() : Error("the reader of the output went away (broken pipe)") {}
+};
+
 }  // namespace lm

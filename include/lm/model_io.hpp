@@ -14,10 +14,25 @@ class LineReader;
 // The version of lm's binary format that this lm writes and reads (docs/FORMAT.md).
 inline constexpr unsigned kModelFormatVersion = 8;
 
-// Writes the model in lm's binary format, atomically: the data goes to a
-// temporary file beside path, which is renamed over path only when complete,
-// so path holds either the old model or the new one. Throws Error on failure
-// (the temporary file is removed).
+// How outputs are written, by save_model and write_arpa_file alike:
+// - atomically: the data goes to a temporary file beside path, renamed over
+//   path only when complete, so path holds either the old file or the new
+//   one; on failure the temporary file is removed;
+// - a symbolic link is followed: its final target is replaced, the link stays;
+// - "-", /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N are this
+//   process's descriptors and are written in place, as are character
+//   devices and FIFOs (never renamed over).
+
+// What an output holds, for check_output_path.
+enum class OutputFormat { kBinary, kArpa };
+
+// Checks, before any work is done, that path can be written as format: it is
+// not a directory, its directory exists and may be written, and a binary
+// model is not given a .gz name (it is mapped from disk, so it cannot be
+// compressed) nor sent to a terminal. Throws Error naming path and what to do.
+void check_output_path(const std::string& path, OutputFormat format);
+
+// Writes the model in lm's binary format (see above). Throws Error on failure.
 void save_model(const Model& model, const std::string& path);
 
 // Deletes the temporary files of outputs still being written (by save_model
@@ -44,7 +59,8 @@ void remove_partial_outputs() noexcept;
 // the shortest form that reads back to the same float, so write -> read ->
 // write is byte-identical.
 void write_arpa(const Model& model, std::ostream& out);
-// write_arpa to a file, atomically like save_model.
+// write_arpa to a file, as save_model writes (see above); gzip-compressed
+// when path ends with ".gz".
 void write_arpa_file(const Model& model, const std::string& path);
 
 // Reads an ARPA model. Contexts missing from the file (which some pruned

@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "lm/model_io.hpp"
+#include "output.hpp"
 
 namespace lm::cli {
 
@@ -16,6 +17,7 @@ struct ConvertOptions {
 };
 
 void run_convert(const ConvertOptions& opt) {
+  check_output_path(opt.output, opt.arpa ? OutputFormat::kArpa : OutputFormat::kBinary);
   Model model = load_model(opt.input);
   if (opt.arpa) {
     write_arpa_file(model, opt.output);
@@ -25,7 +27,7 @@ void run_convert(const ConvertOptions& opt) {
     }
     save_model(model, opt.output);
   }
-  spdlog::info("wrote {} ({} format, order {}, {} words)", opt.output, opt.arpa ? "ARPA" : "lm binary",
+  spdlog::info("wrote {} ({} format, order {}, {} words)", display_path(opt.output), opt.arpa ? "ARPA" : "lm binary",
                model.order(), model.vocab().size());
 }
 
@@ -38,11 +40,12 @@ void add_convert_command(CLI::App& app) {
       "Examples:\n"
       "  lm convert kenlm.arpa kenlm.lm           # ARPA (or .arpa.gz) -> lm binary: opens in milliseconds\n"
       "  lm convert --arpa model.lm model.arpa    # lm binary -> ARPA text\n"
+      "  lm convert --arpa model.lm - | less      # ARPA on standard output (.gz names are compressed)\n"
       "  lm convert --quantize 8 kenlm.arpa q8.lm # smaller, lossy (see docs/FORMAT.md)\n"
       "Scores are identical before and after (the binary stores the ARPA values as they are),\n"
       "unless --quantize is given.");
   cmd->add_option("input", opt->input, "Model to read: lm binary or ARPA (plain or gzip)")->required();
-  cmd->add_option("output", opt->output, "File to write (atomically)")->required();
+  cmd->add_option("output", opt->output, "File to write (atomically; - for standard output; .gz: gzip-compressed ARPA)")->required();
   cmd->add_flag("--arpa", opt->arpa, "Write ARPA text instead of lm's binary format");
   cmd->add_option("--quantize", opt->quantize,
                   "Store probabilities and backoffs of orders >= 2 in BITS bits (2-16; 0 = exact; "

@@ -115,6 +115,9 @@ int main(int argc, char** argv) {
 
   // A file-size limit (ulimit -f) must give a write error, not kill lm mid-file.
   std::signal(SIGXFSZ, SIG_IGN);
+  // A reader that stops early (lm next --all the | head -1) must not kill lm:
+  // writes then fail with EPIPE, and lm stops quietly with status 0.
+  std::signal(SIGPIPE, SIG_IGN);
   if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](CLI::App* c) { return c->get_name() == argv[1]; }).empty()) {
     spdlog::error("unknown command '{}'; use train, score, next, info or convert (see lm --help)", argv[1]);
     return 2;
@@ -133,7 +136,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     return code == 0 ? 0 : 2;  // 2: usage error
-  } catch (const lm::cli::BrokenPipe&) {
+  } catch (const lm::BrokenPipeError&) {
     return 0;  // the reader went away: not an error
   } catch (const lm::ConfigError& e) {  // a bad option value: a usage error
     spdlog::error("{}", e.what());

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lm/error.hpp"
@@ -34,6 +35,17 @@ void append_json_string(fmt::memory_buffer& out, std::string_view s) {
   out.push_back('"');
 }
 
+bool same_file(const std::string& a, const std::string& b) {
+  const auto name = [](const std::string& p) { return p == "-" ? std::string("/dev/stdout") : p; };
+  struct stat sa {}, sb {};
+  if (stat(name(a).c_str(), &sa) == 0 && stat(name(b).c_str(), &sb) == 0) {
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  }
+  return name(a) == name(b);
+}
+
+std::string display_path(const std::string& path) { return path == "-" ? "standard output" : path; }
+
 Output::Output(bool each_record) : interactive_(each_record || isatty(STDOUT_FILENO) != 0) {}
 
 Output::~Output() {
@@ -53,7 +65,7 @@ void Output::flush() {
     if (n < 0) {
       if (errno == EINTR) continue;
       buffer_.clear();
-      if (errno == EPIPE) throw BrokenPipe{};
+      if (errno == EPIPE) throw BrokenPipeError();  // main exits quietly
       throw Error(fmt::format("cannot write output: {}", std::strerror(errno)));
     }
     p += n;

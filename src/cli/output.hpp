@@ -17,9 +17,12 @@ enum class Format { kText, kTsv, kJson };
 // Appends s to out as a JSON string literal (with quotes).
 void append_json_string(fmt::memory_buffer& out, std::string_view s);
 
-// Thrown when stdout is a closed pipe (with SIGPIPE ignored): main exits
-// quietly, as a reader that stopped reading (lm next | head -1) expects.
-struct BrokenPipe {};
+// True when a and b name the same file ("-" is standard output): the same
+// inode, or the same name when neither exists yet.
+[[nodiscard]] bool same_file(const std::string& a, const std::string& b);
+
+// How a path is named in messages: "standard output" for "-".
+[[nodiscard]] std::string display_path(const std::string& path);
 
 // Buffers output and writes it to stdout in large blocks, or record by record
 // when stdout is a terminal or each_record is set.

@@ -15,6 +15,7 @@
 #include "lm/parallel.hpp"
 #include "lm/tokenizer.hpp"
 #include "lm/vocab_limits.hpp"
+#include "output.hpp"
 #include "progress.hpp"
 #include "size_option.hpp"
 
@@ -24,7 +25,7 @@ namespace {
 
 struct TrainOptions {
   std::string corpus;
-  std::string output = default_model_path();
+  std::string output = "model.lm";  // never $LM_MODEL: that names the model to read
   std::string arpa;
   int order = 3;
   bool strict_discounts = false;
@@ -69,10 +70,30 @@ std::vector<std::uint64_t> parse_prune(std::vector<std::string> values, std::str
   return out;
 }
 
+// Fails before any work when an output cannot be written (a missing
+// directory found after an hour of counting is an hour lost).
+void check_train_outputs(const TrainOptions& opt) {
+  check_output_path(opt.output, OutputFormat::kBinary);
+  if (!opt.arpa.empty()) {
+    check_output_path(opt.arpa, OutputFormat::kArpa);
+    if (same_file(opt.output, opt.arpa)) {
+      throw ConfigError(fmt::format("-o {} and --arpa {} name the same file; give two different files",
+                                    display_path(opt.output), display_path(opt.arpa)));
+    }
+  }
+  const char* env = std::getenv("LM_MODEL");
+  if (env != nullptr && *env != '\0' && opt.output == "model.lm" && std::string_view(env) != "model.lm") {
+    spdlog::info("writing model.lm: LM_MODEL ({}) names the model that score and next read, never one to "
+                 "write; give -o to write another file",
+                 env);
+  }
+}
+
 void run_train(TrainOptions opt) {
   use_huge_page_heap();
   const std::vector<std::uint64_t> prune = parse_prune(opt.prune, &opt.corpus);
   if (opt.corpus.empty()) throw ConfigError("give the training corpus: a file, a .gz file, or - for stdin");
+  check_train_outputs(opt);
   const auto start = std::chrono::steady_clock::now();
   CountConfig config;
   config.order = opt.order;
@@ -154,8 +175,8 @@ void run_train(TrainOptions opt) {
     discounts += fmt::format("{}{:.3g}/{:.3g}/{:.3g}", n > 1 ? " " : "", d.d[1], d.d[2], d.d[3]);
   }
   spdlog::info("wrote {} ({}){}: order {}, {} tokens, vocabulary {}, n-grams {}, discounts {}, {:.2f} s, peak memory {}",
-               opt.output, human_bytes(static_cast<double>(result.model.buffer().size())),
-               opt.arpa.empty() ? "" : " and " + opt.arpa, opt.order, stats.words + stats.sentences,
+               display_path(opt.output), human_bytes(static_cast<double>(result.model.buffer().size())),
+               opt.arpa.empty() ? "" : " and " + display_path(opt.arpa), opt.order, stats.words + stats.sentences,
                result.model.vocab().size(), orders, discounts, seconds, human_bytes(peak_rss_bytes()));
 }
 
@@ -176,9 +197,10 @@ void add_train_command(CLI::App& app) {
       "--memory and --threads are; counts that do not fit in --memory go to\n"
       "temporary files, which are deleted as soon as they are created.");
   cmd->add_option("corpus", opt->corpus, "Training text: a file, a .gz file, or - for stdin (required)");
-  cmd->add_option("-o,--output", opt->output, "Model file to write (default: $LM_MODEL or model.lm)");
+  cmd->add_option("-o,--output", opt->output, "Model file to write (default: model.lm; $LM_MODEL is only read)");
   cmd->add_option("--order", opt->order, "N-gram order")->check(CLI::Range(1, 16))->capture_default_str();
-  cmd->add_option("--arpa", opt->arpa, "Also write the model in ARPA format to this file");
+  cmd->add_option("--arpa", opt->arpa,
+                  "Also write the model in ARPA format to this file (- for standard output; .gz: gzip-compressed)");
   cmd->add_option("--threads", opt->threads, "Threads to use (default: all cores)")->check(CLI::Range(1, 1024));
   cmd->add_option("-S,--memory", opt->memory,
                   "Memory for counting: bytes with a K, M, G or T suffix, or a percentage of RAM")

@@ -44,10 +44,12 @@ check_exit 0 "$LM" train -q ../slice.txt --output ../out/long.lm
 check_same ../out/long.lm ../slice.lm "--output works like -o"
 cd "$TMP" || exit 1
 
-# ---- $LM_MODEL: default output of train, default model of score; -o wins
+# ---- $LM_MODEL: the default model of score, never train's output (that is
+# model.lm unless -o says otherwise; tests/cli/cli_outputs.sh has more)
 mkdir envdir && cd envdir || exit 1
 LM_MODEL="$TMP/envdir/env.lm" check_exit 0 "$LM" train -q "$TOY"
-check_eq "$(ls -A)" "env.lm" "train writes \$LM_MODEL instead of model.lm"
+check_eq "$(ls -A)" "model.lm" "train writes model.lm, not \$LM_MODEL"
+mv model.lm env.lm
 LM_MODEL="$TMP/envdir/env.lm" check_exit 0 "$LM" train -q "$TOY" -o explicit.lm
 check_true "-o wins over \$LM_MODEL" "got: $(ls -A)" test -s explicit.lm
 LM_MODEL="" check_exit 0 "$LM" train -q "$TOY"

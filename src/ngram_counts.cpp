@@ -278,7 +278,13 @@ NGramCounts count_lines(LineReader& reader, const CountConfig& config, const Voc
   std::vector<std::string_view> tokens;
   std::vector<WordId> ids;
   while (reader.next(&line)) {
-    tokenize_checked(line, reader.name(), reader.line_number(), &tokens);
+    if (const LineCheck check = tokenize_line(line, &tokens); !check.ok()) {
+      const FormatError error(reader.name(), reader.line_number(), describe_line_problem(line, check));
+      if (!config.skip_bad_lines) throw error;
+      CorpusStats& stats = counter.stats();
+      if (stats.skipped_lines++ == 0) stats.first_skipped = error.what();
+      continue;
+    }
     ids.clear();
     for (std::string_view token : tokens) {
       ids.push_back(fixed_vocab != nullptr ? counter.vocab().find(token) : counter.vocab().find_or_insert(token));

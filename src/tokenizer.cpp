@@ -256,29 +256,56 @@ std::size_t find_invalid_utf8(std::string_view text) {
   return std::string_view::npos;
 }
 
-void tokenize_checked(std::string_view line, const std::string& source, std::uint64_t line_number,
-                      std::vector<std::string_view>* out) {
-  std::size_t bad = find_invalid_utf8(line);
+LineCheck tokenize_line(std::string_view line, std::vector<std::string_view>* out) {
+  const std::size_t bad = find_invalid_utf8(line);
   if (bad != std::string_view::npos) {
-    if (line[bad] == '\0') {
-      throw FormatError(source, line_number,
-                        fmt::format("NUL byte at byte {}; is this a binary file? Text must be UTF-8",
-                                    bad + 1));
-    }
-    throw FormatError(source, line_number,
-                      fmt::format("invalid UTF-8 at byte {} (0x{:02X}); convert the text to UTF-8, "
-                                  "e.g. with iconv -f latin1 -t utf-8",
-                                  bad + 1, static_cast<unsigned char>(line[bad])));
+    return {line[bad] == '\0' ? LineProblem::kNulByte : LineProblem::kInvalidUtf8, bad};
   }
   split_tokens(line, out);
+  if (out->empty()) return {};
+  if (out->back() == kEosWord) out->pop_back();
+  if (!out->empty() && out->front() == kBosWord) out->erase(out->begin());
   for (std::string_view token : *out) {
-    if (token == kBosWord || token == kEosWord) {
-      throw FormatError(source, line_number,
-                        fmt::format("'{}' written inside a sentence; sentence boundaries are added "
-                                    "automatically, so remove it from the text",
-                                    token));
+    if (token.size() <= 4 && (token == kBosWord || token == kEosWord)) {
+      return {LineProblem::kBoundaryInside, static_cast<std::size_t>(token.data() - line.data())};
     }
   }
+  return {};
+}
+
+std::string describe_line_problem(std::string_view line, LineCheck check) {
+  switch (check.problem) {
+    case LineProblem::kNulByte:
+      return fmt::format("NUL byte at byte {}; is this a binary file? Text must be UTF-8", check.byte + 1);
+    case LineProblem::kInvalidUtf8:
+      return fmt::format("invalid UTF-8 at byte {} (0x{:02X}); convert the text to UTF-8, "
+                         "e.g. with iconv -f latin1 -t utf-8",
+                         check.byte + 1, static_cast<unsigned char>(line[check.byte]));
+    case LineProblem::kBoundaryInside: {
+      const std::string_view token = line.substr(check.byte, line[check.byte + 1] == '/' ? 4 : 3);
+      return fmt::format("'{}' inside a sentence (at byte {}); sentence boundaries are added automatically "
+                         "(a <s> that starts a line and a </s> that ends it are ignored), so remove it",
+                         token, check.byte + 1);
+    }
+    case LineProblem::kNone: break;
+  }
+  return "no problem";
+}
+
+std::string_view line_problem_name(LineProblem problem) {
+  switch (problem) {
+    case LineProblem::kInvalidUtf8: return "invalid UTF-8";
+    case LineProblem::kNulByte: return "NUL byte";
+    case LineProblem::kBoundaryInside: return "<s> or </s> inside a line";
+    case LineProblem::kNone: break;
+  }
+  return "none";
+}
+
+void tokenize_checked(std::string_view line, const std::string& source, std::uint64_t line_number,
+                      std::vector<std::string_view>* out) {
+  const LineCheck check = tokenize_line(line, out);
+  if (!check.ok()) throw FormatError(source, line_number, describe_line_problem(line, check));
 }
 
 }  // namespace lm

@@ -33,7 +33,8 @@ Vocabulary read_vocab_file(const std::string& path) {
   return vocab;
 }
 
-Vocabulary scan_vocabulary(const std::string& corpus, const VocabLimits& limits, const ProgressFn& progress) {
+Vocabulary scan_vocabulary(const std::string& corpus, const VocabLimits& limits, const ProgressFn& progress,
+                           bool skip_bad_lines) {
   if (corpus == "-") {
     throw ConfigError("--min-count and --max-vocab read the corpus twice; give a file, not standard input");
   }
@@ -43,7 +44,11 @@ Vocabulary scan_vocabulary(const std::string& corpus, const VocabLimits& limits,
   std::string_view line;
   std::vector<std::string_view> tokens;
   while (reader.next(&line)) {
-    tokenize_checked(line, reader.name(), reader.line_number(), &tokens);
+    if (skip_bad_lines) {
+      if (!tokenize_line(line, &tokens).ok()) continue;
+    } else {
+      tokenize_checked(line, reader.name(), reader.line_number(), &tokens);
+    }
     for (std::string_view t : tokens) {
       const WordId id = seen.find_or_insert(t);
       if (id >= counts.size()) counts.resize(id + 1, 0);
@@ -76,7 +81,7 @@ NGramCounts count_corpus_limited(const std::string& corpus, const CountConfig& c
   } else if (limits.scans_corpus()) {
     ProgressFn scan_progress;
     if (progress) scan_progress = [&progress](std::uint64_t done, std::uint64_t total) { progress(CountPhase::kVocab, done, total); };
-    vocab = scan_vocabulary(corpus, limits, scan_progress);
+    vocab = scan_vocabulary(corpus, limits, scan_progress, config.skip_bad_lines);
   }
   LineReader reader(corpus);
   if (!limits.any()) return count_corpus(reader, config, progress, report);

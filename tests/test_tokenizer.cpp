@@ -105,11 +105,41 @@ TEST_CASE("tokenize_checked rejects bad lines with file and line", "[tokenizer]"
   REQUIRE_THROWS_WITH(tokenize_checked("bad \xFF byte", "c.txt", 7, &out),
                       Catch::StartsWith("c.txt:7: invalid UTF-8 at byte 5"));
   REQUIRE_THROWS_WITH(tokenize_checked("a <s> b", "c.txt", 2, &out),
-                      Catch::StartsWith("c.txt:2: '<s>' written inside a sentence"));
-  REQUIRE_THROWS_WITH(tokenize_checked("a b </s>", "c.txt", 9, &out), Catch::StartsWith("c.txt:9: '</s>'"));
+                      Catch::StartsWith("c.txt:2: '<s>' inside a sentence (at byte 3)"));
+  REQUIRE_THROWS_WITH(tokenize_checked("</s> a b", "c.txt", 9, &out), Catch::StartsWith("c.txt:9: '</s>'"));
   REQUIRE_THROWS_WITH(tokenize_checked(std::string_view("a\0", 2), "c.txt", 1, &out),
                       Catch::Contains("NUL byte"));
   // Tokens that merely contain the markers are ordinary words.
   tokenize_checked("x<s> </s>y", "c.txt", 1, &out);
   REQUIRE(out.size() == 2);
+}
+
+TEST_CASE("tokenize_line drops a <s> that starts the line and a </s> that ends it", "[tokenizer]") {
+  std::vector<std::string_view> out;
+  const auto tokens = [&out](std::string_view line) {
+    REQUIRE(tokenize_line(line, &out).ok());
+    return std::vector<std::string>(out.begin(), out.end());
+  };
+  using V = std::vector<std::string>;
+  REQUIRE(tokens("<s> the cat </s>") == V{"the", "cat"});
+  REQUIRE(tokens("  <s>\tthe cat") == V{"the", "cat"});
+  REQUIRE(tokens("the cat </s>  ") == V{"the", "cat"});
+  REQUIRE(tokens("<s> </s>").empty());
+  REQUIRE(tokens("<s>").empty());
+  REQUIRE(tokens("</s>").empty());
+  REQUIRE(tokens("").empty());
+  // Anywhere else they are a problem, located at the offending token.
+  const auto problem = [&out](std::string_view line) { return tokenize_line(line, &out); };
+  REQUIRE(problem("<s> <s> a").problem == LineProblem::kBoundaryInside);
+  REQUIRE(problem("<s> <s> a").byte == 4);
+  REQUIRE(problem("a </s> </s>").byte == 2);
+  REQUIRE(problem("</s> a").problem == LineProblem::kBoundaryInside);
+  REQUIRE(problem("a <s>").problem == LineProblem::kBoundaryInside);
+  REQUIRE(problem("caf\xE9 au lait").problem == LineProblem::kInvalidUtf8);
+  REQUIRE(problem("caf\xE9 au lait").byte == 3);
+  REQUIRE(problem(std::string_view("a\0b", 3)).problem == LineProblem::kNulByte);
+  REQUIRE(describe_line_problem("a </s> b", problem("a </s> b")) ==
+          "'</s>' inside a sentence (at byte 3); sentence boundaries are added automatically (a <s> that starts "
+          "a line and a </s> that ends it are ignored), so remove it");
+  REQUIRE(line_problem_name(LineProblem::kInvalidUtf8) == "invalid UTF-8");
 }

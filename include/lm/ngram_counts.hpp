@@ -34,6 +34,8 @@ struct CorpusStats {
   std::uint64_t sentences = 0;
   std::uint64_t words = 0;       // tokens excluding the implicit </s>
   std::uint64_t unk_words = 0;   // "<unk>" written in the corpus, or words mapped to it
+  std::uint64_t skipped_lines = 0;  // lines left out (CountConfig::skip_bad_lines)
+  std::string first_skipped;        // the first of them: "file:line: what is wrong"
 };
 
 // Everything estimation needs.
@@ -67,6 +69,10 @@ struct CountConfig {
   // non-decreasing, with 0 for unigrams (checked by check_prune). Empty or
   // all zero: no pruning.
   std::vector<std::uint64_t> prune;
+  // A line that cannot be a sentence (see tokenize_line: invalid UTF-8, a NUL
+  // byte, <s> or </s> inside it) is an error (FormatError) unless this is
+  // set: then it is left out and counted in CorpusStats::skipped_lines.
+  bool skip_bad_lines = false;
 };
 
 // Pads thresholds to order (the last value repeats) and checks them; throws

@@ -60,10 +60,38 @@ void split_tokens(std::string_view line, std::vector<std::string_view>* out);
 // NUL byte), or std::string_view::npos when the whole text is valid.
 [[nodiscard]] std::size_t find_invalid_utf8(std::string_view text);
 
-// Splits one line of a corpus or of text to score into tokens, after checking
-// it: throws FormatError(source, line_number, ...) for invalid UTF-8, a NUL byte,
-// or a "<s>"/"</s>" written inside the line (they are added implicitly).
-// "<unk>" is allowed and means the unknown word.
+// Why a line cannot be used as a sentence.
+enum class LineProblem : std::uint8_t {
+  kNone,
+  kInvalidUtf8,     // a byte sequence that is not UTF-8 (Latin-1 text, say)
+  kNulByte,         // a NUL byte: binary data
+  kBoundaryInside,  // "<s>" or "</s>" inside the line, where no boundary can be
+};
+inline constexpr std::size_t kLineProblems = 4;  // the values of LineProblem
+
+struct LineCheck {
+  LineProblem problem = LineProblem::kNone;
+  std::size_t byte = 0;  // offset in the line of the offending byte or token
+  [[nodiscard]] bool ok() const { return problem == LineProblem::kNone; }
+};
+
+// Splits one line of a corpus or of text to score into tokens (out, cleared
+// first; views into line), after checking it. Sentence boundaries are added
+// implicitly, so a "<s>" that starts the line and a "</s>" that ends it (as
+// prepared corpora and SRILM/IRSTLM data write them) are dropped; anywhere
+// else they are a problem. "<unk>" is allowed and means the unknown word.
+// Returns what is wrong with the line (out is then unspecified).
+[[nodiscard]] LineCheck tokenize_line(std::string_view line, std::vector<std::string_view>* out);
+
+// What is wrong and what to do about it, in one sentence without the source
+// and line number. REQUIRES: !check.ok(), check came from tokenize_line(line).
+[[nodiscard]] std::string describe_line_problem(std::string_view line, LineCheck check);
+
+// A short name for a kind of problem, for counts: "invalid UTF-8", ...
+[[nodiscard]] std::string_view line_problem_name(LineProblem problem);
+
+// tokenize_line, throwing FormatError(source, line_number, describe_line_problem)
+// for a line with a problem.
 void tokenize_checked(std::string_view line, const std::string& source, std::uint64_t line_number,
                       std::vector<std::string_view>* out);
 

@@ -25,9 +25,11 @@ struct VocabLimits {
 
 // Reads the corpus once and keeps the words that pass min_count and
 // max_vocab (ties broken by first occurrence), in order of first
-// occurrence. Throws ConfigError for standard input (it is read twice).
+// occurrence. Throws ConfigError for standard input (it is read twice), and
+// FormatError for a line that cannot be a sentence unless skip_bad_lines
+// (then it is left out, as counting leaves it out).
 [[nodiscard]] Vocabulary scan_vocabulary(const std::string& corpus, const VocabLimits& limits,
-                                         const ProgressFn& progress = {});
+                                         const ProgressFn& progress = {}, bool skip_bad_lines = false);
 
 // count_corpus with a vocabulary fixed by limits: tokens outside it count as
 // <unk>. Reads the corpus twice when limits.scans_corpus().

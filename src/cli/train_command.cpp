@@ -29,6 +29,7 @@ struct TrainOptions {
   std::string arpa;
   int order = 3;
   bool strict_discounts = false;
+  bool skip_bad_lines = false;
   int threads = 0;  // 0: all cores
   std::string memory = "50%";
   std::string temp_dir;
@@ -89,6 +90,18 @@ void check_train_outputs(const TrainOptions& opt) {
   }
 }
 
+// count_corpus_limited; a line that cannot be a sentence also names the
+// option that skips such lines.
+NGramCounts count_with_hint(const std::string& corpus, const CountConfig& config, const VocabLimits& limits,
+                            const PhaseProgressFn& progress, CountReport* report) {
+  try {
+    return count_corpus_limited(corpus, config, limits, progress, report);
+  } catch (const FormatError& e) {
+    if (e.line() == 0 || config.skip_bad_lines) throw;
+    throw Error(fmt::format("{} (or train with --skip-bad-lines to leave such lines out)", e.what()));
+  }
+}
+
 void run_train(TrainOptions opt) {
   use_huge_page_heap();
   const std::vector<std::uint64_t> prune = parse_prune(opt.prune, &opt.corpus);
@@ -101,6 +114,7 @@ void run_train(TrainOptions opt) {
   config.threads = opt.threads > 0 ? opt.threads : static_cast<int>(available_cpus());
   config.temp_dir = opt.temp_dir;
   config.prune = prune;
+  config.skip_bad_lines = opt.skip_bad_lines;
   if (config.temp_dir.empty()) {
     const char* env = std::getenv("TMPDIR");
     config.temp_dir = (env != nullptr && *env != '\0') ? env : "/tmp";
@@ -130,12 +144,16 @@ void run_train(TrainOptions opt) {
     bar.update(done, total);
   };
   CountReport report;
-  NGramCounts counts = count_corpus_limited(opt.corpus, config, opt.limits, progress, &report);
+  NGramCounts counts = count_with_hint(opt.corpus, config, opt.limits, progress, &report);
   bar.end();
   const CorpusStats stats = counts.stats;
   const std::size_t types = counts.vocab.size() - (stats.unk_words ? 2 : 3);
   spdlog::info("read {} sentences, {} words, {} word types from {}", stats.sentences, stats.words, types,
                opt.corpus == "-" ? "standard input" : opt.corpus);
+  if (stats.skipped_lines > 0) {
+    spdlog::warn("skipped {} line{} that could not be used (--skip-bad-lines); the first: {}", stats.skipped_lines,
+                 stats.skipped_lines == 1 ? "" : "s", stats.first_skipped);
+  }
   spdlog::debug("{} sorted runs, {} written to {} (peak temp disk {})", report.runs, report.spilled_runs,
                 config.temp_dir, human_bytes(static_cast<double>(report.temp_bytes_peak)));
   if (report.spilled_runs > 0) {
@@ -227,6 +245,9 @@ void add_train_command(CLI::App& app) {
       ->check(positive);
   cmd->add_option("--vocab", opt->limits.vocab_file,
                   "Fix the vocabulary to the words of this file (whitespace-separated); others count as <unk>");
+  cmd->add_flag("--skip-bad-lines", opt->skip_bad_lines,
+                "Leave out lines that cannot be sentences (invalid UTF-8, a NUL byte, <s> or </s> inside), "
+                "with a count, instead of stopping at the first");
   cmd->add_flag("--strict-discounts", opt->strict_discounts,
                 "Fail instead of using fallback discounts (0.5 1 1.5) when they cannot be estimated");
   cmd->add_option("--quantize", opt->layout.quantize_bits,

@@ -85,10 +85,12 @@ void CorpusScore::add(const SentenceScore& s) {
 }
 
 double CorpusScore::perplexity() const {
+  if (tokens == 0) return std::numeric_limits<double>::quiet_NaN();
   return std::pow(10.0, -log10_prob / static_cast<double>(tokens));
 }
 
 double CorpusScore::perplexity_excluding_oovs() const {
+  if (tokens == oovs) return std::numeric_limits<double>::quiet_NaN();
   return std::pow(10.0, -(log10_prob - oov_log10_prob) / static_cast<double>(tokens - oovs));
 }
 

@@ -101,10 +101,12 @@ struct CorpusScore {
   std::uint64_t sentences = 0;
   std::uint64_t tokens = 0;
   std::uint64_t oovs = 0;
+  std::uint64_t skipped = 0;  // input lines that could not be scored (in none of the figures above)
   void add(const SentenceScore& s);
-  // 10^(-log10_prob / tokens).
+  // 10^(-log10_prob / tokens); NaN when there are no tokens.
   [[nodiscard]] double perplexity() const;
-  // The same with OOV tokens left out of both the sum and the count.
+  // The same with OOV tokens left out of both the sum and the count (NaN
+  // when every token is an OOV).
   [[nodiscard]] double perplexity_excluding_oovs() const;
 };
 

@@ -17,6 +17,8 @@
 #include "lm/model.hpp"
 #include "lm/model_io.hpp"
 #include "lm/version.hpp"
+#include "line_errors.hpp"
+#include "options.hpp"
 #include "output.hpp"
 
 namespace {
@@ -96,6 +98,7 @@ int main(int argc, char** argv) {
                "  lm info                              # what model.lm holds\n"
                "  cat sentences.txt | lm score         # one result line per input line",
                "lm"};
+  app.formatter(std::make_shared<lm::cli::HelpFormatter>());
   app.set_version_flag("-V,--version", std::string("lm ") + lm::kVersion);
   app.require_subcommand(1);
   app.fallthrough();
@@ -138,6 +141,8 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;  // 2: usage error
   } catch (const lm::BrokenPipeError&) {
     return 0;  // the reader went away: not an error
+  } catch (const lm::cli::SomeLinesFailed&) {
+    return lm::cli::kExitSomeLinesFailed;  // every line answered; the warnings said which failed
   } catch (const lm::ConfigError& e) {  // a bad option value: a usage error
     spdlog::error("{}", e.what());
     return 2;

@@ -4,10 +4,13 @@
 
 #include "commands.hpp"
 #include "heap.hpp"
+#include "line_errors.hpp"
+#include "lm/error.hpp"
 #include "lm/model_io.hpp"
 #include "lm/scorer.hpp"
 #include "lm/tokenizer.hpp"
 #include "fixed_format.hpp"
+#include "options.hpp"
 #include "output.hpp"
 
 namespace lm::cli {
@@ -15,14 +18,36 @@ namespace lm::cli {
 namespace {
 
 struct NextOptions {
-  std::vector<std::string> contexts;
+  InputOptions input;
   std::string model = default_model_path();
   Format format = Format::kText;
   std::size_t k = 10;
   bool all = false;
   bool bos = false;
-  bool line_buffered = false;  // read stdin line by line, print each answer at once
+  bool strict = false;  // stop at the first context that cannot be used
 };
+
+// Splits a context into words (a leading <s>: the start of a sentence).
+// Returns what is wrong with it, and its message ("" when it is fine). A
+// context cannot end with </s>: nothing follows the end of a sentence.
+std::string context_words(std::string_view text, bool bos, std::vector<std::string_view>* words,
+                          LineProblem* problem) {
+  std::size_t skip = 0;
+  while (skip < text.size() && is_space(text[skip])) ++skip;
+  const bool starts_sentence =
+      bos || (text.substr(skip, 3) == "<s>" && (skip + 3 == text.size() || is_space(text[skip + 3])));
+  const LineCheck check = tokenize_line(text, words);
+  *problem = check.problem;
+  if (!check.ok()) return describe_line_problem(text, check);
+  std::size_t end = text.size();
+  while (end > 0 && is_space(text[end - 1])) --end;
+  if (end >= 4 && text.substr(end - 4, 4) == "</s>" && (end == 4 || is_space(text[end - 5]))) {
+    *problem = LineProblem::kBoundaryInside;
+    return "'</s>' ends the context, and nothing follows the end of a sentence: remove it";
+  }
+  if (starts_sentence) words->insert(words->begin(), "<s>");
+  return {};
+}
 
 void print_predictions(fmt::memory_buffer& out, Format format, std::string_view context,
                        const std::vector<std::string_view>& words, const std::vector<Prediction>& predictions,
@@ -65,34 +90,37 @@ void run_next(const NextOptions& opt) {
   use_huge_page_heap();
   const Model model = load_model(opt.model);
   NextWordPredictor predictor(model);
-  Output output(opt.line_buffered);
+  const bool line_buffered = opt.input.line_buffered;
+  Output output(line_buffered);
+  LineErrors errors;
   std::vector<std::string_view> words;
-  bool first = true;
-  const bool many = opt.contexts.size() != 1;
-  for_each_input(opt.contexts, [&](std::string_view text, const std::string& source, std::uint64_t line) {
-    // "<s>" may start a context (sentence start); check the rest as usual.
-    std::string_view rest = text;
-    bool starts_sentence = opt.bos;
-    std::size_t skip = 0;
-    while (skip < rest.size() && is_space(rest[skip])) ++skip;
-    if (rest.substr(skip, 3) == "<s>" && (skip + 3 == rest.size() || is_space(rest[skip + 3]))) {
-      starts_sentence = true;
-      rest.remove_prefix(skip + 3);
-    }
-    tokenize_checked(rest, source, line, &words);
-    if (starts_sentence) words.insert(words.begin(), "<s>");
-    const State state = predictor.context_state(words);
-    const auto predictions = predictor.top(state, opt.all ? 0 : opt.k);
+  std::uint64_t lines = 0;
+  const bool many = opt.input.args.size() != 1;
+  for_each_input(opt.input, [&](std::string_view text, const std::string& source, std::uint64_t line) {
     // Text answers are set apart by a blank line: between them, or with
     // --line-buffered after each, so that a program reading the answers
     // knows when one is complete.
-    if (!first && opt.format == Format::kText && !opt.line_buffered) output.buffer().push_back('\n');
-    first = false;
-    print_predictions(output.buffer(), opt.format, text, words, predictions, model.vocab(), many);
-    if (opt.format == Format::kText && opt.line_buffered) output.buffer().push_back('\n');
+    if (lines++ > 0 && opt.format == Format::kText && !line_buffered) output.buffer().push_back('\n');
+    LineProblem problem = LineProblem::kNone;
+    const std::string why = context_words(text, opt.bos, &words, &problem);
+    if (problem != LineProblem::kNone) {
+      const FormatError error(source, line, why);
+      if (opt.strict) {
+        output.flush();
+        throw error;
+      }
+      errors.add(problem, error.what());
+      print_error_record(output.buffer(), opt.format, text, error.what(), "context");
+    } else {
+      const State state = predictor.context_state(words);
+      const auto predictions = predictor.top(state, opt.all ? 0 : opt.k);
+      print_predictions(output.buffer(), opt.format, text, words, predictions, model.vocab(), many);
+    }
+    if (opt.format == Format::kText && line_buffered) output.buffer().push_back('\n');
     output.end_record();
-  }, opt.line_buffered);
+  });
   output.flush();
+  errors.finish(lines, "answered");
 }
 
 }  // namespace
@@ -105,21 +133,22 @@ void add_next_command(CLI::App& app) {
       "  lm next \"ate the\"                 # top 10: word, probability, log10 probability\n"
       "  lm next -k 3 \"<s> the\"            # at the start of a sentence\n"
       "  lm next --all \"the\" | head        # the whole distribution, sorted\n"
-      "  lm next --format json < contexts.txt\n"
+      "  lm next --format json -i contexts.txt\n"
       "Only the last order-1 words matter; unknown words count as <unk>.\n"
-      "Probabilities are exact: the --all list sums to 1 (it includes </s>, never <s>).");
-  cmd->add_option("contexts", opt->contexts, "Contexts (default: one per line of stdin)");
-  cmd->add_option("-m,--model", opt->model, "Model: lm binary or ARPA (default: $LM_MODEL or model.lm)");
+      "Probabilities are exact: the --all list sums to 1 (it includes </s>, never <s>).\n"
+      "TSV columns: context, rank, token, prob, log10_prob. A context that cannot be used gets the\n"
+      "answer 'ERROR<TAB>file:line: why' (JSON: an \"error\" field) and lm exits 3; --strict stops instead.");
+  add_input_options(cmd, &opt->input, "Contexts");
+  add_model_option(cmd, &opt->model);
   cmd->add_option("-k,--top", opt->k, "How many words to show (at least 1)")
+      ->type_name("K")
       ->check(CLI::Range(1, 1000000000))
       ->capture_default_str();
   cmd->add_flag("--all", opt->all, "Show the whole distribution");
   cmd->add_flag("--bos", opt->bos, "Treat each context as the start of a sentence (as if after <s>)");
-  cmd->add_flag("--line-buffered", opt->line_buffered,
-                "Read stdin line by line and print each answer at once (for a program that waits for it; plain text); "
-                "in text format each answer then ends with a blank line");
-  cmd->add_option("--format", opt->format, "Output format: text, tsv or json (JSON Lines)")
-      ->transform(CLI::CheckedTransformer(format_names(), CLI::ignore_case));
+  add_format_option(cmd, &opt->format);
+  cmd->add_flag("--strict", opt->strict,
+                "Stop at the first context that cannot be used (exit 1) instead of answering it with an error");
   cmd->callback([opt]() { run_next(*opt); });
 }
 

@@ -14,8 +14,15 @@ enum class Format { kText, kTsv, kJson };
 // Maps --format names to Format, for CLI11's transform.
 [[nodiscard]] const std::map<std::string, Format>& format_names();
 
-// Appends s to out as a JSON string literal (with quotes).
+// Appends s to out as a JSON string literal (with quotes). Bytes that are
+// not UTF-8 become U+FFFD (a NUL byte \u0000), so the output is valid JSON.
 void append_json_string(fmt::memory_buffer& out, std::string_view s);
+
+// The record of a line that could not be used (message: "source:line:
+// what"): text and TSV "ERROR<TAB>message"; JSON {text_field: text, "error":
+// message}.
+void print_error_record(fmt::memory_buffer& out, Format format, std::string_view text, std::string_view message,
+                        std::string_view text_field);
 
 // True when a and b name the same file ("-" is standard output): the same
 // inode, or the same name when neither exists yet.
@@ -48,11 +55,24 @@ class Output {
 
 namespace lm::cli {
 
+// Where score and next read their lines: sentences given as arguments, or
+// files (-i, repeatable; "-" is standard input), else standard input.
+struct InputOptions {
+  std::vector<std::string> args;   // positional: texts; a lone "-" means standard input
+  std::vector<std::string> files;  // -i/--input
+  bool line_buffered = false;      // read standard input line by line (see LineReader)
+
+  // True when the lines come from standard input.
+  [[nodiscard]] bool reads_stdin() const;
+};
+
 // Calls fn(text, source, line) for each argument ("<argument>", 1-based
-// index), or, when there are none, for each line of standard input: as soon
-// as it arrives when line_by_line (or at a terminal), else read in blocks.
-void for_each_input(const std::vector<std::string>& args,
-                    const std::function<void(std::string_view, const std::string&, std::uint64_t)>& fn,
-                    bool line_by_line = false);
+// index), or each line of each file ("<stdin>" for standard input): as soon
+// as it arrives when reading standard input line by line (or at a terminal),
+// else read in blocks. Throws ConfigError when arguments and files are both
+// given. Warns once when an argument names an existing file (it is scored as
+// text: -i FILE reads the file).
+void for_each_input(const InputOptions& input,
+                    const std::function<void(std::string_view, const std::string&, std::uint64_t)>& fn);
 
 }  // namespace lm::cli

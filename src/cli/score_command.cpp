@@ -10,10 +10,13 @@
 
 #include "commands.hpp"
 #include "heap.hpp"
+#include "line_errors.hpp"
+#include "lm/error.hpp"
 #include "lm/model_io.hpp"
 #include "lm/parallel.hpp"
 #include "lm/scorer.hpp"
 #include "lm/tokenizer.hpp"
+#include "options.hpp"
 #include "output.hpp"
 #include "score_format.hpp"
 
@@ -22,14 +25,21 @@ namespace lm::cli {
 namespace {
 
 struct ScoreOptions {
-  std::vector<std::string> sentences;
+  InputOptions input;
   std::string model = default_model_path();
   Format format = Format::kText;
   bool tokens = false;
   bool summary = false;
   bool summary_only = false;  // no per-sentence records (implies summary)
-  unsigned threads = 0;  // 0: every CPU this process may use
-  bool line_buffered = false;  // read stdin line by line, print each record at once
+  int threads = 0;       // 0: every CPU this process may use
+  bool strict = false;   // stop at the first line that cannot be scored
+};
+
+// A line that could not be scored: its index in the slice, and why.
+struct LineFailure {
+  std::size_t index;
+  LineProblem problem;
+  std::string message;  // "source:line: what"
 };
 
 // Lines read, to be scored by one task and printed in input order; their
@@ -41,7 +51,8 @@ struct Slice {
   std::string source;
   fmt::memory_buffer out;             // the lines' records
   std::vector<SentenceScore> scores;  // for the corpus summary, summed in input order
-  std::exception_ptr error;           // the first line that failed ends the slice
+  std::vector<LineFailure> failures;  // lines answered with an error record, in order
+  std::exception_ptr error;           // --strict: the first line that failed ends the slice
 
   [[nodiscard]] std::size_t size() const { return ends.size(); }
   [[nodiscard]] std::string_view at(std::size_t i) const {
@@ -63,21 +74,33 @@ struct Scratch {
   SentenceBatch sentences;
 };
 
-// Tokenizes, scores and prints the lines of s into s.out. A line that fails
-// to tokenize ends the slice: the lines before it are printed.
+// Tokenizes, scores and prints the lines of s into s.out. A line that cannot
+// be scored gets an error record; with --strict it ends the slice instead
+// (the lines before it are printed).
 void score_slice(const Model& model, const ScoreOptions& opt, Slice& s, Scratch& scratch) {
-  try {
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      tokenize_checked(s.at(i), s.source, s.line[i], &scratch.words);
-      scratch.sentences.add(scratch.words);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const LineCheck check = tokenize_line(s.at(i), &scratch.words);
+    if (!check.ok()) {
+      const FormatError error(s.source, s.line[i], describe_line_problem(s.at(i), check));
+      if (opt.strict) {
+        s.error = std::make_exception_ptr(error);
+        break;
+      }
+      s.failures.push_back({i, check.problem, error.what()});
+      scratch.words.clear();  // an empty sentence holds the line's place in the batch
     }
-  } catch (...) {
-    s.error = std::current_exception();
+    scratch.sentences.add(scratch.words);
   }
   SentenceBatch& sentences = scratch.sentences;
   sentences.score(model);
   const auto context_words = static_cast<std::size_t>(model.order() - 1);
+  auto failure = s.failures.begin();
   for (std::size_t i = 0; i < sentences.size(); ++i) {
+    if (failure != s.failures.end() && failure->index == i) {
+      if (!opt.summary_only) print_error_record(s.out, opt.format, s.at(i), failure->message, "sentence");
+      ++failure;
+      continue;
+    }
     SentenceScore sc = sentences.result(i, opt.tokens && !opt.summary_only);
     if (!opt.summary_only) print_sentence(s.out, opt.format, s.at(i), sentences.words(i), sc, opt.tokens, context_words);
     sc.factors = {};
@@ -101,8 +124,8 @@ class SliceScorer {
 
   // interactive: each line is scored and printed as soon as it is added.
   SliceScorer(const Model& model, const ScoreOptions& opt, unsigned threads, bool interactive, Output& output,
-              CorpusScore& corpus)
-      : model_(model), opt_(opt), output_(output), corpus_(corpus), interactive_(interactive),
+              CorpusScore& corpus, LineErrors& errors)
+      : model_(model), opt_(opt), output_(output), corpus_(corpus), errors_(errors), interactive_(interactive),
         large_input_(kLargeInputPerThread * threads),
         // Slots enough to hold a large input's first bytes (8 per thread,
         // which keeps every thread busy while the caller reads).
@@ -117,14 +140,33 @@ class SliceScorer {
 
   // Adds a line; when interactive, scores and prints it at once.
   void add(std::string_view text, const std::string& source, std::uint64_t line) {
+    // A slice holds the lines of one source (-i a.txt -i b.txt), for messages.
+    if (open_ != nullptr && open_->size() > 0 && open_->source != source) close_slice();
     if (open_ == nullptr) open_ = &slices_[pool_.next_slot()];
     open_->add(text, source, line);
+    ++lines_;
     if (interactive_) {
       open_ = nullptr;
       pool_.drain();
       return;
     }
-    if (open_->text.size() < kSliceBytes) return;
+    if (open_->text.size() >= kSliceBytes) close_slice();
+  }
+
+  // Lines added so far.
+  [[nodiscard]] std::uint64_t lines() const { return lines_; }
+
+  // Scores and prints every line added; rethrows the error of the first line
+  // that failed, after printing the lines before it.
+  void finish() {
+    open_ = nullptr;
+    pool_.drain();
+  }
+
+ private:
+  // Ends the slice being read into: submits it, or holds it back while the
+  // input may still be small.
+  void close_slice() {
     if (!large_) {
       // The slices are held until the input is known to be large: then the
       // model is mapped whole before they are scored (0.5 ms for a cached
@@ -142,17 +184,12 @@ class SliceScorer {
     pool_.submit();
   }
 
-  // Scores and prints every line added; rethrows the error of the first line
-  // that failed, after printing the lines before it.
-  void finish() {
-    open_ = nullptr;
-    pool_.drain();
-  }
-
- private:
   void deliver(Slice& s) {
     output_.buffer().append(s.out.data(), s.out.data() + s.out.size());
     for (const SentenceScore& sc : s.scores) corpus_.add(sc);
+    for (const LineFailure& f : s.failures) errors_.add(f.problem, f.message);
+    corpus_.skipped += s.failures.size();
+    s.failures.clear();
     output_.end_record();
     s.out.clear();
     s.scores.clear();
@@ -171,6 +208,7 @@ class SliceScorer {
   const ScoreOptions& opt_;
   Output& output_;
   CorpusScore& corpus_;
+  LineErrors& errors_;
   const bool interactive_;
   const std::size_t large_input_;
   std::vector<Slice> slices_;     // the pool's slots
@@ -178,6 +216,7 @@ class SliceScorer {
   Slice* open_ = nullptr;         // the slice being read into
   std::size_t held_ = 0;          // bytes in the slices held (not yet known to be large)
   bool large_ = false;            // the input is large: the model is mapped whole
+  std::uint64_t lines_ = 0;
   OrderedPool pool_;  // last: stopped first, before what its tasks use
 };
 
@@ -185,20 +224,21 @@ void run_score(ScoreOptions opt) {
   use_huge_page_heap();
   if (opt.summary_only) opt.summary = true;
   const Model model = load_model(opt.model);
-  Output output(opt.line_buffered);
+  Output output(opt.input.line_buffered);
   CorpusScore corpus;
-  const unsigned threads = opt.threads == 0 ? available_cpus() : opt.threads;
+  LineErrors errors;
+  const unsigned threads = opt.threads == 0 ? available_cpus() : static_cast<unsigned>(opt.threads);
   // When typing at a terminal (or asked to), each line is scored as soon as
   // it is read.
-  const bool interactive = opt.sentences.empty() && (opt.line_buffered || isatty(STDIN_FILENO));
-  SliceScorer scorer(model, opt, threads, interactive, output, corpus);
+  const bool interactive = opt.input.reads_stdin() && (opt.input.line_buffered || isatty(STDIN_FILENO));
+  SliceScorer scorer(model, opt, threads, interactive, output, corpus, errors);
   if (scorer.threads() < threads) {
     spdlog::warn("the system gave only {} of the {} threads asked for (a process limit?); scoring on {}",
                  scorer.threads(), threads, scorer.threads());
   }
-  for_each_input(opt.sentences, [&](std::string_view text, const std::string& source, std::uint64_t line) {
+  for_each_input(opt.input, [&](std::string_view text, const std::string& source, std::uint64_t line) {
     scorer.add(text, source, line);
-  }, interactive);
+  });
   scorer.finish();
   if (opt.summary) print_summary(output.buffer(), opt.format, corpus);
   output.flush();
@@ -207,6 +247,7 @@ void run_score(ScoreOptions opt) {
     print_summary(text, Format::kText, corpus);
     std::fwrite(text.data(), 1, text.size(), stderr);
   }
+  errors.finish(scorer.lines(), "scored");
 }
 
 }  // namespace
@@ -218,23 +259,24 @@ void add_score_command(CLI::App& app) {
       "Examples:\n"
       "  lm score \"the mouse ate the cheese\" \"mouse the the cheese ate\"\n"
       "  lm score --tokens \"the mouse ate the cheese\"   # every factor of the chain rule\n"
-      "  lm score --format json < test.txt               # JSON Lines, one per input line\n"
+      "  lm score -i test.txt --format json              # JSON Lines, one per input line\n"
       "  lm score -m kenlm.arpa --summary < test.txt       # corpus perplexity on stdout\n"
-      "  lm score --summary-only < test.txt              # only the corpus summary\n"
-      "Text columns: log10 probability, perplexity, tokens (words + </s>), OOVs, sentence.\n"
-      "TSV columns: log10_prob, tokens, oovs, perplexity, sentence [, token|order|log10_prob ...].");
-  cmd->add_option("sentences", opt->sentences, "Sentences to score (default: one per line of stdin)");
-  cmd->add_option("-m,--model", opt->model, "Model: lm binary or ARPA (default: $LM_MODEL or model.lm)");
-  cmd->add_option("--format", opt->format, "Output format: text, tsv or json (JSON Lines)")
-      ->transform(CLI::CheckedTransformer(format_names(), CLI::ignore_case));
+      "  lm score --summary-only -i test.txt.gz          # only the corpus summary\n"
+      "Text columns: log10 probability, ppl=perplexity, tokens= (words + </s>), oovs=, sentence.\n"
+      "TSV columns: log10_prob, perplexity, tokens, oovs, sentence [, token|order|log10_prob ...].\n"
+      "A line that cannot be scored (invalid UTF-8, a NUL byte, <s> or </s> inside it) gets the record\n"
+      "'ERROR<TAB>file:line: why' (JSON: an \"error\" field), the rest are scored, and lm exits 3;\n"
+      "--strict stops at the first instead (exit 1). A <s> that starts a line and a </s> that ends it are ignored.");
+  add_input_options(cmd, &opt->input, "Sentences to score");
+  add_model_option(cmd, &opt->model);
+  add_format_option(cmd, &opt->format);
   cmd->add_flag("--tokens", opt->tokens, "Show p(token | context) and the n-gram order used, per token");
   cmd->add_flag("--summary", opt->summary, "Print the corpus summary on stdout (default: stderr)");
   cmd->add_flag("--summary-only", opt->summary_only, "Print only the corpus summary, on stdout: no line per sentence")
       ->excludes("--tokens");
-  cmd->add_flag("--line-buffered", opt->line_buffered,
-                "Read stdin line by line and print each record at once (for a program that waits for it; plain text)");
-  cmd->add_option("-t,--threads", opt->threads, "Threads to score with (default 0: every CPU available)")
-      ->check(CLI::Range(0, 1024));
+  cmd->add_flag("--strict", opt->strict,
+                "Stop at the first line that cannot be scored (exit 1) instead of answering it with an error record");
+  add_threads_option(cmd, &opt->threads, 0);
   cmd->callback([opt]() { run_score(*opt); });
 }
 

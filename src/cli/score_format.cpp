@@ -32,7 +32,7 @@ void print_sentence(fmt::memory_buffer& out, Format format, std::string_view tex
       }
       break;
     case Format::kTsv:
-      fmt::format_to(o, "{}\t{}\t{}\t{}\t{}", s.log10_prob, s.tokens, s.oovs, s.perplexity(),
+      fmt::format_to(o, "{}\t{}\t{}\t{}\t{}", s.log10_prob, s.perplexity(), s.tokens, s.oovs,
                      fmt::join(words, " "));  // single spaces: the input may hold tabs
       if (tokens) {
         out.push_back('\t');
@@ -64,18 +64,30 @@ void print_sentence(fmt::memory_buffer& out, Format format, std::string_view tex
   out.push_back('\n');
 }
 
+namespace {
+
+// A JSON number, or null for a perplexity of no tokens (NaN).
+std::string json_number(double v) { return std::isnan(v) ? "null" : fmt::format("{}", v); }
+
+// Text: NaN as "nan" whatever its sign bit.
+std::string text_number(double v) { return std::isnan(v) ? "nan" : fmt::format("{}", v); }
+
+}  // namespace
+
 void print_summary(fmt::memory_buffer& out, Format format, const CorpusScore& c) {
   auto o = std::back_inserter(out);
   if (format == Format::kJson) {
     fmt::format_to(o,
                    "{{\"summary\":{{\"sentences\":{},\"tokens\":{},\"oovs\":{},\"log10_prob\":{},"
-                   "\"perplexity\":{},\"perplexity_excluding_oovs\":{}}}}}\n",
-                   c.sentences, c.tokens, c.oovs, c.log10_prob, c.perplexity(), c.perplexity_excluding_oovs());
+                   "\"perplexity\":{},\"perplexity_excluding_oovs\":{},\"skipped\":{}}}}}\n",
+                   c.sentences, c.tokens, c.oovs, c.log10_prob, json_number(c.perplexity()),
+                   json_number(c.perplexity_excluding_oovs()), c.skipped);
   } else {
     fmt::format_to(o,
                    "Perplexity including OOVs:\t{}\nPerplexity excluding OOVs:\t{}\nOOVs:\t{}\nTokens:\t{}\n"
-                   "Sentences:\t{}\n",
-                   c.perplexity(), c.perplexity_excluding_oovs(), c.oovs, c.tokens, c.sentences);
+                   "Sentences:\t{}\nSkipped lines:\t{}\n",
+                   text_number(c.perplexity()), text_number(c.perplexity_excluding_oovs()), c.oovs, c.tokens,
+                   c.sentences, c.skipped);
   }
 }
 

@@ -16,7 +16,8 @@ void print_sentence(fmt::memory_buffer& out, Format format, std::string_view tex
                     std::span<const std::string_view> words, const SentenceScore& s, bool tokens,
                     std::size_t context_words);
 
-// The corpus summary, as KenLM's query prints it (or one JSON object).
+// The corpus summary, as KenLM's query prints it (or one JSON object);
+// perplexities of no tokens are nan (JSON null).
 void print_summary(fmt::memory_buffer& out, Format format, const CorpusScore& c);
 
 }  // namespace lm::cli

@@ -104,7 +104,7 @@ compare_tsv() {
   diffs=$(paste "$1" "$2" | awk -F'\t' '
     function far(a, b) { d = a - b; if (d < 0) d = -d; return d > 1e-6 }
     {
-      if ($2 != $8 || $3 != $9 || $5 != $11) { print "line " NR ": tokens/oovs/sentence differ: " $0; next }
+      if ($3 != $9 || $4 != $10 || $5 != $11) { print "line " NR ": tokens/oovs/sentence differ: " $0; next }
       if (far($1, $7)) print "line " NR ": log10 " $1 " vs " $7
       n = split($6, a, " "); m = split($12, b, " ")
       if (n != m) { print "line " NR ": " n " vs " m " factors"; next }

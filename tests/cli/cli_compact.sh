@@ -28,15 +28,24 @@ run "$LM" score -q -t 1 -m m.lm < small.txt
 check_same "$OUT" big_tail.out "score: the last 300 lines of a large input score as they do alone"
 run "$LM" score -q -t 2 --tokens -m m.lm "the cat sat" "a dog ran"
 check_lines "$OUT" 10 "score -t 2 with sentences as arguments and --tokens"
-# An invalid line in the middle: the lines before it are printed, then one error naming its line.
+# An invalid line in the middle, with --strict: the lines before it are
+# printed, then one error naming its line.
 { head -n 30000 big.txt; printf 'bad \xff line\n'; tail -n 100 big.txt; } > bad.txt
-run "$LM" score -q -t 1 -m m.lm < bad.txt
+run "$LM" score -q -t 1 --strict -m m.lm < bad.txt
 cp "$OUT" bad1.out
 cp "$ERR" bad1.err
+run "$LM" score -q -t 2 --strict -m m.lm < bad.txt
+check_error "score -t 2 --strict: invalid UTF-8 in line 30001" 1 "30001"
+check_same "$OUT" bad1.out "score -t 2 --strict: the lines before the error are printed, as with -t 1"
+check_lines "$OUT" 30000 "score -t 2 --strict: 30000 lines before the error"
+# Without --strict every line is answered, the same on 1 and 2 threads.
+run "$LM" score -q -t 1 -m m.lm < bad.txt
+check_status "score -t 1: a bad line among 30101: exit 3" 3
+cp "$OUT" bad1.out
 run "$LM" score -q -t 2 -m m.lm < bad.txt
-check_error "score -t 2: invalid UTF-8 in line 30001" 1 "30001"
-check_same "$OUT" bad1.out "score -t 2: the lines before the error are printed, as with -t 1"
-check_lines "$OUT" 30000 "score -t 2: 30000 lines before the error"
+check_status "score -t 2: a bad line among 30101: exit 3" 3
+check_lines "$OUT" 30101 "score -t 2: one record per line, the bad one included"
+check_same "$OUT" bad1.out "score -t 2: the same records as -t 1"
 run "$LM" score -t 0 -q -m m.lm "a b"
 check_status "score -t 0 means every CPU" 0
 run "$LM" score -t -1 -m m.lm "a b"

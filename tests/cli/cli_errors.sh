@@ -58,7 +58,7 @@ printf 'one\ntwo\nthree \300\257 overlong\n' >overlong.txt
 train_fails "overlong UTF-8 encoding on line 3" 1 overlong.txt -- "overlong.txt:3:" "UTF-8"
 printf 'a b\nc d\nthe <s> inside\n' >bos.txt
 train_fails "<s> inside line 3" 1 bos.txt -- "bos.txt:3:" "<s>"
-printf 'a b </s>\n' >eos.txt
+printf 'a </s> b\n' >eos.txt
 train_fails "</s> inside line 1" 1 eos.txt -- "eos.txt:1:" "</s>"
 printf 'a good line\n\377 bad\n' | gzip -c >latin1.txt.gz
 train_fails "invalid UTF-8 inside a .gz" 1 latin1.txt.gz -- "latin1.txt.gz:2:"
@@ -165,15 +165,18 @@ sed 's/^ngram 2=17$/ngram 2=18/' "$ARPA" >badcount.arpa
 run "$LM" next -m badcount.arpa "the"
 check_error "an ARPA file whose header count is wrong" 1 "badcount.arpa"
 
-# ---- sentence errors in score and next
-run "$LM" score -m "$MODEL" < <(printf 'the mouse\nthe \377 cat\n')
-check_error "score: invalid UTF-8 on stdin line 2" 1 "<stdin>:2:"
-run "$LM" score -m "$MODEL" "the mouse" "a <s> b"
-check_error "score: <s> inside the 2nd argument" 1 ":2:" "<s>"
-run "$LM" score -m "$MODEL" < <(printf 'ok\nthe </s> cat\n')
-check_error "score: </s> inside stdin line 2" 1 "<stdin>:2:" "</s>"
-run "$LM" next -m "$MODEL" "the <s>"
-check_error "next: <s> after the start of the context" 1 "<s>"
+# ---- sentence errors in score and next, with --strict (stop at the first;
+# without it every line is answered: tests/cli/cli_bad_lines.sh)
+run "$LM" score --strict -m "$MODEL" < <(printf 'the mouse\nthe \377 cat\n')
+check_error "score --strict: invalid UTF-8 on stdin line 2" 1 "<stdin>:2:"
+run "$LM" score --strict -m "$MODEL" "the mouse" "a <s> b"
+check_error "score --strict: <s> inside the 2nd argument" 1 ":2:" "<s>"
+run "$LM" score --strict -m "$MODEL" < <(printf 'ok\nthe </s> cat\n')
+check_error "score --strict: </s> inside stdin line 2" 1 "<stdin>:2:" "</s>"
+run "$LM" next --strict -m "$MODEL" "the <s>"
+check_error "next --strict: <s> after the start of the context" 1 "<s>"
+run "$LM" next --strict -m "$MODEL" "the cat </s>"
+check_error "next --strict: a context that ends with </s>" 1 "</s>" "nothing follows"
 
 # ---- a full disk on stdout is an error, not a silent success
 if [ -w /dev/full ]; then

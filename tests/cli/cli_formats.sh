@@ -47,15 +47,19 @@ check_fields() {
 
 JSON_HOW=$(have_python3 && echo "python3 json.loads" || echo "grep: python3 not installed")
 
-# ---- score --format tsv: log10_prob, tokens, oovs, perplexity, sentence
+# ---- score --format tsv: log10_prob, perplexity, tokens, oovs, sentence (the text columns' order)
 check_exit 0 "$LM" score -q --format tsv <sentences.txt
 check_lines "$OUT" $NSENT "tsv: one line per sentence"
 check_fields "$OUT" 5 "tsv: every line has 5 fields"
-bad=$(awk -F'\t' '$1 !~ /^-[0-9.e+-]+$/ || $2 !~ /^[0-9]+$/ || $3 !~ /^[0-9]+$/ || $4 !~ /^[0-9.e+]+$/' "$OUT")
-check_eq "$bad" "" "tsv: fields 1-4 are log10_prob (negative), tokens, oovs, perplexity"
+bad=$(awk -F'\t' '$1 !~ /^-[0-9.e+-]+$/ || $2 !~ /^[0-9.e+]+$/ || $3 !~ /^[0-9]+$/ || $4 !~ /^[0-9]+$/' "$OUT")
+check_eq "$bad" "" "tsv: fields 1-4 are log10_prob (negative), perplexity, tokens, oovs"
 check_same <(cut -f5 "$OUT") sentences.txt "tsv: field 5 is the sentence"
-check_eq "$(cut -f2,3 "$OUT" | tr '\t\n' ',|')" "6,0|6,0|4,1|1,0|7,0|" "tsv: tokens = words + </s>, oovs counted"
+check_eq "$(cut -f3,4 "$OUT" | tr '\t\n' ',|')" "6,0|6,0|4,1|1,0|7,0|" "tsv: tokens = words + </s>, oovs counted"
 cp "$OUT" plain.tsv
+run "$LM" score -q <sentences.txt
+check_eq "$(sed -n 1p "$OUT" | cut -f1-4 | sed 's/ppl=//; s/tokens=//; s/oovs=//' | tr '\t' ' ')" \
+  "$(sed -n 1p plain.tsv | awk -F'\t' '{ printf "%.4f %.2f %s %s", $1, $2, $3, $4 }')" \
+  "text and tsv give the same columns in the same order"
 
 # A tab inside an input line separates words; it must not add a tsv column.
 run "$LM" score -q --format tsv < <(printf 'the\tmouse  ate\n')
@@ -66,7 +70,7 @@ check_fields "$OUT" 5 "tsv: a tab inside the input line ('the<TAB>mouse  ate') d
 check_exit 0 "$LM" score -q --format tsv --tokens <sentences.txt
 check_fields "$OUT" 6 "tsv --tokens: every line has 6 fields"
 check_same <(cut -f1-5 "$OUT") plain.tsv "tsv --tokens: fields 1-5 unchanged"
-bad=$(awk -F'\t' '{ n = split($6, f, " "); if (n != $2) print "line " NR ": " n " factors for " $2 " tokens";
+bad=$(awk -F'\t' '{ n = split($6, f, " "); if (n != $3) print "line " NR ": " n " factors for " $3 " tokens";
                     for (i = 1; i <= n; i++) if (f[i] !~ /^[^|]+\|[1-3]\|-?[0-9.e+-]+$/) print "line " NR ": " f[i] }' "$OUT")
 check_eq "$bad" "" "tsv --tokens: one token|order|log10_prob per token, order 1..3"
 check_eq "$(sed -n 1p "$OUT" | cut -f6 | tr ' ' '\n' | cut -d'|' -f1 | tr '\n' ' ')" "the mouse ate the cheese </s> " \
@@ -126,10 +130,11 @@ for key in '"log10_prob":' '"perplexity":' '"perplexity_excluding_oovs":'; do
 done
 check_exit 0 "$LM" score --summary --format tsv <sentences.txt
 check_same <(head -n $NSENT "$OUT") plain.tsv "tsv --summary: the records are unchanged"
-check_lines "$OUT" $((NSENT + 5)) "tsv --summary: records + 5 summary lines"
+check_lines "$OUT" $((NSENT + 6)) "tsv --summary: records + 6 summary lines"
 check_exit 0 "$LM" score --summary <sentences.txt
-check_eq "$(tail -n 5 "$OUT" | cut -f1 | tr '\n' '|')" \
-  "Perplexity including OOVs:|Perplexity excluding OOVs:|OOVs:|Tokens:|Sentences:|" "text --summary: the five summary lines"
+check_eq "$(tail -n 6 "$OUT" | cut -f1 | tr '\n' '|')" \
+  "Perplexity including OOVs:|Perplexity excluding OOVs:|OOVs:|Tokens:|Sentences:|Skipped lines:|" \
+  "text --summary: the six summary lines"
 check_empty "$ERR" "text --summary: nothing on stderr"
 
 # ---- the formats agree

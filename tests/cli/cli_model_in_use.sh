@@ -33,7 +33,9 @@ start_scoring() {
 }
 # finish_scoring: sends the sentence, closes the FIFO and waits: $RC.
 finish_scoring() {
-  echo "$SENTENCE" >&"$writer"
+  # lm may already have stopped (a page of the truncated model read while it
+  # starts): the write then meets a closed FIFO, which must not kill this script.
+  (trap '' PIPE; echo "$SENTENCE" >&"$writer") 2>/dev/null || true
   exec {writer}>&-
   RC=0
   wait "$pid" || RC=$?

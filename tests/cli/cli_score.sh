@@ -58,15 +58,15 @@ check_empty "$OUT" "empty stdin gives no output"
 
 # ---- --summary: on stdout, after the records; nothing on stderr
 check_exit 0 "$LM" score --summary <three.txt
-check_lines "$OUT" 8 "--summary: 3 records + 5 summary lines on stdout"
+check_lines "$OUT" 9 "--summary: 3 records + 6 summary lines on stdout"
 check_empty "$ERR" "--summary: nothing on stderr"
 check_matches "$OUT" $'^Sentences:\t3$' "--summary counts the sentences"
 check_eq "$(sed -n 4p "$OUT" | cut -f1)" "Perplexity including OOVs:" "the summary follows the records"
-summary=$(tail -n 5 "$OUT")
+summary=$(tail -n 6 "$OUT")
 # ---- --summary-only: the same summary, no records (at 1 and 2 threads)
 for t in 1 2; do
   check_exit 0 "$LM" score -t $t --summary-only <three.txt
-  check_lines "$OUT" 5 "--summary-only -t $t: only the 5 summary lines"
+  check_lines "$OUT" 6 "--summary-only -t $t: only the 6 summary lines"
   check_eq "$(cat "$OUT")" "$summary" "--summary-only -t $t: the summary --summary prints"
   check_empty "$ERR" "--summary-only -t $t: nothing on stderr"
 done
@@ -75,7 +75,7 @@ check_error "--summary-only with --tokens" 2 "excludes" "--summary-only"
 
 # ---- the numbers add up (tsv has full precision)
 check_exit 0 "$LM" score -q --format tsv --tokens "the mouse ate the cheese" "a zzzqqq of the" "it was the best of times"
-while IFS=$'\t' read -r lp tokens _oovs ppl sentence factors; do
+while IFS=$'\t' read -r lp ppl tokens _oovs sentence factors; do
   n=$(echo "$factors" | wc -w)
   check_eq "$n" "$tokens" "'$sentence': one factor per token"
   sum=$(echo "$factors" | tr ' ' '\n' | awk -F'|' '{ s += $3 } END { printf "%.12f", s }')

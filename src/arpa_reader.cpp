@@ -1,4 +1,11 @@
 // Reading ARPA files into the trie (see read_arpa in include/lm/model_io.hpp).
+//
+// The dialects of the toolkits that write ARPA files are read as they are
+// written: KenLM and SRILM ("-99" for p(<s>), no <unk>), and IRSTLM, whose
+// count lines are "ngram  1=     24032" (printf "%2d=%10d"; build-lm.sh writes
+// "ngram 1=\t24032", quantize-lm "ngram 1= 24032") and whose build-lm.sh
+// writes "iARPA" files, completed here as IRSTLM completes them. IRSTLM's
+// binary (blmt) and quantized (qARPA) models are refused with what to do.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -33,10 +40,12 @@ class ArpaParser {
   }
   bool next_nonblank(std::string_view* line);
   float number(std::string_view text, const char* what) const;
+  void check_irstlm_marker(std::string_view line);
   void read_header();
   void read_level(int n);
   void sort_level(int n);
   void add_missing_contexts(int n);
+  void complete_level(TrieBuilder& builder, int n);
   std::string text_of(const WordId* words, int n) const;
 
   LineReader& reader_;
@@ -46,6 +55,8 @@ class ArpaParser {
   std::vector<float> uni_prob_, uni_backoff_;
   std::vector<std::uint64_t> uni_line_;
   std::vector<std::string_view> tokens_;
+  // IRSTLM's iARPA: the n-grams above 1 hold discounted frequencies.
+  bool incomplete_ = false;
 };
 
 bool ArpaParser::next_nonblank(std::string_view* line) {
@@ -63,19 +74,71 @@ float ArpaParser::number(std::string_view text, const char* what) const {
   const char* last = first + text.size();
   if (!text.empty() && *first == '+') ++first;
   auto [ptr, ec] = std::from_chars(first, last, value);
+  if (ec == std::errc() && ptr == last && std::isinf(value)) {
+    // IRSTLM's ShiftOne smoothing (tlm -lm=s1) writes backoffs of -inf.
+    throw error(fmt::format("{} '{}' is infinite (a weight of 0, which makes some n-grams impossible); "
+                            "rebuild the model with another smoothing method",
+                            what, text));
+  }
   if (ec != std::errc() || ptr != last || !std::isfinite(value)) {
     throw error(fmt::format("bad {} '{}'; expected a log10 number", what, text));
   }
   return value;
 }
 
+// The first token of the file names IRSTLM's other formats (IRSTLM reads it
+// with `inp >> header`; lmtable::load).
+void ArpaParser::check_irstlm_marker(std::string_view line) {
+  while (!line.empty() && is_space(line.front())) line.remove_prefix(1);
+  if (line.starts_with("blmt") || line.starts_with("Qblmt")) {
+    throw error(fmt::format("this is an IRSTLM binary model ({}), which lm cannot read; write it as ARPA text "
+                            "with 'compile-lm --text=yes {} model.arpa' and give lm model.arpa",
+                            line.substr(0, line.find_first_of(" \t")), reader_.name()));
+  }
+  if (line.starts_with("qARPA")) {
+    throw error("this is an IRSTLM quantized model (qARPA: cluster codes, not log10 numbers), which lm cannot "
+                "read; give lm the ARPA file that quantize-lm read ('lm convert --quantize 8' quantizes it "
+                "for lm)");
+  }
+  incomplete_ = line.starts_with("iARPA");
+}
+
+// Parses "ngram N=count" with any spaces or tabs around N, '=' and count.
+bool parse_count_line(std::string_view line, unsigned long long* n, unsigned long long* count) {
+  const char* p = line.data() + 5;  // after "ngram"
+  const char* end = line.data() + line.size();
+  auto skip_space = [&p, end] {
+    while (p < end && is_space(*p)) ++p;
+  };
+  skip_space();
+  auto r1 = std::from_chars(p, end, *n);
+  if (r1.ec != std::errc() || r1.ptr == line.data() + 5) return false;
+  p = r1.ptr;
+  skip_space();
+  if (p == end || *p != '=') return false;
+  ++p;
+  skip_space();
+  auto r2 = std::from_chars(p, end, *count);
+  if (r2.ec != std::errc()) return false;
+  p = r2.ptr;
+  skip_space();
+  return p == end;
+}
+
+bool is_count_line(std::string_view line) {
+  return line.size() > 5 && line.starts_with("ngram") && is_space(line[5]);
+}
+
 void ArpaParser::read_header() {
   std::string_view line;
+  bool first = true;
   while (next_nonblank(&line)) {
     if (line.substr(0, 6) == "\\data\\") break;
     if (reader_.line_number() == 1 && line.size() >= 2 && line[0] == '\x1f' && line[1] == '\x8b') {
       throw error("looks like a broken gzip file");
     }
+    if (first) check_irstlm_marker(line);
+    first = false;
     if (find_invalid_utf8(line) != std::string_view::npos || reader_.line_number() > 1000) {
       throw FormatError(reader_.name(), 0,
                         "not an lm model or ARPA file (no \\data\\ section); train a model with "
@@ -88,15 +151,9 @@ void ArpaParser::read_header() {
                       "'lm train' or give an ARPA file");
   }
   while (next_nonblank(&line)) {
-    if (line.substr(0, 6) != "ngram ") break;
-    std::size_t eq = line.find('=');
+    if (!is_count_line(line)) break;
     unsigned long long n = 0, count = 0;
-    auto r1 = std::from_chars(line.data() + 6, line.data() + (eq == std::string_view::npos ? 6 : eq), n);
-    const char* end = line.data() + line.size();
-    while (end > line.data() && is_space(end[-1])) --end;
-    auto r2 = eq == std::string_view::npos ? std::from_chars_result{nullptr, std::errc::invalid_argument}
-                                           : std::from_chars(line.data() + eq + 1, end, count);
-    if (r1.ec != std::errc() || r2.ec != std::errc() || r2.ptr != end || n != counts_.size() + 1) {
+    if (!parse_count_line(line, &n, &count) || n != counts_.size() + 1) {
       throw error(fmt::format("bad count line '{}'; expected 'ngram {}=<count>'", line, counts_.size() + 1));
     }
     if (n > static_cast<unsigned long long>(kMaxOrder)) {
@@ -240,6 +297,58 @@ void ArpaParser::add_missing_contexts(int n) {
   if (added) sort_level(n - 1);
 }
 
+// log10 p(w_n | w_1 ... w_n-1) by backing off, from the levels below n in
+// builder: the backoffs of the contexts not found, then the longest suffix found.
+double backed_off(TrieBuilder& builder, const WordId* g, std::size_t n) {
+  double logp = 0;
+  for (std::size_t start = 1; start < n; ++start) {
+    const std::uint32_t context = builder.find({g + start - 1, n - start});
+    if (context != kNoEntry) logp += builder.log10_backoff(static_cast<int>(n - start))[context];
+    const std::uint32_t found = builder.find({g + start, n - start});
+    if (found != kNoEntry) return logp + builder.log10_prob(static_cast<int>(n - start))[found];
+  }
+  return logp;  // not reached: w_n is a unigram
+}
+
+// Fills in the probabilities of level n that come from backing off, once the
+// levels below n are in builder: those of the contexts that
+// add_missing_contexts added and, in an iARPA file, the part of every
+// probability that the file leaves out.
+void ArpaParser::complete_level(TrieBuilder& builder, int n) {
+  ArpaLevel& level = levels_[n - 1];
+  const auto k = static_cast<std::size_t>(n);
+  for (std::size_t i = 0; i < level.prob.size(); ++i) {
+    const bool added = std::isnan(level.prob[i]);
+    if (!added && !incomplete_) continue;
+    const WordId* g = &level.words[i * k];
+    double logp = backed_off(builder, g, k);
+    if (!added) {
+      // iARPA (IRSTLM's build-lm.sh) holds the discounted frequency f*(w | h);
+      // IRSTLM adds bow(h) p(w | h') on loading (lmtable::loadtxt_level).
+      logp = std::log10(std::pow(10.0, static_cast<double>(level.prob[i])) + std::pow(10.0, logp));
+      // The file's six digits can round a sum of 1 a little above it.
+      if (logp > 1e-4) {
+        throw FormatError(reader_.name(), level.line[i],
+                          fmt::format("the iARPA {}-gram '{}' adds up to log10 probability {} > 0; fix or "
+                                      "regenerate the model",
+                                      n, text_of(g, n), logp));
+      }
+      logp = std::min(logp, 0.0);
+    }
+    // Extreme inputs can sum past the float range: keep it finite.
+    level.prob[i] = static_cast<float>(std::max(logp, static_cast<double>(-std::numeric_limits<float>::max())));
+    // Positive backoffs can make an added context more probable than 1,
+    // which no ARPA file may hold (and which would not read back once written).
+    if (level.prob[i] > 0.0f) {
+      throw FormatError(reader_.name(), 0,
+                        fmt::format("the {}-gram '{}' is missing (it is the context of a longer n-gram) and "
+                                    "backing off gives it log10 probability {} > 0: the file's backoffs are "
+                                    "inconsistent; fix or regenerate the model",
+                                    n, text_of(g, n), level.prob[i]));
+    }
+  }
+}
+
 Model ArpaParser::parse() {
   read_header();
   const int order = static_cast<int>(counts_.size());
@@ -251,34 +360,8 @@ Model ArpaParser::parse() {
   uni_backoff_.resize(vocab_.size(), 0.0f);
   builder.set_unigrams(uni_prob_, uni_backoff_);
   for (int n = 2; n <= order; ++n) {
+    complete_level(builder, n);
     ArpaLevel& level = levels_[n - 1];
-    const auto k = static_cast<std::size_t>(n);
-    for (std::size_t i = 0; i < level.prob.size(); ++i) {
-      if (!std::isnan(level.prob[i])) continue;
-      // An added context: its probability is what backing off gives.
-      const WordId* g = &level.words[i * k];
-      double logp = 0;
-      for (std::size_t start = 0; start < k; ++start) {
-        const std::uint32_t found = builder.find({g + start, k - start});
-        if (found != kNoEntry) {
-          logp += builder.log10_prob(static_cast<int>(k - start))[found];
-          break;
-        }
-        const std::uint32_t context = builder.find({g + start, k - start - 1});
-        if (context != kNoEntry) logp += builder.log10_backoff(static_cast<int>(k - start - 1))[context];
-      }
-      // Extreme inputs can sum past the float range: keep it finite.
-      level.prob[i] = static_cast<float>(std::max(logp, static_cast<double>(-std::numeric_limits<float>::max())));
-      // Positive backoffs can make it a probability above 1, which no ARPA
-      // file may hold (and which would not read back once written).
-      if (level.prob[i] > 0.0f) {
-        throw FormatError(reader_.name(), 0,
-                          fmt::format("the {}-gram '{}' is missing (it is the context of a longer n-gram) and "
-                                      "backing off gives it log10 probability {} > 0: the file's backoffs are "
-                                      "inconsistent; fix or regenerate the model",
-                                      n, text_of(g, n), level.prob[i]));
-      }
-    }
     builder.add_level(level.words, std::move(level.prob), std::move(level.backoff));
     level = ArpaLevel();
   }

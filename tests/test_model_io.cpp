@@ -1,8 +1,10 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <sstream>
 
 #include "detail/model_format.hpp"
@@ -371,5 +373,190 @@ TEST_CASE("backoffs are stored exactly, in a table of their distinct values wher
     const auto [m, bits] = build(200000, value);  // 65,002 values with <s>'s and the others' 0
     CHECK(bits == 16);
     CHECK(exact(m, 200000, value) == 0);
+  }
+}
+
+// ---- ARPA dialects: IRSTLM and SRILM files, read as those toolkits write them.
+//
+// tests/data/toy.o3.irstlm.* were made with IRSTLM 6.00.05 (Debian 12's irstlm
+// package) from tests/data/toy.txt, the way the IRSTLM manual builds a model:
+//   add-start-end.sh < toy.txt > toy.se.txt
+//   IRSTLM=/usr/lib/irstlm build-lm.sh -i toy.se.txt -n 3 -s improved-kneser-ney -k 1 -o toy.o3.irstlm.ilm.gz
+//   gunzip -k toy.o3.irstlm.ilm.gz                             -> toy.o3.irstlm.ilm (iARPA)
+//   compile-lm --text=yes toy.o3.irstlm.ilm.gz toy.o3.irstlm.arpa   (ARPA)
+// The reference figures are IRSTLM's: `score-lm -lm=MODEL -dub=12 < sentences`
+// on the sentences below written as "<s> ... </s>" (-dub=12 makes IRSTLM's OOV
+// penalty log10(12 - 11 words) = 0, so an OOV is p(<unk>) as in lm), minus
+// log10 p(<s>), which score-lm adds for the first <s> (-1.38917 in the ARPA
+// file, -1.389166 in the iARPA file). compile-lm MODEL --eval=sentences
+// --dub=12 -d=1 sums them up as "Nw=27 PP=7.75 Noov=1 logPr=-24.01" for both.
+// tests/data/toy.o3.srilm.wbdiscount.arpa is SRILM 1.7.3's `ngram-count -order 3
+// -text toy.txt -gt3min 1 -wbdiscount` (from ../shared/reference/srilm).
+namespace {
+
+const char* const kIrstlmSentences[] = {"the mouse ate the cheese", "the cat chased a dog", "a dog ate the mouse",
+                                        "zebra ate the mouse", "the the the"};
+// score-lm's sentence figures minus log10 p(<s>).
+const double kIrstlmArpaLog10[] = {-4.68382 + 1.38917, -8.70769 + 1.38917, -7.32899 + 1.38917,
+                                   -5.04902 + 1.38917, -5.19067 + 1.38917};
+const double kIrstlmIarpaLog10[] = {-4.68381 + 1.389166, -8.70768 + 1.389166, -7.32898 + 1.389166,
+                                    -5.04901 + 1.389166, -5.19066 + 1.389166};
+
+SentenceScore score_text(const Model& m, std::string_view text, bool keep_factors = false) {
+  std::vector<std::string_view> words;
+  split_tokens(text, &words);
+  return score_sentence(m, words, keep_factors);
+}
+
+// "\N-grams: words" -> (log10 p, log10 backoff) for every entry of an ARPA text.
+std::map<std::string, std::pair<double, double>> arpa_entries(const std::string& text) {
+  std::map<std::string, std::pair<double, double>> entries;
+  std::istringstream in(text);
+  std::string line, section;
+  while (std::getline(in, line)) {
+    if (line.starts_with("\\") && line.ends_with("-grams:")) {
+      section = line;
+    } else if (line == "\\end\\") {
+      section.clear();
+    } else if (!section.empty() && !line.empty()) {
+      std::vector<std::string_view> fields;
+      split_tokens(line, &fields);
+      const auto n = static_cast<std::size_t>(std::stoi(section.substr(1)));
+      std::string words;
+      for (std::size_t k = 1; k <= n; ++k) words += fmt::format("{}{}", k > 1 ? " " : "", fields[k]);
+      entries[section + " " + words] = {std::stod(std::string(fields[0])),
+                                        fields.size() > n + 1 ? std::stod(std::string(fields[n + 1])) : 0.0};
+    }
+  }
+  return entries;
+}
+
+}  // namespace
+
+TEST_CASE("IRSTLM's count lines, with spaces or tabs around the numbers, read", "[arpa][dialect]") {
+  const std::string reference = arpa_of(read_arpa_text(kSmallArpa));
+  auto with_counts = [](const std::string& one, const std::string& two) {
+    std::string text = kSmallArpa;
+    text.replace(text.find("ngram 1=4"), 9, one);
+    text.replace(text.find("ngram 2=2"), 9, two);
+    return text;
+  };
+  // compile-lm and tlm (printf "%2d=%10d"), build-lm.sh's iARPA, quantize-lm.
+  CHECK(arpa_of(read_arpa_text(with_counts("ngram  1=         4", "ngram  2=         2"))) == reference);
+  CHECK(arpa_of(read_arpa_text(with_counts("ngram 1=\t4", "ngram 2=\t2"))) == reference);
+  CHECK(arpa_of(read_arpa_text(with_counts("ngram 1= 4", "ngram 2= 2 "))) == reference);
+  CHECK(arpa_of(read_arpa_text(with_counts("ngram\t1 = 4", "ngram 2 =2"))) == reference);
+  // IRSTLM's layout: a blank line first, two after the counts, none before
+  // \end\, and "<unk>" after a space.
+  std::string irstlm = with_counts("ngram  1=         4", "ngram  2=         2");
+  irstlm.replace(irstlm.find("\n\n\\1-grams:"), 2, "\n\n\n");
+  irstlm.replace(irstlm.find("-1\t<unk>"), 8, "-1 <unk>");
+  irstlm.replace(irstlm.find("\n\n\\end\\"), 2, "\n");
+  CHECK(arpa_of(read_arpa_text("\n" + irstlm)) == reference);
+  for (const char* bad : {"ngram 1=4x", "ngram 1 4", "ngram =4", "ngram 1==4", "ngram 1=-4", "ngram 1=", "ngram -1=4"}) {
+    CAPTURE(bad);
+    REQUIRE_THROWS_WITH(read_arpa_text(with_counts(bad, "ngram 2=2")), Catch::Contains("m.arpa:2: bad count line"));
+  }
+}
+
+TEST_CASE("an IRSTLM ARPA file scores as IRSTLM scores it", "[arpa][dialect]") {
+  const Model m = load_model(test::test_data("toy.o3.irstlm.arpa"));
+  CHECK(m.order() == 3);
+  double total = 0;
+  std::uint64_t tokens = 0;
+  for (std::size_t i = 0; i < std::size(kIrstlmSentences); ++i) {
+    CAPTURE(kIrstlmSentences[i]);
+    const SentenceScore s = score_text(m, kIrstlmSentences[i]);
+    CHECK(s.log10_prob == Approx(kIrstlmArpaLog10[i]).margin(2e-5));
+    total += s.log10_prob;
+    tokens += s.tokens;
+  }
+  CHECK(tokens == 27);
+  CHECK(total == Approx(-24.01).margin(0.005));
+  CHECK(std::pow(10.0, -total / static_cast<double>(tokens)) == Approx(7.75).margin(0.005));
+  // By hand from the file: p(the | <s>) is "-0.466181 <s> the"; "zebra" is
+  // p(<unk>) = "-0.648803 <unk>" plus the backoff of <s>, -0.249877.
+  const SentenceScore z = score_text(m, "zebra the", true);
+  CHECK(score_text(m, "the", true).factors[0].score.log10_prob == Approx(-0.466181).margin(1e-6));
+  CHECK(z.factors[0].score.log10_prob == Approx(-0.648803 - 0.249877).margin(1e-6));
+  CHECK(z.oovs == 1);
+}
+
+TEST_CASE("an IRSTLM iARPA file is completed as IRSTLM completes it", "[arpa][dialect]") {
+  // build-lm.sh writes discounted frequencies f*(w | h) for the n-grams above
+  // 1; the probability is f*(w | h) + bow(h) p(w | h').
+  const Model iarpa = load_model(test::test_data("toy.o3.irstlm.ilm"));
+  for (std::size_t i = 0; i < std::size(kIrstlmSentences); ++i) {
+    CAPTURE(kIrstlmSentences[i]);
+    CHECK(score_text(iarpa, kIrstlmSentences[i]).log10_prob == Approx(kIrstlmIarpaLog10[i]).margin(2e-5));
+  }
+  // By hand: p(the | <s>) = 10^-0.602060 + 10^(-0.249877 - 0.787106), and
+  // p(cat | <s> the) = 10^-0.508638 + 10^-0.244125 p(cat | the), where
+  // p(cat | the) = 10^-0.845098 + 10^(-0.201645 - 1.088136).
+  const double cat_the = std::log10(std::pow(10.0, -0.845098) + std::pow(10.0, -0.201645 - 1.088136));
+  const SentenceScore s = score_text(iarpa, "the cat", true);
+  CHECK(s.factors[0].score.log10_prob ==
+        Approx(std::log10(std::pow(10.0, -0.602060) + std::pow(10.0, -0.249877 - 0.787106))).margin(1e-6));
+  CHECK(s.factors[1].score.log10_prob ==
+        Approx(std::log10(std::pow(10.0, -0.508638) + std::pow(10.0, -0.244125 + cat_the))).margin(1e-6));
+  // Every n-gram as compile-lm --text=yes writes it (six digits).
+  const auto ours = arpa_entries(arpa_of(iarpa));
+  const auto compiled = arpa_entries(test::read_file(test::test_data("toy.o3.irstlm.arpa")));
+  REQUIRE(compiled.size() == 11 + 18 + 22);
+  for (const auto& [key, value] : compiled) {
+    CAPTURE(key);
+    REQUIRE(ours.count(key) == 1);
+    CHECK(ours.at(key).first == Approx(value.first).margin(1e-5));
+    CHECK(ours.at(key).second == Approx(value.second).margin(1e-5));
+  }
+}
+
+TEST_CASE("IRSTLM's binary and quantized models are refused with what to do", "[arpa][dialect]") {
+  auto fails_with = [](const std::string& text, const std::string& what) {
+    REQUIRE_THROWS_AS(read_arpa_text(text), FormatError);
+    REQUIRE_THROWS_WITH(read_arpa_text(text), Catch::Contains(what));
+  };
+  // compile-lm's default output: a text header, the words, then binary tables.
+  const std::string blm = std::string("blmt 3         11         18          3\n11\n<s> 0\n") + '\0' + "\x8a<\n";
+  fails_with(blm, "m.arpa:1: this is an IRSTLM binary model (blmt)");
+  fails_with(blm, "'compile-lm --text=yes ");
+  fails_with("QblmtI 3 11 18 3\n", "IRSTLM binary model (QblmtI)");
+  // quantize-lm's output.
+  fails_with("qARPA 3 256 256 256\n\n\\data\\\nngram 1= 11\n", "m.arpa:1: this is an IRSTLM quantized model (qARPA");
+  // tlm -lm=s1 (ShiftOne) writes backoffs of -inf, which make p = 0.
+  std::string inf = kSmallArpa;
+  inf.replace(inf.find("a\t-0.2"), 6, "a\t-inf");
+  fails_with(inf, "m.arpa:9: backoff '-inf' is infinite");
+  // Markers count only as the file's first word.
+  std::string later = kSmallArpa;
+  CHECK(read_arpa_text("produced by a script\nqARPA is not this\n" + later).order() == 2);
+}
+
+TEST_CASE("an SRILM ARPA file (p(<s>) = -99, no <unk>) scores as SRILM scores it", "[arpa][dialect]") {
+  const Model m = load_model(test::test_data("toy.o3.srilm.wbdiscount.arpa"));
+  CHECK(m.level(1).log10_prob(kBosId) == -99.0f);
+  CHECK(m.level(1).log10_prob(kUnkId) == -100.0f);
+  // SRILM's `ngram -order 3 -lm toy.o3.wbdiscount.arpa -ppl`: logprob=-7.165209 ppl=3.954584.
+  const SentenceScore a = score_text(m, "the mouse ate the cheese");
+  const SentenceScore b = score_text(m, "the dog ate the mouse");
+  CHECK(a.log10_prob + b.log10_prob == Approx(-7.165209).margin(2e-6));
+  CHECK(std::pow(10.0, -(a.log10_prob + b.log10_prob) / 12.0) == Approx(3.954584).margin(2e-6));
+  // An OOV is <unk> at -100, after the backoff of its context (-0.4027389 for
+  // <s>), as KenLM scores it; the next word starts afresh: p(ate) = -0.8573325.
+  const SentenceScore z = score_text(m, "zebra ate", true);
+  CHECK(z.oovs == 1);
+  CHECK(z.factors[0].score.log10_prob == Approx(-100.4027389).margin(1e-6));
+  CHECK(z.factors[1].score.log10_prob == Approx(-0.8573325).margin(1e-6));
+}
+
+TEST_CASE("IRSTLM and SRILM models converted to lm's format score identically", "[arpa][dialect]") {
+  for (const char* name : {"toy.o3.irstlm.arpa", "toy.o3.irstlm.ilm", "toy.o3.srilm.wbdiscount.arpa"}) {
+    CAPTURE(name);
+    const Model arpa = load_model(test::test_data(name));
+    const Model binary = save_and_load(arpa);
+    CHECK(arpa_of(binary) == arpa_of(arpa));
+    for (const char* s : kIrstlmSentences) {
+      CHECK(score_text(binary, s).log10_prob == score_text(arpa, s).log10_prob);
+    }
   }
 }

@@ -11,6 +11,7 @@ void add_score_command(CLI::App& app);
 void add_next_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
+void add_completion_command(CLI::App& app);
 
 // The model path used when -m is not given: $LM_MODEL, else "model.lm".
 [[nodiscard]] std::string default_model_path();

@@ -44,12 +44,18 @@ void add_convert_command(CLI::App& app) {
       "  lm convert --quantize 8 kenlm.arpa q8.lm # smaller, lossy (see docs/FORMAT.md)\n"
       "Scores are identical before and after (the binary stores the ARPA values as they are),\n"
       "unless --quantize is given.");
-  cmd->add_option("input", opt->input, "Model to read: lm binary or ARPA (plain or gzip)")->required();
-  cmd->add_option("output", opt->output, "File to write (atomically; - for standard output; .gz: gzip-compressed ARPA)")->required();
+  cmd->add_option("input", opt->input, "Model to read: lm binary or ARPA (plain or gzip)")
+      ->required()
+      ->type_name("FILE");
+  cmd->add_option("output", opt->output,
+                  "File to write (atomically; - for standard output; with --arpa, a .gz name is gzip-compressed)")
+      ->required()
+      ->type_name("FILE");
   cmd->add_flag("--arpa", opt->arpa, "Write ARPA text instead of lm's binary format");
   cmd->add_option("--quantize", opt->quantize,
                   "Store probabilities and backoffs of orders >= 2 in BITS bits (2-16; 0 = exact; "
                   "default: as the input)")
+      ->type_name("BITS")
       ->check(CLI::Range(0, 16))
       ->excludes("--arpa");
   cmd->callback([opt]() { run_convert(*opt); });

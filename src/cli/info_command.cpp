@@ -80,8 +80,10 @@ void run_info(const InfoOptions& opt) {
 void add_info_command(CLI::App& app) {
   auto opt = std::make_shared<InfoOptions>();
   CLI::App* cmd = app.add_subcommand("info", "Describe a model; --verify checks its checksum and structure");
-  cmd->footer("Examples:\n  lm info\n  lm info --verify -m corpus.lm\n  lm info -m kenlm.arpa");
-  cmd->add_option("-m,--model", opt->model, "Model: lm binary or ARPA (default: $LM_MODEL or model.lm)");
+  cmd->footer("Examples:\n  lm info                     # model.lm (or $LM_MODEL)\n  lm info corpus.lm --verify\n  lm info kenlm.arpa");
+  cmd->add_option("model", opt->model, "Model: lm binary or ARPA, plain or .gz (default: $LM_MODEL, else model.lm)")
+      ->type_name("FILE");
+  cmd->add_option("-m,--model", opt->model, "The same, as score and next take it")->type_name("FILE");
   cmd->add_flag("--verify", opt->verify, "Check the checksum and structure of the whole file");
   cmd->callback([opt]() { run_info(*opt); });
 }

@@ -20,6 +20,7 @@
 #include "line_errors.hpp"
 #include "options.hpp"
 #include "output.hpp"
+#include "usage.hpp"
 
 namespace {
 
@@ -85,7 +86,11 @@ int main(int argc, char** argv) {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, on_fatal_signal);
   std::signal(SIGBUS, on_bus_error);
   // stdout carries results; every log line goes to stderr.
-  auto logger = spdlog::stderr_color_st("lm");
+  // NO_COLOR (https://no-color.org), set and not empty, turns colours off; so
+  // does a stderr that is not a terminal.
+  const char* no_color = std::getenv("NO_COLOR");
+  auto logger = spdlog::stderr_color_st(
+      "lm", no_color != nullptr && *no_color != '\0' ? spdlog::color_mode::never : spdlog::color_mode::automatic);
   logger->set_pattern("lm: %^%l%$: %v");
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::info);
@@ -115,21 +120,24 @@ int main(int argc, char** argv) {
   lm::cli::add_next_command(app);
   lm::cli::add_info_command(app);
   lm::cli::add_convert_command(app);
+  lm::cli::add_completion_command(app);
 
   // A file-size limit (ulimit -f) must give a write error, not kill lm mid-file.
   std::signal(SIGXFSZ, SIG_IGN);
   // A reader that stops early (lm next --all the | head -1) must not kill lm:
   // writes then fail with EPIPE, and lm stops quietly with status 0.
   std::signal(SIGPIPE, SIG_IGN);
-  if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](CLI::App* c) { return c->get_name() == argv[1]; }).empty()) {
-    spdlog::error("unknown command '{}'; use train, score, next, info or convert (see lm --help)", argv[1]);
+  // Usage errors say which help to read, and what a typo was meant to be.
+  const std::string see_help = "see " + lm::cli::help_command(lm::cli::named_subcommand(app, argc, argv));
+  if (const std::string typo = lm::cli::misspelling(app, argc, argv); !typo.empty()) {
+    spdlog::error("{} ({})", typo, see_help);
     return 2;
   }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() != 0) {  // a usage error: one line, like every other error
-      spdlog::error("{} (see lm --help)", e.what());
+      spdlog::error("{} ({})", e.what(), see_help);
       return 2;
     }
     const int code = app.exit(e);  // --help, --version
@@ -144,7 +152,7 @@ int main(int argc, char** argv) {
   } catch (const lm::cli::SomeLinesFailed&) {
     return lm::cli::kExitSomeLinesFailed;  // every line answered; the warnings said which failed
   } catch (const lm::ConfigError& e) {  // a bad option value: a usage error
-    spdlog::error("{}", e.what());
+    spdlog::error("{} ({})", e.what(), see_help);
     return 2;
   } catch (const std::bad_alloc&) {
     spdlog::error("out of memory; {}", out_of_memory_hint(app));

@@ -1,6 +1,8 @@
 #include "progress.hpp"
 
 #include <cstdio>
+#include <cstdlib>
+#include <string_view>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -23,8 +25,20 @@ std::string clock(double seconds) {
 
 }  // namespace
 
-ProgressBar::ProgressBar()
-    : enabled_(isatty(STDERR_FILENO) != 0 && spdlog::get_level() <= spdlog::level::info) {}
+namespace {
+
+// A bar redraws its line with a carriage return and an erase-line escape:
+// only on a terminal that understands them (not TERM=dumb, as in Emacs
+// shells), and never into a file or a pipe.
+bool can_draw() {
+  if (isatty(STDERR_FILENO) == 0) return false;
+  const char* term = std::getenv("TERM");
+  return term == nullptr || std::string_view(term) != "dumb";
+}
+
+}  // namespace
+
+ProgressBar::ProgressBar() : enabled_(can_draw() && spdlog::get_level() <= spdlog::level::info) {}
 
 ProgressBar::~ProgressBar() {
   if (active_ && enabled_) std::fprintf(stderr, "\r\033[K");

@@ -1,5 +1,5 @@
-// Progress bars on stderr, drawn only when stderr is a terminal and the log
-// level is info or more detailed.
+// Progress bars on stderr, drawn only when stderr is a terminal (not
+// TERM=dumb) and the log level is info or more detailed. They use no colour.
 #pragma once
 
 #include <chrono>

@@ -15,6 +15,7 @@
 #include "lm/parallel.hpp"
 #include "lm/tokenizer.hpp"
 #include "lm/vocab_limits.hpp"
+#include "options.hpp"
 #include "output.hpp"
 #include "progress.hpp"
 #include "size_option.hpp"
@@ -214,19 +215,28 @@ void add_train_command(CLI::App& app) {
       "<unk> in the corpus is the unknown word. The model is the same whatever\n"
       "--memory and --threads are; counts that do not fit in --memory go to\n"
       "temporary files, which are deleted as soon as they are created.");
-  cmd->add_option("corpus", opt->corpus, "Training text: a file, a .gz file, or - for stdin (required)");
-  cmd->add_option("-o,--output", opt->output, "Model file to write (default: model.lm; $LM_MODEL is only read)");
-  cmd->add_option("--order", opt->order, "N-gram order")->check(CLI::Range(1, 16))->capture_default_str();
+  cmd->add_option("corpus", opt->corpus, "Training text: a file, a .gz file, or - for stdin (required)")
+      ->type_name("FILE");
+  cmd->add_option("-o,--output", opt->output, "Model file to write (default: model.lm; $LM_MODEL is only read)")
+      ->type_name("FILE");
+  cmd->add_option("--order", opt->order, "N-gram order, 1 to 16")
+      ->type_name("N")
+      ->check(CLI::Range(1, 16))
+      ->capture_default_str();
   cmd->add_option("--arpa", opt->arpa,
-                  "Also write the model in ARPA format to this file (- for standard output; .gz: gzip-compressed)");
-  cmd->add_option("--threads", opt->threads, "Threads to use (default: all cores)")->check(CLI::Range(1, 1024));
+                  "Also write the model in ARPA format to this file (- for standard output; .gz: gzip-compressed)")
+      ->type_name("FILE");
+  add_threads_option(cmd, &opt->threads, 1);
   cmd->add_option("-S,--memory", opt->memory,
                   "Memory for counting: bytes with a K, M, G or T suffix, or a percentage of RAM")
+      ->type_name("SIZE")
       ->capture_default_str();
-  cmd->add_option("-T,--temp-dir", opt->temp_dir, "Directory for temporary files (default: $TMPDIR or /tmp)");
+  cmd->add_option("-T,--temp-dir", opt->temp_dir, "Directory for temporary files (default: $TMPDIR or /tmp)")
+      ->type_name("DIR");
   cmd->add_option("--prune", opt->prune,
                   "Count thresholds per order, like lmplz: 0 1 1 (or 0,1,1) drops bigrams and longer n-grams "
                   "seen once; the last value repeats")
+      ->type_name("N")
       ->expected(1, 16)
       ->delimiter(',');
   const CLI::Validator positive(
@@ -239,12 +249,15 @@ void add_train_command(CLI::App& app) {
       "N >= 1");
   cmd->add_option("--min-count", opt->limits.min_count,
                   "Count words seen fewer times as <unk> (reads the corpus twice)")
+      ->type_name("N")
       ->check(positive);
   cmd->add_option("--max-vocab", opt->limits.max_vocab,
                   "Keep only this many most frequent words; count the others as <unk> (reads the corpus twice)")
+      ->type_name("N")
       ->check(positive);
   cmd->add_option("--vocab", opt->limits.vocab_file,
-                  "Fix the vocabulary to the words of this file (whitespace-separated); others count as <unk>");
+                  "Fix the vocabulary to the words of this file (whitespace-separated); others count as <unk>")
+      ->type_name("FILE");
   cmd->add_flag("--skip-bad-lines", opt->skip_bad_lines,
                 "Leave out lines that cannot be sentences (invalid UTF-8, a NUL byte, <s> or </s> inside), "
                 "with a count, instead of stopping at the first");
@@ -252,6 +265,7 @@ void add_train_command(CLI::App& app) {
                 "Fail instead of using fallback discounts (0.5 1 1.5) when they cannot be estimated");
   cmd->add_option("--quantize", opt->layout.quantize_bits,
                   "Store probabilities and backoffs of orders >= 2 in BITS bits (2-16; 0 = exact)")
+      ->type_name("BITS")
       ->check(CLI::Range(0, 16));
   cmd->callback([opt]() { run_train(*opt); });
 }

@@ -1,0 +1,115 @@
+// lm completion bash: a bash completion script, made from lm's own commands
+// and options so that it never falls out of step with them.
+#include <fmt/format.h>
+#include <iostream>
+#include <string>
+
+#include "commands.hpp"
+#include "lm/error.hpp"
+
+namespace lm::cli {
+
+namespace {
+
+// Every option name of cmd ("-m --model ..."), and the options that take a
+// file, a directory or a format, for the case arms of the script.
+struct OptionWords {
+  std::string all;
+  std::string files;
+  std::string dirs;
+};
+
+OptionWords option_words(const CLI::App* cmd) {
+  OptionWords w;
+  for (const CLI::Option* opt : cmd->get_options()) {
+    if (opt->get_positional()) continue;
+    std::string names;
+    for (const std::string& s : opt->get_snames()) names += " -" + s;
+    for (const std::string& l : opt->get_lnames()) names += " --" + l;
+    w.all += names;
+    const std::string type = opt->get_type_name();
+    if (type.rfind("FILE", 0) == 0) w.files += names;
+    if (type.rfind("DIR", 0) == 0) w.dirs += names;
+  }
+  return w;
+}
+
+// "a b c" -> "a|b|c" for a case pattern ("" stays a pattern that never matches).
+std::string pattern(const std::string& words) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < words.size()) {
+    while (i < words.size() && words[i] == ' ') ++i;
+    const std::size_t j = words.find(' ', i);
+    const std::string w = words.substr(i, j == std::string::npos ? std::string::npos : j - i);
+    if (!w.empty()) out += (out.empty() ? "" : "|") + w;
+    i = j == std::string::npos ? words.size() : j;
+  }
+  return out.empty() ? "--no-such-option--" : out;
+}
+
+std::string bash_script(const CLI::App& app) {
+  std::string commands;
+  std::string arms;
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    commands += (commands.empty() ? "" : " ") + sub->get_name();
+    const OptionWords w = option_words(sub);
+    arms += fmt::format(
+        "    {})\n"
+        "      case $prev in\n"
+        "        {}) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
+        "        {}) COMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n"
+        "        --format) COMPREPLY=($(compgen -W \"text tsv json\" -- \"$cur\")); return ;;\n"
+        "      esac\n"
+        "      opts=\"{} \" ;;\n",
+        sub->get_name(), pattern(w.files), pattern(w.dirs), w.all.empty() ? "" : w.all.substr(1));
+  }
+  const OptionWords top = option_words(&app);
+  return fmt::format(
+      "# bash completion for lm, made by `lm completion bash`. Load it with\n"
+      "#   source <(lm completion bash)\n"
+      "# or install it: lm completion bash > ~/.local/share/bash-completion/completions/lm\n"
+      "_lm() {{\n"
+      "  local cur=${{COMP_WORDS[COMP_CWORD]}} prev=${{COMP_WORDS[COMP_CWORD-1]}} sub=\"\" opts=\"\" i\n"
+      "  COMPREPLY=()\n"
+      "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
+      "    case ${{COMP_WORDS[i]}} in {}) sub=${{COMP_WORDS[i]}}; break ;; esac\n"
+      "  done\n"
+      "  if [[ -z $sub ]]; then\n"
+      "    COMPREPLY=($(compgen -W \"{} {}\" -- \"$cur\"))\n"
+      "    return\n"
+      "  fi\n"
+      "  case $sub in\n"
+      "{}"
+      "  esac\n"
+      "  if [[ $cur == -* ]]; then\n"
+      "    COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))\n"
+      "  elif [[ $sub == completion ]]; then\n"
+      "    COMPREPLY=($(compgen -W \"bash\" -- \"$cur\"))\n"
+      "  else\n"
+      "    COMPREPLY=($(compgen -f -- \"$cur\"))\n"
+      "  fi\n"
+      "}}\n"
+      "complete -o filenames -o bashdefault -F _lm lm\n",
+      pattern(commands), commands, top.all.empty() ? "" : top.all.substr(1), arms);
+}
+
+}  // namespace
+
+void add_completion_command(CLI::App& app) {
+  auto shell = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand("completion", "Print a shell completion script (bash)");
+  cmd->footer(
+      "Examples:\n"
+      "  source <(lm completion bash)                          # in this shell\n"
+      "  lm completion bash > ~/.local/share/bash-completion/completions/lm   # for every new shell");
+  cmd->add_option("shell", *shell, "The shell: bash")->required()->type_name("SHELL");
+  cmd->callback([&app, shell]() {
+    if (*shell != "bash") throw ConfigError(fmt::format("no completion for '{}'; lm completes in bash", *shell));
+    std::cout << bash_script(app);
+    std::cout.flush();
+    if (!std::cout) throw Error("cannot write the completion script to standard output");
+  });
+}
+
+}  // namespace lm::cli

@@ -101,7 +101,9 @@ int main(int argc, char** argv) {
                "  lm score \"the mouse ate the cheese\"  # log10 probability and perplexity\n"
                "  lm next \"ate the\"                    # most likely next words\n"
                "  lm info                              # what model.lm holds\n"
-               "  cat sentences.txt | lm score         # one result line per input line",
+               "  cat sentences.txt | lm score         # one result line per input line\n"
+               "Exit status: 0 success, 1 error, 2 usage error, 3 some input lines could not be\n"
+               "scored (each has an error record), 128+N killed by signal N. Manual: man -l docs/lm.1",
                "lm"};
   app.formatter(std::make_shared<lm::cli::HelpFormatter>());
   app.set_version_flag("-V,--version", std::string("lm ") + lm::kVersion);

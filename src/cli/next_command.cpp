@@ -138,7 +138,7 @@ void add_next_command(CLI::App& app) {
       "Probabilities are exact: the --all list sums to 1 (it includes </s>, never <s>).\n"
       "TSV columns: context, rank, token, prob, log10_prob. A context that cannot be used gets the\n"
       "answer 'ERROR<TAB>file:line: why' (JSON: an \"error\" field) and lm exits 3; --strict stops instead.");
-  add_input_options(cmd, &opt->input, "Contexts");
+  add_input_options(cmd, &opt->input, "contexts", "Contexts");
   add_model_option(cmd, &opt->model);
   cmd->add_option("-k,--top", opt->k, "How many words to show (at least 1)")
       ->type_name("K")

@@ -41,8 +41,8 @@ void add_model_option(CLI::App* cmd, std::string* model) {
       ->type_name("FILE");
 }
 
-void add_input_options(CLI::App* cmd, InputOptions* input, const std::string& what) {
-  cmd->add_option("text", input->args, what + " (default: one per line of -i files or of stdin; - reads stdin)")
+void add_input_options(CLI::App* cmd, InputOptions* input, const std::string& name, const std::string& what) {
+  cmd->add_option(name, input->args, what + " (default: one per line of -i files or of stdin; - reads stdin)")
       ->type_name("TEXT");
   cmd->add_option("-i,--input", input->files, "Read the lines of this file (repeatable; .gz; - is stdin)")
       ->type_name("FILE")

@@ -21,9 +21,10 @@ void add_format_option(CLI::App* cmd, Format* format);
 // -m/--model FILE (default: $LM_MODEL, else model.lm).
 void add_model_option(CLI::App* cmd, std::string* model);
 
-// The texts to read: positional arguments (`what`, e.g. "Sentences to
-// score"), -i/--input FILE (repeatable), --line-buffered.
-void add_input_options(CLI::App* cmd, InputOptions* input, const std::string& what);
+// The texts to read: positional arguments (named `name`, described as
+// `what`, e.g. "Sentences to score"), -i/--input FILE (repeatable),
+// --line-buffered.
+void add_input_options(CLI::App* cmd, InputOptions* input, const std::string& name, const std::string& what);
 
 // -t/--threads N, 0 (when allowed) meaning every CPU this process may use.
 void add_threads_option(CLI::App* cmd, int* threads, int min);

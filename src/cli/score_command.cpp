@@ -267,7 +267,7 @@ void add_score_command(CLI::App& app) {
       "A line that cannot be scored (invalid UTF-8, a NUL byte, <s> or </s> inside it) gets the record\n"
       "'ERROR<TAB>file:line: why' (JSON: an \"error\" field), the rest are scored, and lm exits 3;\n"
       "--strict stops at the first instead (exit 1). A <s> that starts a line and a </s> that ends it are ignored.");
-  add_input_options(cmd, &opt->input, "Sentences to score");
+  add_input_options(cmd, &opt->input, "sentences", "Sentences to score");
   add_model_option(cmd, &opt->model);
   add_format_option(cmd, &opt->format);
   cmd->add_flag("--tokens", opt->tokens, "Show p(token | context) and the n-gram order used, per token");

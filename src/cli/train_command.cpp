@@ -211,7 +211,9 @@ void add_train_command(CLI::App& app) {
       "  lm train corpus.txt --arpa corpus.arpa    # also write an ARPA file\n"
       "  lm train --memory 4G --temp-dir /scratch big.txt\n"
       "  zcat a.gz b.gz | lm train -               # read standard input\n"
-      "Tokens are separated by whitespace; <s> and </s> are added to each line.\n"
+      "Tokens are separated by whitespace; <s> and </s> are added to each line (a <s>\n"
+      "that starts a line and a </s> that ends it are ignored; anywhere else they are an\n"
+      "error, like invalid UTF-8: --skip-bad-lines leaves such lines out with a count).\n"
       "<unk> in the corpus is the unknown word. The model is the same whatever\n"
       "--memory and --threads are; counts that do not fit in --memory go to\n"
       "temporary files, which are deleted as soon as they are created.");

@@ -1,8 +1,10 @@
 // lm completion bash: a bash completion script, made from lm's own commands
 // and options so that it never falls out of step with them.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "commands.hpp"
 #include "lm/error.hpp"
@@ -11,48 +13,41 @@ namespace lm::cli {
 
 namespace {
 
-// Every option name of cmd ("-m --model ..."), and the options that take a
-// file, a directory or a format, for the case arms of the script.
+// Every option name of cmd ("-m", "--model", ...), and those of the options
+// that take a file or a directory, for the case arms of the script.
 struct OptionWords {
-  std::string all;
-  std::string files;
-  std::string dirs;
+  std::vector<std::string> all;
+  std::vector<std::string> files;
+  std::vector<std::string> dirs;
 };
 
 OptionWords option_words(const CLI::App* cmd) {
   OptionWords w;
   for (const CLI::Option* opt : cmd->get_options()) {
     if (opt->get_positional()) continue;
-    std::string names;
-    for (const std::string& s : opt->get_snames()) names += " -" + s;
-    for (const std::string& l : opt->get_lnames()) names += " --" + l;
-    w.all += names;
+    std::vector<std::string> names;
+    for (const std::string& s : opt->get_snames()) names.push_back("-" + s);
+    for (const std::string& l : opt->get_lnames()) names.push_back("--" + l);
     const std::string type = opt->get_type_name();
-    if (type.rfind("FILE", 0) == 0) w.files += names;
-    if (type.rfind("DIR", 0) == 0) w.dirs += names;
+    for (const std::string& name : names) {
+      w.all.push_back(name);
+      if (type.rfind("FILE", 0) == 0) w.files.push_back(name);
+      if (type.rfind("DIR", 0) == 0) w.dirs.push_back(name);
+    }
   }
   return w;
 }
 
-// "a b c" -> "a|b|c" for a case pattern ("" stays a pattern that never matches).
-std::string pattern(const std::string& words) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < words.size()) {
-    while (i < words.size() && words[i] == ' ') ++i;
-    const std::size_t j = words.find(' ', i);
-    const std::string w = words.substr(i, j == std::string::npos ? std::string::npos : j - i);
-    if (!w.empty()) out += (out.empty() ? "" : "|") + w;
-    i = j == std::string::npos ? words.size() : j;
-  }
-  return out.empty() ? "--no-such-option--" : out;
+// A case pattern "a|b|c"; with no words, one that never matches.
+std::string pattern(const std::vector<std::string>& words) {
+  return words.empty() ? "--no-such-option--" : fmt::format("{}", fmt::join(words, "|"));
 }
 
 std::string bash_script(const CLI::App& app) {
-  std::string commands;
+  std::vector<std::string> commands;
   std::string arms;
   for (const CLI::App* sub : app.get_subcommands({})) {
-    commands += (commands.empty() ? "" : " ") + sub->get_name();
+    commands.push_back(sub->get_name());
     const OptionWords w = option_words(sub);
     arms += fmt::format(
         "    {})\n"
@@ -62,7 +57,7 @@ std::string bash_script(const CLI::App& app) {
         "        --format) COMPREPLY=($(compgen -W \"text tsv json\" -- \"$cur\")); return ;;\n"
         "      esac\n"
         "      opts=\"{} \" ;;\n",
-        sub->get_name(), pattern(w.files), pattern(w.dirs), w.all.empty() ? "" : w.all.substr(1));
+        sub->get_name(), pattern(w.files), pattern(w.dirs), fmt::join(w.all, " "));
   }
   const OptionWords top = option_words(&app);
   return fmt::format(
@@ -91,7 +86,7 @@ std::string bash_script(const CLI::App& app) {
       "  fi\n"
       "}}\n"
       "complete -o filenames -o bashdefault -F _lm lm\n",
-      pattern(commands), commands, top.all.empty() ? "" : top.all.substr(1), arms);
+      pattern(commands), fmt::join(commands, " "), fmt::join(top.all, " "), arms);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <sys/stat.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include "lm/error.hpp"
@@ -106,14 +107,6 @@ void Output::flush() {
   }
   buffer_.clear();
 }
-
-}  // namespace lm::cli
-
-#include <spdlog/spdlog.h>
-
-#include "lm/tokenizer.hpp"
-
-namespace lm::cli {
 
 bool InputOptions::reads_stdin() const {
   if (!files.empty()) return std::find(files.begin(), files.end(), "-") != files.end();

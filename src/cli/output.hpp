@@ -11,7 +11,7 @@ namespace lm::cli {
 
 enum class Format { kText, kTsv, kJson };
 
-// Maps --format names to Format, for CLI11's transform.
+// Maps --format names to Format (add_format_option, src/cli/options.cpp).
 [[nodiscard]] const std::map<std::string, Format>& format_names();
 
 // Appends s to out as a JSON string literal (with quotes). Bytes that are

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "detail/huge_pages.hpp"
+#include "util/huge_pages.hpp"
 #include "heap.hpp"
 
 namespace {

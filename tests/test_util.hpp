@@ -9,6 +9,7 @@
 
 #include "lm/estimator.hpp"
 #include "lm/ngram_counts.hpp"
+#include "lm/line_reader.hpp"
 #include "lm/tokenizer.hpp"
 
 namespace lm::test {

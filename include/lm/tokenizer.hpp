@@ -1,9 +1,8 @@
-// Reading text: lines from plain, gzip-compressed or standard input, split into
-// whitespace-separated tokens and checked for UTF-8 and reserved words.
+// Tokens: a line split into whitespace-separated tokens, checked for UTF-8
+// and reserved words. Lines come from LineReader (lm/line_reader.hpp).
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,40 +12,6 @@ namespace lm {
 inline constexpr std::string_view kUnkWord = "<unk>";
 inline constexpr std::string_view kBosWord = "<s>";
 inline constexpr std::string_view kEosWord = "</s>";
-
-// Reads a file line by line. "-" means standard input. Gzip input (.gz or any
-// gzip stream) is decompressed transparently. A UTF-8 byte order mark at the
-// start is skipped and a trailing CR is removed, so CRLF files read as LF files.
-// Throws lm::Error when the file cannot be opened (naming it and why) or on a
-// read/decompression error.
-// Standard input is read in large blocks, except from a terminal or when
-// line_by_line is set: then each line is returned as soon as it arrives, for
-// a program that waits for an answer before it writes the next line. That
-// input must be plain text (gzip is refused with an error).
-class LineReader {
- public:
-  explicit LineReader(const std::string& path, bool line_by_line = false);
-  ~LineReader();
-  LineReader(const LineReader&) = delete;
-  LineReader& operator=(const LineReader&) = delete;
-
-  // Reads the next line into *line (without the newline). The view is valid
-  // until the next call. Returns false at end of input.
-  [[nodiscard]] bool next(std::string_view* line);
-
-  // 1-based number of the line last returned by next().
-  [[nodiscard]] std::uint64_t line_number() const { return line_number_; }
-  // The path as given, or "<stdin>" for "-". For messages.
-  [[nodiscard]] const std::string& name() const { return name_; }
-  // Compressed bytes consumed so far (for progress reports).
-  [[nodiscard]] std::uint64_t bytes_read() const;
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-  std::string name_;
-  std::uint64_t line_number_ = 0;
-};
 
 // True for the ASCII whitespace that separates tokens: space, tab, CR, LF, FF, VT.
 [[nodiscard]] constexpr bool is_space(char c) {

@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <new>
 
-#include "detail/huge_pages.hpp"
+#include "util/huge_pages.hpp"
 
 namespace lm::cli {
 

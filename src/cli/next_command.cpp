@@ -7,6 +7,7 @@
 #include "line_errors.hpp"
 #include "lm/error.hpp"
 #include "lm/model_io.hpp"
+#include "lm/next_words.hpp"
 #include "lm/scorer.hpp"
 #include "lm/tokenizer.hpp"
 #include "fixed_format.hpp"

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "lm/error.hpp"
+#include "lm/line_reader.hpp"
 #include "lm/tokenizer.hpp"
 
 namespace lm::cli {

@@ -15,6 +15,7 @@
 #include "lm/error.hpp"
 #include "lm/model.hpp"
 #include "lm/model_io.hpp"
+#include "lm/line_reader.hpp"
 #include "lm/tokenizer.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -21,7 +21,9 @@
 #include "lm/model.hpp"
 #include "lm/model_io.hpp"
 #include "lm/ngram_counts.hpp"
+#include "lm/next_words.hpp"
 #include "lm/scorer.hpp"
+#include "lm/line_reader.hpp"
 #include "lm/tokenizer.hpp"
 
 namespace {

@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "detail/model_format.hpp"
+#include "model/model_format.hpp"
 #include "fuzz_util.hpp"
 #include "lm/error.hpp"
 #include "lm/model.hpp"

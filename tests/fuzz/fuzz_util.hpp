@@ -17,7 +17,9 @@
 #include "lm/error.hpp"
 #include "lm/model.hpp"
 #include "lm/model_io.hpp"
+#include "lm/next_words.hpp"
 #include "lm/scorer.hpp"
+#include "lm/line_reader.hpp"
 #include "lm/tokenizer.hpp"
 
 namespace lm_fuzz {

@@ -1,0 +1,79 @@
+#include "lm/model_io.hpp"
+
+#include <cstring>
+#include <fmt/format.h>
+#include <fstream>
+#include <functional>
+#include <unistd.h>
+
+#include "io/atomic_file.hpp"
+#include "model/model_format.hpp"
+#include "lm/error.hpp"
+#include "lm/line_reader.hpp"
+#include "lm/tokenizer.hpp"
+
+namespace lm {
+
+void check_output_path(const std::string& path, OutputFormat format) {
+  const detail::OutputTarget target = detail::resolve_output(path);
+  if (format != OutputFormat::kBinary) return;
+  if (detail::gz_name(path)) {
+    throw Error(fmt::format("{}: lm's binary model is mapped from disk and cannot be gzipped; drop the .gz "
+                            "(an ARPA file can be: --arpa {})",
+                            path, path));
+  }
+  if (target.kind == detail::OutputTarget::Kind::kDescriptor && isatty(target.fd) != 0) {
+    throw Error(fmt::format("{}: refusing to write a binary model to a terminal; redirect the output to a file "
+                            "or give a file name",
+                            path));
+  }
+}
+
+void save_model(const Model& model, const std::string& path) {
+  check_output_path(path, OutputFormat::kBinary);
+  detail::AtomicFile file(path);
+  file.write(model.buffer().data(), model.buffer().size());
+  file.commit();
+}
+
+void remove_partial_outputs() noexcept { detail::remove_partial_outputs_now(); }
+
+Model load_model(const std::string& path) {
+  if (path.empty()) throw Error("empty model path; give -m FILE");
+  Buffer buffer = Buffer::map_file(path);
+  if (buffer.size() >= sizeof(detail::kMagic) &&
+      std::memcmp(buffer.data(), detail::kMagic, sizeof(detail::kMagic)) == 0) {
+    return Model(std::move(buffer), path);
+  }
+  // Anything else should be ARPA text, possibly gzipped: the reader says so if not.
+  buffer = Buffer();
+  LineReader reader(path);
+  return read_arpa(reader);
+}
+
+bool is_binary_model_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char magic[sizeof(detail::kMagic)] = {};
+  return in.read(magic, sizeof(magic)) && std::memcmp(magic, detail::kMagic, sizeof(magic)) == 0;
+}
+
+Model load_verified_model(const std::string& path) {
+  if (path.empty()) throw Error("empty model path; give -m FILE");
+  Buffer buffer = Buffer::map_file(path);
+  detail::FileHeader h;
+  if (buffer.size() >= sizeof(h) && std::memcmp(buffer.data(), detail::kMagic, sizeof(detail::kMagic)) == 0) {
+    std::memcpy(&h, buffer.data(), sizeof(h));
+    if (h.version == detail::kFormatVersion &&
+        detail::file_checksum(h, buffer.data(), buffer.size()) != h.checksum) {
+      throw FormatError(path, 0,
+                        "checksum mismatch: the model file is corrupt (damaged on disk or in transfer); "
+                        "retrain or copy it again");
+    }
+  }
+  buffer = Buffer();
+  Model model = load_model(path);
+  model.verify();
+  return model;
+}
+
+}  // namespace lm

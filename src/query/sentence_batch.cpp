@@ -1,0 +1,58 @@
+// SentenceBatch: sentences scored together (score_sentences, src/query/batch_scorer.cpp).
+#include "lm/scorer.hpp"
+
+namespace lm {
+
+void SentenceBatch::add(std::span<const std::string_view> words) {
+  tokens_.insert(tokens_.end(), words.begin(), words.end());
+  tokens_.emplace_back("</s>");
+  ends_.push_back(tokens_.size());
+}
+
+std::span<const std::string_view> SentenceBatch::words(std::size_t i) const {
+  return std::span<const std::string_view>(tokens_).subspan(begin(i), ends_[i] - 1 - begin(i));
+}
+
+void SentenceBatch::score(const Model& model) {
+  ids_.resize(tokens_.size());
+  model.vocab().find_many(tokens_, ids_.data());
+  // "<unk>" written in the text is the unknown word, not a new one.
+  const bool unk_trained = model.info().unk_is_word;
+  oov_.assign(tokens_.size(), 0);
+  for (std::size_t k = 0; k < tokens_.size(); ++k) {
+    if (ids_[k] == kUnkId) oov_[k] = !(unk_trained && tokens_[k] == "<unk>");
+  }
+  // Each sentence ends with </s>, whatever its text (the view "</s>" is not
+  // looked up as a word: a word "</s>" in the text is refused by the tokenizer).
+  for (const std::size_t end : ends_) {
+    ids_[end - 1] = kEosId;
+    oov_[end - 1] = 0;
+  }
+  scores_.resize(tokens_.size());
+  score_sentences(model, ids_, ends_, scores_);
+}
+
+SentenceScore SentenceBatch::result(std::size_t i, bool keep_factors) const {
+  SentenceScore result;
+  for (std::size_t k = begin(i); k < ends_[i]; ++k) {
+    const WordScore& score = scores_[k];
+    result.log10_prob += score.log10_prob;
+    ++result.tokens;
+    if (oov_[k] != 0) {
+      ++result.oovs;
+      result.oov_log10_prob += score.log10_prob;
+    }
+    if (keep_factors) result.factors.push_back(TokenScore{tokens_[k], ids_[k], oov_[k] != 0, score});
+  }
+  return result;
+}
+
+void SentenceBatch::clear() {
+  tokens_.clear();
+  ends_.clear();
+  ids_.clear();
+  oov_.clear();
+  scores_.clear();
+}
+
+}  // namespace lm

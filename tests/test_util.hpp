@@ -1,6 +1,7 @@
 // Helpers shared by the unit tests.
 #pragma once
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -49,6 +50,14 @@ inline NGramCounts count_text(const std::string& text, int order) {
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The value of a model's smoothing parameter (e.g. "D2" of order 3); NaN if it has none.
+inline double smoothing_param(const ModelInfo& info, const std::string& name, int order) {
+  for (const SmoothingParam& p : info.smoothing.params) {
+    if (p.name == name && p.order == order) return p.value;
+  }
+  return std::nan("");
 }
 
 }  // namespace lm::test

@@ -3,7 +3,9 @@
 
 #include <cstdint>
 #include <stdexcept>
+#include <functional>
 #include <string>
+#include <string_view>
 
 namespace lm {
 
@@ -27,10 +29,23 @@ class FormatError : public Error {
   std::uint64_t line_;
 };
 
-// A configuration that cannot work (order 0, k = 0, ...).
+// A configuration that cannot work (order 0, k = 0, ...). The library names
+// settings by their names in its structs ("prune", "temp_dir"), never by
+// the command-line flags that set them: a message about a setting is a
+// template in which {name} stands for a setting, and setting() is the one
+// it is about. what() shows the names as they are ("prune: ..."); a caller
+// with its own names for them (the CLI: flags) renders it with those.
 class ConfigError : public Error {
  public:
   explicit ConfigError(const std::string& message) : Error(message) {}
+  ConfigError(std::string setting, std::string text);
+  [[nodiscard]] const std::string& setting() const { return setting_; }
+  // The message with every {name} (and the setting it is about) shown as rename(name).
+  [[nodiscard]] std::string render(const std::function<std::string(std::string_view)>& rename) const;
+
+ private:
+  std::string setting_;  // "" when the message is about no one setting
+  std::string text_;     // the template; "" for a plain message
 };
 
 // Output to a pipe whose reader has gone away (lm next --all | head -1). Not

@@ -1,13 +1,8 @@
-// Interpolated modified Kneser-Ney estimation, as KenLM's lmplz computes it.
-//
-// References: S. F. Chen and J. Goodman, "An Empirical Study of Smoothing
-// Techniques for Language Modeling", TR-10-98, Harvard, 1998 (eq. 26 for the
-// discounts); K. Heafield et al., "Scalable Modified Kneser-Ney Language Model
-// Estimation", ACL 2013 (the pipeline lmplz implements). docs/ESTIMATION.md
-// gives the formulas and where lm differs from lmplz.
+// Estimation: counts -> an n-gram table -> a model, with any smoothing
+// method (lm/smoothing.hpp); interpolated modified Kneser-Ney
+// (lm/kneser_ney.hpp) unless another is given.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -15,45 +10,44 @@
 
 #include "lm/model.hpp"
 #include "lm/ngram_counts.hpp"
+#include "lm/ngram_table.hpp"
+#include "lm/smoothing.hpp"
 
 namespace lm {
 
 struct EstimateConfig {
-  // When the discounts of an order cannot be computed (an adjusted count of
-  // 1, 2 or 3 never occurs, or a discount falls outside [0, k]), use
-  // `fallback` with a warning instead of failing.
-  bool allow_discount_fallback = true;
-  Discount fallback{{0.0, 0.5, 1.0, 1.5}};
   // Threads for computing each order's probabilities (results do not depend on it).
   int threads = 1;
   // Called with (orders done, order) as estimation goes.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
-  // How the model is laid out (quantization).
+  // How the model is laid out (quantization); estimate() only.
   LayoutOptions layout;
 };
 
-// Discounts D1, D2, D3+ for each order from counts of counts (NGramCounts::
-// counts_of_counts), computed in single precision exactly as lmplz does.
-// Appends one warning per order that falls back. Throws Error when an order
-// needs the fallback and config.allow_discount_fallback is false.
-[[nodiscard]] std::vector<Discount> compute_discounts(
-    const std::vector<std::array<std::uint64_t, 5>>& counts_of_counts, const EstimateConfig& config,
-    std::vector<std::string>* warnings);
+struct TableEstimate {
+  NGramTable table;
+  std::vector<std::string> warnings;  // the method's (e.g. discount fallbacks); for the user to see
+};
+
+// Walks the counts order by order: the method gives p(w) for every word, then
+// for each context of each order p(w | h) for its successors and h's backoff
+// weight; the table holds their log10 (probabilities capped at 0, as ARPA
+// files hold them), the n-grams that counting marked pruned left out, and
+// info (the method's description, training tokens, whether <unk> was a word).
+// counts must carry what method.needs() asks for (CountConfig); throws
+// ConfigError when they do not. Consumes counts (pass an rvalue to save
+// memory; a copy works too).
+[[nodiscard]] TableEstimate estimate_table(NGramCounts counts, SmoothingMethod& method,
+                                           const EstimateConfig& config = {});
 
 struct EstimateResult {
   Model model;
-  std::vector<Discount> discounts;
-  std::vector<std::string> warnings;  // e.g. discount fallbacks; for the user to see
+  std::vector<std::string> warnings;
 };
 
-// Estimates the model: for an n-gram w with context h (n-1 words) and adjusted
-// count a(h w),
-//   p(w | h) = (a(h w) - D_n(a(h w))) / sum_x a(h x) + gamma(h) p(w | h'),
-//   gamma(h) = (D_n1 N1(h .) + D_n2 N2(h .) + D_n3+ N3+(h .)) / sum_x a(h x),
-// where h' drops the first word of h; unigrams interpolate with the uniform
-// distribution over the vocabulary without <s> (so an unseen <unk> gets
-// gamma() / |V|). The model stores log10 p and log10 gamma, as ARPA does.
-// Consumes counts (pass an rvalue to save memory; a copy works too).
+// estimate_table, laid out as config.layout says.
+[[nodiscard]] EstimateResult estimate(NGramCounts counts, SmoothingMethod& method, const EstimateConfig& config = {});
+// The same with interpolated modified Kneser-Ney and its default options.
 [[nodiscard]] EstimateResult estimate(NGramCounts counts, const EstimateConfig& config = {});
 
 }  // namespace lm

@@ -25,19 +25,27 @@ namespace lm {
 
 inline constexpr int kMaxOrder = 16;
 
-enum class Smoothing : std::uint32_t { kModifiedKneserNey = 1, kArpa = 2 };
+// One named parameter of a smoothing method, such as a discount.
+struct SmoothingParam {
+  std::string name;  // as the method names it: "D1", "D2", "D3+" for modified Kneser-Ney
+  int order = 0;     // the order it belongs to (1-based), or 0 for the whole model
+  double value = 0;
+  bool operator==(const SmoothingParam&) const = default;
+};
 
-// Discounts D1, D2, D3+ of one order (modified Kneser-Ney). d[0] is always 0.
-struct Discount {
-  std::array<double, 4> d{0.0, 0.0, 0.0, 0.0};
-  [[nodiscard]] double get(std::uint64_t count) const { return d[count < 3 ? count : 3]; }
+// How a model was smoothed: the method and its named parameters, as the model
+// file records them (docs/FORMAT.md), `lm info` shows them and ARPA comments
+// carry them. Methods are named in src/model/smoothing_codec.cpp.
+struct SmoothingInfo {
+  std::string method;  // "mkn" (interpolated modified Kneser-Ney); "" when unknown (read from ARPA)
+  std::vector<SmoothingParam> params;
+  bool operator==(const SmoothingInfo&) const = default;
 };
 
 // Facts about a model that are not needed to score with it.
 struct ModelInfo {
-  Smoothing smoothing = Smoothing::kArpa;
+  SmoothingInfo smoothing;
   std::uint64_t training_tokens = 0;  // words + </s> in the training corpus, 0 if unknown
-  std::vector<Discount> discounts;    // one per order when smoothing is modified Kneser-Ney
   bool unk_is_word = false;  // "<unk>" occurred in the training text: it is not an OOV
   int quantize_bits = 0;     // of a loaded model: 0 = exact, else bits per value (LayoutOptions)
 };

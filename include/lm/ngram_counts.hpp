@@ -26,6 +26,7 @@ struct CountLevel {
   std::vector<std::uint32_t> parent;   // index in level n-1 of the first n-1 words (n >= 2), non-decreasing
   std::vector<std::uint32_t> suffix;   // index in level n-1 of the last n-1 words (n >= 2)
   std::vector<std::uint32_t> counts;   // adjusted counts (raw for the top order and for n-grams starting with <s>)
+  std::vector<std::uint32_t> raw_counts;  // times seen; empty unless CountConfig::keep_raw_counts
   std::vector<std::uint8_t> pruned;    // 1 for n-grams to leave out of the model; empty when not pruning
   [[nodiscard]] std::size_t size() const { return counts.size(); }
 };
@@ -38,6 +39,9 @@ struct CorpusStats {
   std::string first_skipped;        // the first of them: "file:line: what is wrong"
 };
 
+// Counts of counts kept for raw counts: up to this many occurrences.
+inline constexpr std::size_t kRawCountsOfCounts = 16;
+
 // Everything estimation needs.
 struct NGramCounts {
   int order = 0;
@@ -47,6 +51,11 @@ struct NGramCounts {
   // counts_of_counts[n-1][k] = number of n-grams with adjusted count k (k = 1..4),
   // counts_of_counts[n-1][0] = number of n-grams of order n (KenLM's "count").
   std::vector<std::array<std::uint64_t, 5>> counts_of_counts;
+  // Only with CountConfig::keep_raw_counts, else empty: raw_counts_of_counts[n-1][k]
+  // = number of n-grams of order n seen k times (k = 1..kRawCountsOfCounts),
+  // [n-1][0] = number of n-grams of order n. N-grams of <s> padding ("<s> <s>")
+  // are not counted.
+  std::vector<std::array<std::uint64_t, kRawCountsOfCounts + 1>> raw_counts_of_counts;
 
   // The word ids of entry i of level n. REQUIRES: 1 <= n <= order, i < size.
   [[nodiscard]] std::vector<WordId> ngram(int n, std::size_t i) const;
@@ -73,6 +82,10 @@ struct CountConfig {
   // byte, <s> or </s> inside it) is an error (FormatError) unless this is
   // set: then it is left out and counted in CorpusStats::skipped_lines.
   bool skip_bad_lines = false;
+  // Keep each n-gram's raw count (CountLevel::raw_counts) and the counts of
+  // raw counts beside the adjusted ones: 4 bytes more per n-gram, for the
+  // smoothing methods that read them (SmoothingMethod::needs).
+  bool keep_raw_counts = false;
 };
 
 // Pads thresholds to order (the last value repeats) and checks them; throws

@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "lm/model_io.hpp"
+#include "lm/smoothing.hpp"
 #include "output.hpp"
 
 namespace lm::cli {
@@ -28,12 +29,21 @@ void run_info(const InfoOptions& opt) {
   fmt::format_to(o, "order\t{}\n", model.order());
   fmt::format_to(o, "vocabulary\t{} (including <unk>, <s>, </s>)\n", model.vocab().size());
   for (int n = 1; n <= model.order(); ++n) fmt::format_to(o, "{}-grams\t{}\n", n, model.ngram_count(n));
-  fmt::format_to(o, "smoothing\t{}\n", info.smoothing == Smoothing::kModifiedKneserNey
-                                           ? "interpolated modified Kneser-Ney (trained by lm)"
-                                           : "read from an ARPA file");
-  for (std::size_t n = 0; n < info.discounts.size(); ++n) {
-    const Discount& d = info.discounts[n];
-    fmt::format_to(o, "discounts {}\tD1={:.6g} D2={:.6g} D3+={:.6g}\n", n + 1, d.d[1], d.d[2], d.d[3]);
+  const SmoothingInfo& smoothing = info.smoothing;
+  if (smoothing.method.empty()) {
+    fmt::format_to(o, "smoothing\tread from an ARPA file\n");
+  } else {
+    fmt::format_to(o, "smoothing\t{} (trained by lm)\n", smoothing_title(smoothing.method));
+  }
+  // One line per order: "discounts 2<TAB>D1=0.7 D2=1.1 D3+=1.3".
+  for (std::size_t i = 0; i < smoothing.params.size(); ++i) {
+    const SmoothingParam& p = smoothing.params[i];
+    const bool first = i == 0 || smoothing.params[i - 1].order != p.order;
+    const bool last = i + 1 == smoothing.params.size() || smoothing.params[i + 1].order != p.order;
+    if (first && p.order > 0) fmt::format_to(o, "{} {}\t", smoothing_label(smoothing.method), p.order);
+    if (first && p.order == 0) fmt::format_to(o, "{}\t", smoothing_label(smoothing.method));
+    fmt::format_to(o, "{}{}={:.6g}", first ? "" : " ", p.name, p.value);
+    if (last) fmt::format_to(o, "\n");
   }
   if (info.training_tokens > 0) fmt::format_to(o, "training tokens\t{}\n", info.training_tokens);
   if (info.unk_is_word) fmt::format_to(o, "<unk> in training text\tyes\n");

@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
   } catch (const lm::cli::SomeLinesFailed&) {
     return lm::cli::kExitSomeLinesFailed;  // every line answered; the warnings said which failed
   } catch (const lm::ConfigError& e) {  // a bad option value: a usage error
-    spdlog::error("{} ({})", e.what(), see_help);
+    spdlog::error("{} ({})", e.render(lm::cli::flag_of_setting), see_help);
     return 2;
   } catch (const std::bad_alloc&) {
     spdlog::error("out of memory; {}", out_of_memory_hint(app));

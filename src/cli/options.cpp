@@ -59,4 +59,16 @@ void add_threads_option(CLI::App* cmd, int* threads, int min) {
       ->check(CLI::Range(min, 1024));
 }
 
+std::string flag_of_setting(std::string_view setting) {
+  static constexpr std::pair<std::string_view, std::string_view> kFlags[] = {
+      {"order", "--order"},         {"threads", "--threads"},     {"memory", "--memory"},
+      {"temp_dir", "--temp-dir"},   {"prune", "--prune"},         {"min_count", "--min-count"},
+      {"max_vocab", "--max-vocab"}, {"vocab_file", "--vocab"},    {"quantize_bits", "--quantize"},
+  };
+  for (const auto& [name, flag] : kFlags) {
+    if (name == setting) return std::string(flag);
+  }
+  return std::string(setting);
+}
+
 }  // namespace lm::cli

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <string_view>
 
 #include "output.hpp"
 
@@ -28,5 +29,9 @@ void add_input_options(CLI::App* cmd, InputOptions* input, const std::string& na
 
 // -t/--threads N, 0 (when allowed) meaning every CPU this process may use.
 void add_threads_option(CLI::App* cmd, int* threads, int min);
+
+// The flag that sets a library setting, for ConfigError::render: "prune" ->
+// "--prune", "temp_dir" -> "--temp-dir"; a name without one stays as it is.
+[[nodiscard]] std::string flag_of_setting(std::string_view setting);
 
 }  // namespace lm::cli

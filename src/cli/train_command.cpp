@@ -9,11 +9,12 @@
 #include "commands.hpp"
 #include "heap.hpp"
 #include "lm/error.hpp"
-#include "lm/estimator.hpp"
+#include "lm/kneser_ney.hpp"
 #include "lm/model_io.hpp"
 #include "lm/ngram_counts.hpp"
 #include "lm/parallel.hpp"
 #include "lm/tokenizer.hpp"
+#include "lm/train.hpp"
 #include "lm/vocab_limits.hpp"
 #include "options.hpp"
 #include "output.hpp"
@@ -91,16 +92,41 @@ void check_train_outputs(const TrainOptions& opt) {
   }
 }
 
-// count_corpus_limited; a line that cannot be a sentence also names the
-// option that skips such lines.
-NGramCounts count_with_hint(const std::string& corpus, const CountConfig& config, const VocabLimits& limits,
-                            const PhaseProgressFn& progress, CountReport* report) {
+const char* phase_name(TrainPhase phase) {
+  switch (phase) {
+    case TrainPhase::kVocab: return "vocabulary";
+    case TrainPhase::kRead: return "counting";
+    case TrainPhase::kMerge: return "merging";
+    case TrainPhase::kAdjust: return "sorting";
+    case TrainPhase::kEstimate: return "estimating";
+    case TrainPhase::kWrite: return "writing";
+  }
+  return "";
+}
+
+// lm::train, with a line that cannot be a sentence also naming the option
+// that skips such lines.
+TrainResult train_with_hint(const TrainSpec& spec, const TrainObserver& observer) {
   try {
-    return count_corpus_limited(corpus, config, limits, progress, report);
+    return train(spec, observer);
   } catch (const FormatError& e) {
-    if (e.line() == 0 || config.skip_bad_lines) throw;
+    if (e.line() == 0 || spec.count.skip_bad_lines) throw;
     throw Error(fmt::format("{} (or train with --skip-bad-lines to leave such lines out)", e.what()));
   }
+}
+
+// The parameters of order n: "D1=0.5 D2=1 D3+=1.5" (named), or "0.5/1/1.5".
+std::string order_params(const SmoothingInfo& info, int n, bool named) {
+  std::string out;
+  for (const SmoothingParam& p : info.params) {
+    if (p.order != n) continue;
+    if (named) {
+      out += fmt::format("{}{}={:.6g}", out.empty() ? "" : " ", p.name, p.value);
+    } else {
+      out += fmt::format("{}{:.3g}", out.empty() ? "" : "/", p.value);
+    }
+  }
+  return out;
 }
 
 void run_train(TrainOptions opt) {
@@ -109,7 +135,13 @@ void run_train(TrainOptions opt) {
   if (opt.corpus.empty()) throw ConfigError("give the training corpus: a file, a .gz file, or - for stdin");
   check_train_outputs(opt);
   const auto start = std::chrono::steady_clock::now();
-  CountConfig config;
+  TrainSpec spec;
+  spec.corpus = opt.corpus;
+  spec.model_path = opt.output;
+  spec.arpa_path = opt.arpa;
+  spec.layout = opt.layout;
+  spec.limits = opt.limits;
+  CountConfig& config = spec.count;
   config.order = opt.order;
   config.memory = parse_memory_size(opt.memory, "--memory");
   config.threads = opt.threads > 0 ? opt.threads : static_cast<int>(available_cpus());
@@ -120,83 +152,60 @@ void run_train(TrainOptions opt) {
     const char* env = std::getenv("TMPDIR");
     config.temp_dir = (env != nullptr && *env != '\0') ? env : "/tmp";
   }
+  KneserNeyOptions kn;
+  kn.allow_discount_fallback = !opt.strict_discounts;
+  ModifiedKneserNey method(kn);
+  spec.method = &method;
   spdlog::debug("memory budget {}, {} threads, temp directory {}", human_bytes(static_cast<double>(config.memory)),
                 config.threads, config.temp_dir);
 
   ProgressBar bar;
   const std::uint64_t corpus_bytes = file_size(opt.corpus);
-  const auto phase_name = [](CountPhase p) {
-    switch (p) {
-      case CountPhase::kVocab: return "vocabulary";
-      case CountPhase::kRead: return "counting";
-      case CountPhase::kMerge: return "merging";
-      case CountPhase::kAdjust: return "sorting";
-    }
-    return "";
-  };
-  const CountPhase first = opt.limits.scans_corpus() ? CountPhase::kVocab : CountPhase::kRead;
+  const TrainPhase first = opt.limits.scans_corpus() ? TrainPhase::kVocab : TrainPhase::kRead;
   bar.start(phase_name(first), corpus_bytes, "MB");
-  PhaseProgressFn progress = [&, phase = first](CountPhase p, std::uint64_t done, std::uint64_t total) mutable {
+  TrainObserver observer;
+  observer.progress = [&, phase = first](TrainPhase p, std::uint64_t done, std::uint64_t total) mutable {
     if (p != phase) {
       phase = p;
-      const bool bytes = p == CountPhase::kVocab || p == CountPhase::kRead;
+      const bool bytes = p == TrainPhase::kVocab || p == TrainPhase::kRead;
       bar.start(phase_name(p), bytes ? corpus_bytes : total, bytes ? "MB" : "");
     }
     bar.update(done, total);
   };
-  CountReport report;
-  NGramCounts counts = count_with_hint(opt.corpus, config, opt.limits, progress, &report);
-  bar.end();
-  const CorpusStats stats = counts.stats;
-  const std::size_t types = counts.vocab.size() - (stats.unk_words ? 2 : 3);
-  spdlog::info("read {} sentences, {} words, {} word types from {}", stats.sentences, stats.words, types,
-               opt.corpus == "-" ? "standard input" : opt.corpus);
-  if (stats.skipped_lines > 0) {
-    spdlog::warn("skipped {} line{} that could not be used (--skip-bad-lines); the first: {}", stats.skipped_lines,
-                 stats.skipped_lines == 1 ? "" : "s", stats.first_skipped);
-  }
-  spdlog::debug("{} sorted runs, {} written to {} (peak temp disk {})", report.runs, report.spilled_runs,
-                config.temp_dir, human_bytes(static_cast<double>(report.temp_bytes_peak)));
-  if (report.spilled_runs > 0) {
-    spdlog::info("counts did not fit in --memory {}: used {} of temp disk in {}", opt.memory,
-                 human_bytes(static_cast<double>(report.temp_bytes_peak)), config.temp_dir);
-  }
-
-  EstimateConfig estimate_config;
-  estimate_config.allow_discount_fallback = !opt.strict_discounts;
-  estimate_config.threads = config.threads;
-  // Quantize while laying out the model, unless the ARPA file (exact) is wanted too.
-  if (opt.arpa.empty()) estimate_config.layout = opt.layout;
-  bar.start("estimating", static_cast<std::uint64_t>(opt.order), "");
-  if (bar.enabled()) {
-    estimate_config.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
-  }
-  EstimateResult result = estimate(std::move(counts), estimate_config);
+  observer.counted = [&](const CorpusStats& stats, const CountReport& report, std::size_t vocab_size) {
+    bar.end();
+    const std::size_t types = vocab_size - (stats.unk_words ? 2 : 3);
+    spdlog::info("read {} sentences, {} words, {} word types from {}", stats.sentences, stats.words, types,
+                 opt.corpus == "-" ? "standard input" : opt.corpus);
+    if (stats.skipped_lines > 0) {
+      spdlog::warn("skipped {} line{} that could not be used (--skip-bad-lines); the first: {}", stats.skipped_lines,
+                   stats.skipped_lines == 1 ? "" : "s", stats.first_skipped);
+    }
+    spdlog::debug("{} sorted runs, {} written to {} (peak temp disk {})", report.runs, report.spilled_runs,
+                  config.temp_dir, human_bytes(static_cast<double>(report.temp_bytes_peak)));
+    if (report.spilled_runs > 0) {
+      spdlog::info("counts did not fit in --memory {}: used {} of temp disk in {}", opt.memory,
+                   human_bytes(static_cast<double>(report.temp_bytes_peak)), config.temp_dir);
+    }
+  };
+  const TrainResult result = train_with_hint(spec, observer);
   bar.end();
   for (const std::string& warning : result.warnings) spdlog::warn("{}", warning);
+  const SmoothingInfo& smoothing = result.model.info().smoothing;
+  const std::string label(smoothing_label(smoothing.method));
   std::string orders;
+  std::string params;
   for (int n = 1; n <= result.model.order(); ++n) {
-    const Discount& d = result.discounts[n - 1];
-    spdlog::debug("order {}: {} n-grams, discounts D1={:.6g} D2={:.6g} D3+={:.6g}", n, result.model.ngram_count(n),
-                  d.d[1], d.d[2], d.d[3]);
+    spdlog::debug("order {}: {} n-grams, {} {}", n, result.model.ngram_count(n), label, order_params(smoothing, n, true));
     orders += fmt::format("{}{}", n > 1 ? " " : "", result.model.ngram_count(n));
+    params += fmt::format("{}{}", n > 1 ? " " : "", order_params(smoothing, n, false));
   }
-  // The ARPA file first: if it fails, the old model is still in place.
-  bar.start("writing", 0, "");
-  if (!opt.arpa.empty()) write_arpa_file(result.model, opt.arpa);
-  if (!opt.arpa.empty() && opt.layout.quantize_bits != 0) result.model = rebuild_model(result.model, opt.layout);
-  save_model(result.model, opt.output);
-  bar.end();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::string discounts;
-  for (int n = 1; n <= result.model.order(); ++n) {
-    const Discount& d = result.discounts[n - 1];
-    discounts += fmt::format("{}{:.3g}/{:.3g}/{:.3g}", n > 1 ? " " : "", d.d[1], d.d[2], d.d[3]);
-  }
-  spdlog::info("wrote {} ({}){}: order {}, {} tokens, vocabulary {}, n-grams {}, discounts {}, {:.2f} s, peak memory {}",
+  const CorpusStats& stats = result.stats;
+  spdlog::info("wrote {} ({}){}: order {}, {} tokens, vocabulary {}, n-grams {}, {} {}, {:.2f} s, peak memory {}",
                display_path(opt.output), human_bytes(static_cast<double>(result.model.buffer().size())),
                opt.arpa.empty() ? "" : " and " + display_path(opt.arpa), opt.order, stats.words + stats.sentences,
-               result.model.vocab().size(), orders, discounts, seconds, human_bytes(peak_rss_bytes()));
+               result.model.vocab().size(), orders, label, params, seconds, human_bytes(peak_rss_bytes()));
 }
 
 }  // namespace

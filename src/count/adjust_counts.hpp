@@ -22,7 +22,8 @@ class CountAdjuster {
  public:
   // prune[k-1]: n-grams of order k >= 2 seen at most this often (raw count)
   // are marked pruned (lmplz's --prune). Empty: nothing is pruned.
-  CountAdjuster(int order, std::vector<std::uint64_t> prune);
+  // keep_raw: also keep raw counts and their counts of counts.
+  CountAdjuster(int order, std::vector<std::uint64_t> prune, bool keep_raw = false);
 
   // Adds the next top-order n-gram (order ids) with its raw count.
   // REQUIRES: n-grams arrive distinct and in suffix order.
@@ -39,6 +40,7 @@ class CountAdjuster {
     std::vector<std::uint32_t> group;   // index of the last k-1 words in level k-1 (k >= 2)
     std::vector<std::uint32_t> count;   // adjusted count
     std::vector<std::uint8_t> pruned;   // 1: pruned (only when pruning)
+    std::vector<std::uint32_t> raw;     // raw count (only with keep_raw)
   };
   // The group of n-grams sharing their last k words, while it is open.
   struct Open {
@@ -63,14 +65,22 @@ class CountAdjuster {
   void open(int k, const WordId* gram);
   void close(int k);
   void emit(int k, WordId first, bool padding, std::uint32_t group, std::uint64_t adjusted, std::uint64_t raw);
+  // finish's steps: the counts of counts, level 1 (indexed by word id; returns
+  // each suffix-order entry's rank in it), and level k >= 2 in forward order.
+  void finish_tallies(NGramCounts* out);
+  std::vector<std::uint32_t> finish_unigrams(std::size_t vocab_size, NGramCounts* out);
+  void finish_level(int k, std::size_t vocab_size, int threads, std::vector<std::uint32_t>& rank,
+                    std::vector<std::uint32_t>& lower_first_begin, NGramCounts* out);
 
   int order_;
   std::vector<std::uint64_t> prune_;
+  bool keep_raw_;
   bool started_ = false;
   std::vector<WordId> previous_;
   std::vector<SuffixLevel> levels_;  // levels_[k-1] holds order k
   std::vector<Open> open_;           // open_[k-1] for k = 1..order-1
   std::vector<Tally> tallies_;
+  std::vector<std::array<std::uint64_t, kRawCountsOfCounts + 1>> raw_tallies_;  // with keep_raw
 };
 
 }  // namespace lm::detail

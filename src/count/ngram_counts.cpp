@@ -31,15 +31,15 @@ std::vector<WordId> NGramCounts::ngram(int n, std::size_t i) const {
 std::vector<std::uint64_t> check_prune(std::vector<std::uint64_t> thresholds, int order) {
   if (thresholds.empty()) return {};
   if (thresholds.size() > static_cast<std::size_t>(order)) {
-    throw ConfigError(fmt::format("--prune gives {} thresholds for an order-{} model; give at most {}",
-                                  thresholds.size(), order, order));
+    throw ConfigError("prune", fmt::format("{} thresholds for an order-{} model; give at most {}",
+                                           thresholds.size(), order, order));
   }
   if (thresholds[0] != 0) {
-    throw ConfigError("--prune: the unigram threshold must be 0 (to drop rare words, use --min-count)");
+    throw ConfigError("prune", "the unigram threshold must be 0 (to drop rare words, use {min_count})");
   }
   for (std::size_t i = 1; i < thresholds.size(); ++i) {
     if (thresholds[i] < thresholds[i - 1]) {
-      throw ConfigError("--prune thresholds must be non-decreasing (e.g. 0 1 1), so that every kept "
+      throw ConfigError("prune", "thresholds must be non-decreasing (e.g. 0 1 1), so that every kept "
                         "n-gram keeps its context");
     }
   }
@@ -105,7 +105,7 @@ class NGramCounter::Impl {
     std::uint64_t total = 0;
     for (const detail::Run& r : runs_) total += r.size();
     NGramCounts out;
-    detail::CountAdjuster adjuster(config_.order, check_prune(config_.prune, config_.order));
+    detail::CountAdjuster adjuster(config_.order, check_prune(config_.prune, config_.order), config_.keep_raw_counts);
     {
       detail::RunMerger merger(runs_, config_.order, std::max<std::uint64_t>(config_.memory / 8, 1 << 20));
       const WordId* gram = nullptr;
@@ -212,12 +212,12 @@ class NGramCounter::Impl {
     if (temp_checked_) return;
     struct stat st {};
     if (::stat(config_.temp_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-      throw ConfigError(fmt::format("temp directory {} does not exist; give another one with --temp-dir",
-                                    config_.temp_dir));
+      throw ConfigError("temp_dir", fmt::format("temp directory {} does not exist; give another one",
+                                                config_.temp_dir));
     }
     if (::access(config_.temp_dir.c_str(), W_OK | X_OK) != 0) {
-      throw ConfigError(fmt::format("temp directory {} is not writable; give another one with --temp-dir",
-                                    config_.temp_dir));
+      throw ConfigError("temp_dir", fmt::format("temp directory {} is not writable; give another one",
+                                                config_.temp_dir));
     }
     temp_checked_ = true;
   }
@@ -238,9 +238,9 @@ class NGramCounter::Impl {
 
 NGramCounter::NGramCounter(const CountConfig& config) {
   if (config.order < 1 || config.order > kMaxOrder) {
-    throw ConfigError(fmt::format("order {} is out of range; use 1 to {}", config.order, kMaxOrder));
+    throw ConfigError("order", fmt::format("{} is out of range; use 1 to {}", config.order, kMaxOrder));
   }
-  if (config.threads < 1) throw ConfigError("the number of threads must be at least 1");
+  if (config.threads < 1) throw ConfigError("threads", "must be at least 1");
   (void)check_prune(config.prune, config.order);  // fail before reading the corpus
   impl_ = std::make_unique<Impl>(config);
 }

@@ -56,7 +56,7 @@ namespace {
 
 [[noreturn]] void temp_error(const std::string& dir, const char* what, int err) {
   throw Error(fmt::format("cannot {} a temporary file in {}: {}; free disk space or choose another "
-                          "directory with --temp-dir",
+                          "directory for temporary files",
                           what, dir, std::strerror(err)));
 }
 

@@ -367,7 +367,6 @@ Model ArpaParser::parse() {
     level = ArpaLevel();
   }
   ModelInfo info;
-  info.smoothing = Smoothing::kArpa;
   return builder.finish(info);
 }
 

@@ -19,8 +19,8 @@ void check_output_path(const std::string& path, OutputFormat format) {
   if (format != OutputFormat::kBinary) return;
   if (detail::gz_name(path)) {
     throw Error(fmt::format("{}: lm's binary model is mapped from disk and cannot be gzipped; drop the .gz "
-                            "(an ARPA file can be: --arpa {})",
-                            path, path));
+                            "(an ARPA file can be gzipped)",
+                            path));
   }
   if (target.kind == detail::OutputTarget::Kind::kDescriptor && isatty(target.fd) != 0) {
     throw Error(fmt::format("{}: refusing to write a binary model to a terminal; redirect the output to a file "

@@ -14,6 +14,7 @@
 
 #include "util/huge_pages.hpp"
 #include "model/model_format.hpp"
+#include "model/smoothing_codec.hpp"
 #include "lm/error.hpp"
 
 namespace lm {
@@ -177,7 +178,7 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
   bool header_ok = h.order >= 1 && h.order <= static_cast<std::uint32_t>(kMaxOrder) && h.vocab_size >= 3 &&
                    h.vocab_size <= 0xFFFFFFF0u && h.vocab_slots != 0 &&
                    (h.vocab_slots & (h.vocab_slots - 1)) == 0 && h.vocab_slots >= h.vocab_size &&
-                   h.counts[0] == h.vocab_size && h.smoothing >= 1 && h.smoothing <= 2 &&
+                   h.counts[0] == h.vocab_size && detail::find_method(h.smoothing) != nullptr &&
                    (h.flags & ~(detail::kFlagUnkIsWord | detail::kFlagProbSignDropped | detail::kFlagSuffixClosed)) == 0 &&
                    (h.quantize_bits == 0 || (h.quantize_bits >= 2 && h.quantize_bits <= 16)) &&
                    h.word_bits == detail::packed_bits(h.vocab_size - 1);
@@ -223,16 +224,11 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
   }
   vocab_ = VocabView(chars, offsets, slots);
   by_prob_ = view<WordId>(buffer_, layout.by_prob);
-  info_.smoothing = static_cast<Smoothing>(h.smoothing);
   info_.training_tokens = h.training_tokens;
   info_.unk_is_word = (h.flags & detail::kFlagUnkIsWord) != 0;
   suffix_closed_ = (h.flags & detail::kFlagSuffixClosed) != 0;
   info_.quantize_bits = static_cast<int>(h.quantize_bits);
-  if (info_.smoothing == Smoothing::kModifiedKneserNey) {
-    for (int n = 0; n < order_; ++n) {
-      info_.discounts.push_back(Discount{{0.0, h.discounts[n][0], h.discounts[n][1], h.discounts[n][2]}});
-    }
-  }
+  info_.smoothing = detail::decode_smoothing(h.smoothing, h.method_params, order_);
   for (int n = 1; n <= order_; ++n) {
     const auto& s = layout.levels[n - 1];
     ModelLevel::Parts p;

@@ -29,8 +29,11 @@ struct FileHeader {
   std::uint64_t vocab_chars;
   std::uint64_t vocab_slots;
   std::uint64_t counts[kMaxOrder];
-  double discounts[kMaxOrder][3];
-  std::uint32_t smoothing;
+  // The smoothing method's parameters, as its entry in smoothing_codec.cpp
+  // lays them out (modified Kneser-Ney: D1, D2, D3+ of each order in turn).
+  // Descriptive only: scoring never reads them.
+  double method_params[kMaxOrder * 3];
+  std::uint32_t smoothing;  // the method's id (smoothing_codec.cpp)
   std::uint32_t flags;  // kFlag* bits
   std::uint64_t training_tokens;
   std::uint64_t file_size;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "model/model_format.hpp"
+#include "model/smoothing_codec.hpp"
 #include "model/quantizer.hpp"
 #include "lm/error.hpp"
 
@@ -275,7 +276,6 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
   h.vocab_chars = vocab.chars.size();
   h.vocab_slots = vocab.slots.size();
   for (std::uint32_t n = 0; n < order; ++n) h.counts[n] = levels[n].log10_prob.size();
-  h.smoothing = static_cast<std::uint32_t>(info.smoothing);
   h.training_tokens = info.training_tokens;
   // Seconds on a large model, so it runs beside the rest; the flag does not
   // change the layout.
@@ -288,9 +288,7 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
     }
   }
   h.flags = (info.unk_is_word ? kFlagUnkIsWord : 0u) | (all_nonpositive(levels) ? kFlagProbSignDropped : 0u);
-  for (std::size_t n = 0; n < info.discounts.size() && n < static_cast<std::size_t>(kMaxOrder); ++n) {
-    for (int k = 0; k < 3; ++k) h.discounts[n][k] = info.discounts[n].d[k + 1];
-  }
+  encode_smoothing(info.smoothing, static_cast<int>(order), &h.smoothing, h.method_params);
   h.quantize_bits = static_cast<std::uint32_t>(q);
   h.word_bits = packed_bits(h.vocab_size - 1);
   // Backoffs that would be 32-bit floats: order 1, and every order of an

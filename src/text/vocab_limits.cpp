@@ -37,7 +37,7 @@ Vocabulary read_vocab_file(const std::string& path) {
 Vocabulary scan_vocabulary(const std::string& corpus, const VocabLimits& limits, const ProgressFn& progress,
                            bool skip_bad_lines) {
   if (corpus == "-") {
-    throw ConfigError("--min-count and --max-vocab read the corpus twice; give a file, not standard input");
+    throw ConfigError("", "{min_count} and {max_vocab} read the corpus twice; give a file, not standard input");
   }
   LineReader reader(corpus);
   Vocabulary seen;
@@ -74,7 +74,7 @@ Vocabulary scan_vocabulary(const std::string& corpus, const VocabLimits& limits,
 NGramCounts count_corpus_limited(const std::string& corpus, const CountConfig& config, const VocabLimits& limits,
                                  const PhaseProgressFn& progress, CountReport* report) {
   if (!limits.vocab_file.empty() && limits.scans_corpus()) {
-    throw ConfigError("--vocab fixes the vocabulary: do not combine it with --min-count or --max-vocab");
+    throw ConfigError("vocab_file", "fixes the vocabulary: do not combine it with {min_count} or {max_vocab}");
   }
   Vocabulary vocab;
   if (!limits.vocab_file.empty()) {

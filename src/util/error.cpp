@@ -13,4 +13,32 @@ std::string where(const std::string& path, std::uint64_t line) {
 FormatError::FormatError(const std::string& path, std::uint64_t line, const std::string& message)
     : Error(where(path, line) + message), path_(path), line_(line) {}
 
+namespace {
+
+std::string same_name(std::string_view name) { return std::string(name); }
+
+std::string render_message(const std::string& setting, const std::string& text,
+                           const std::function<std::string(std::string_view)>& rename) {
+  std::string out = setting.empty() ? "" : rename(setting) + ": ";
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const std::size_t close = text[i] == '{' ? text.find('}', i) : std::string::npos;
+    if (close == std::string::npos) {
+      out += text[i];
+      continue;
+    }
+    out += rename(std::string_view(text).substr(i + 1, close - i - 1));
+    i = close;
+  }
+  return out;
+}
+
+}  // namespace
+
+ConfigError::ConfigError(std::string setting, std::string text)
+    : Error(render_message(setting, text, same_name)), setting_(std::move(setting)), text_(std::move(text)) {}
+
+std::string ConfigError::render(const std::function<std::string(std::string_view)>& rename) const {
+  return text_.empty() ? std::string(what()) : render_message(setting_, text_, rename);
+}
+
 }  // namespace lm

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "lm/error.hpp"
+#include "lm/kneser_ney.hpp"
 #include "lm/next_words.hpp"
 #include "lm/scorer.hpp"
 #include "test_util.hpp"
@@ -36,7 +37,7 @@ double backoff_of(const Model& model, const std::vector<std::string>& words) {
 TEST_CASE("discounts follow Chen and Goodman from the counts of counts", "[estimator]") {
   std::vector<std::string> warnings;
   // Y = 4 / (4 + 2*3) = 0.4; D1 = 1 - 2Y*3/4; D2 = 2 - 3Y*1/3; D3+ = 3 - 4Y*1/1.
-  auto d = compute_discounts({{11, 4, 3, 1, 1}}, EstimateConfig{}, &warnings);
+  auto d = compute_discounts({{11, 4, 3, 1, 1}}, KneserNeyOptions{}, &warnings);
   CHECK(d[0].d[1] == Approx(0.4));
   CHECK(d[0].d[2] == Approx(1.6));
   CHECK(d[0].d[3] == Approx(1.4));
@@ -45,12 +46,12 @@ TEST_CASE("discounts follow Chen and Goodman from the counts of counts", "[estim
 
 TEST_CASE("impossible discounts fall back to 0.5 1 1.5 with a warning, or fail if asked", "[estimator]") {
   std::vector<std::string> warnings;
-  auto d = compute_discounts({{10, 5, 3, 0, 0}, {10, 1, 1, 100, 0}}, EstimateConfig{}, &warnings);
+  auto d = compute_discounts({{10, 5, 3, 0, 0}, {10, 1, 1, 100, 0}}, KneserNeyOptions{}, &warnings);
   CHECK(d[0].d == std::array<double, 4>{0, 0.5, 1, 1.5});  // no count of 3
   CHECK(d[1].d == std::array<double, 4>{0, 0.5, 1, 1.5});  // D2 = 2 - 3*(1/3)*100/1 < 0
   REQUIRE(warnings.size() == 2);
   CHECK_THAT(warnings[0], Catch::Contains("order 1") && Catch::Contains("D1=0.5"));
-  EstimateConfig strict;
+  KneserNeyOptions strict;
   strict.allow_discount_fallback = false;
   REQUIRE_THROWS_AS(compute_discounts({{10, 5, 3, 0, 0}}, strict, &warnings), Error);
 }
@@ -160,7 +161,8 @@ TEST_CASE("pruning keeps exactly KenLM's n-grams with KenLM's probabilities", "[
   CHECK(check_against_arpa(r.model, test::test_data("toy.o3.prune011.kenlm.arpa")) == 11 + 7 + 2);
   // The discounts come from the unpruned counts, as in lmplz.
   const EstimateResult full = estimate(test::count_file(test::test_data("toy.txt"), 3));
-  for (int n = 1; n <= 3; ++n) CHECK(r.discounts[n - 1].d == full.discounts[n - 1].d);
+  CHECK(r.model.info().smoothing == full.model.info().smoothing);
+  CHECK(r.model.info().smoothing.params.size() == 9);
 }
 
 TEST_CASE("a pruned model still sums to 1 in every context", "[estimator][prune]") {

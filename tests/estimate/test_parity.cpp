@@ -93,6 +93,8 @@ std::vector<SentenceScore> score_file(const Model& model, const std::string& pat
   return scores;
 }
 
+constexpr const char* kDiscountNames[] = {"D1", "D2", "D3+"};
+
 // Checks training statistics and test-set scores against KenLM's.
 Model check_parity(const std::string& train, const std::string& test, const std::string& reference, int order) {
   const std::string dir = shared_dir();
@@ -105,7 +107,7 @@ Model check_parity(const std::string& train, const std::string& test, const std:
     CHECK(r.model.ngram_count(n) == lmplz.counts[n - 1]);
     for (int k = 0; k < 3; ++k) {
       // lmplz prints 6 significant digits.
-      CHECK(r.discounts[n - 1].d[k + 1] == Approx(lmplz.discounts[n - 1][k]).epsilon(1e-5));
+      CHECK(test::smoothing_param(r.model.info(), kDiscountNames[k], n) == Approx(lmplz.discounts[n - 1][k]).epsilon(1e-5));
     }
   }
   const QueryReference ref = read_query_sentences(dir + "/reference/" + reference + ".query-sentences.txt");

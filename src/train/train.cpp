@@ -1,0 +1,76 @@
+#include "lm/train.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include "lm/error.hpp"
+#include "lm/estimator.hpp"
+#include "lm/kneser_ney.hpp"
+#include "lm/model_io.hpp"
+#include "lm/ngram_table.hpp"
+
+namespace lm {
+
+namespace {
+
+bool same_existing_file(const std::string& a, const std::string& b) {
+  struct stat sa {};
+  struct stat sb {};
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+void check_outputs(const TrainSpec& spec) {
+  if (!spec.model_path.empty()) check_output_path(spec.model_path, OutputFormat::kBinary);
+  if (spec.arpa_path.empty()) return;
+  check_output_path(spec.arpa_path, OutputFormat::kArpa);
+  if (!spec.model_path.empty() && (spec.model_path == spec.arpa_path || same_existing_file(spec.model_path, spec.arpa_path))) {
+    throw ConfigError(fmt::format("{} is both the model and the ARPA file to write; give two different files",
+                                  spec.model_path));
+  }
+}
+
+}  // namespace
+
+TrainResult train(const TrainSpec& spec, const TrainObserver& observer) {
+  const TrainProgressFn& progress = observer.progress;
+  check_outputs(spec);
+  ModifiedKneserNey default_method;
+  SmoothingMethod& method = spec.method != nullptr ? *spec.method : default_method;
+  CountConfig config = spec.count;
+  config.keep_raw_counts = config.keep_raw_counts || method.needs().raw_counts;
+
+  PhaseProgressFn count_progress;
+  if (progress) {
+    count_progress = [&progress](CountPhase phase, std::uint64_t done, std::uint64_t total) {
+      static constexpr TrainPhase kPhases[] = {TrainPhase::kVocab, TrainPhase::kRead, TrainPhase::kMerge,
+                                               TrainPhase::kAdjust};
+      progress(kPhases[static_cast<int>(phase)], done, total);
+    };
+  }
+  CountReport report;
+  NGramCounts counts = count_corpus_limited(spec.corpus, config, spec.limits, count_progress, &report);
+  const CorpusStats stats = counts.stats;
+  if (observer.counted) observer.counted(stats, report, counts.vocab.size());
+
+  EstimateConfig estimate_config;
+  estimate_config.threads = config.threads;
+  if (progress) {
+    estimate_config.progress = [&progress](std::uint64_t done, std::uint64_t total) {
+      progress(TrainPhase::kEstimate, done, total);
+    };
+    progress(TrainPhase::kEstimate, 1, static_cast<std::uint64_t>(config.order));
+  }
+  // TEMPORARY until the table's ARPA writer and build_model land: exact,
+  // ARPA, then laid out again quantized.
+  if (spec.arpa_path.empty()) estimate_config.layout = spec.layout;
+  EstimateResult estimated = estimate(std::move(counts), method, estimate_config);
+  if (progress) progress(TrainPhase::kWrite, 0, 0);
+  if (!spec.arpa_path.empty()) write_arpa_file(estimated.model, spec.arpa_path);
+  if (!spec.arpa_path.empty() && spec.layout.quantize_bits != 0) estimated.model = rebuild_model(estimated.model, spec.layout);
+  Model model = std::move(estimated.model);
+  if (!spec.model_path.empty()) save_model(model, spec.model_path);
+  return TrainResult{std::move(model), stats, report, std::move(estimated.warnings)};
+}
+
+}  // namespace lm

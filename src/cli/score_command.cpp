@@ -1,21 +1,18 @@
 // lm score: log10 probability, perplexity and OOVs of sentences.
 #include <cstdint>
-#include <exception>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <unistd.h>
-#include <vector>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
 #include "heap.hpp"
 #include "line_errors.hpp"
-#include "lm/error.hpp"
 #include "lm/model_io.hpp"
 #include "lm/parallel.hpp"
-#include "lm/scorer.hpp"
-#include "lm/tokenizer.hpp"
+#include "lm/score_stream.hpp"
 #include "options.hpp"
 #include "output.hpp"
 #include "score_format.hpp"
@@ -35,190 +32,37 @@ struct ScoreOptions {
   bool strict = false;   // stop at the first line that cannot be scored
 };
 
-// A line that could not be scored: its index in the slice, and why.
-struct LineFailure {
-  std::size_t index;
-  LineProblem problem;
-  std::string message;  // "source:line: what"
-};
-
-// Lines read, to be scored by one task and printed in input order; their
-// buffers are reused from task to task.
-struct Slice {
-  std::string text;                // the lines, concatenated
-  std::vector<std::size_t> ends;   // line i is text[ends[i-1], ends[i])
-  std::vector<std::uint64_t> line;
-  std::string source;
-  fmt::memory_buffer out;             // the lines' records
-  std::vector<SentenceScore> scores;  // for the corpus summary, summed in input order
-  std::vector<LineFailure> failures;  // lines answered with an error record, in order
-  std::exception_ptr error;           // --strict: the first line that failed ends the slice
-
-  [[nodiscard]] std::size_t size() const { return ends.size(); }
-  [[nodiscard]] std::string_view at(std::size_t i) const {
-    const std::size_t begin = i == 0 ? 0 : ends[i - 1];
-    return std::string_view(text).substr(begin, ends[i] - begin);
-  }
-  void add(std::string_view t, const std::string& src, std::uint64_t n) {
-    text.append(t);
-    ends.push_back(text.size());
-    if (source != src) source = src;
-    line.push_back(n);
-  }
-};
-
-// A thread's working space, reused from slice to slice: a slice's tokens are
-// in it only while the slice is scored.
-struct Scratch {
-  std::vector<std::string_view> words;
-  SentenceBatch sentences;
-};
-
-// Tokenizes, scores and prints the lines of s into s.out. A line that cannot
-// be scored gets an error record; with --strict it ends the slice instead
-// (the lines before it are printed).
-void score_slice(const Model& model, const ScoreOptions& opt, Slice& s, Scratch& scratch) {
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const LineCheck check = tokenize_line(s.at(i), &scratch.words);
-    if (!check.ok()) {
-      const FormatError error(s.source, s.line[i], describe_line_problem(s.at(i), check));
-      if (opt.strict) {
-        s.error = std::make_exception_ptr(error);
-        break;
-      }
-      s.failures.push_back({i, check.problem, error.what()});
-      scratch.words.clear();  // an empty sentence holds the line's place in the batch
+// The records of a slice's lines, on the thread that scored them.
+void render_slice(const ScoreOptions& opt, std::size_t context_words, const ScoredSlice& slice,
+                  fmt::memory_buffer& out) {
+  for (const ScoredLine& line : slice.lines) {
+    if (line.ok()) {
+      print_sentence(out, opt.format, line.text, line.words, line.score, opt.tokens, context_words);
+    } else {
+      print_error_record(out, opt.format, line.text, line.message, "sentence");
     }
-    scratch.sentences.add(scratch.words);
   }
-  SentenceBatch& sentences = scratch.sentences;
-  sentences.score(model);
-  const auto context_words = static_cast<std::size_t>(model.order() - 1);
-  auto failure = s.failures.begin();
-  for (std::size_t i = 0; i < sentences.size(); ++i) {
-    if (failure != s.failures.end() && failure->index == i) {
-      if (!opt.summary_only) print_error_record(s.out, opt.format, s.at(i), failure->message, "sentence");
-      ++failure;
-      continue;
-    }
-    SentenceScore sc = sentences.result(i, opt.tokens && !opt.summary_only);
-    if (!opt.summary_only) print_sentence(s.out, opt.format, s.at(i), sentences.words(i), sc, opt.tokens, context_words);
-    sc.factors = {};
-    s.scores.push_back(std::move(sc));
-  }
-  sentences.clear();
 }
 
-// Scores the input in slices of about kSliceBytes on an OrderedPool: the
-// threads score the slices read while the caller reads on (and scores too,
-// when every slice is in flight); the slices are printed in input order.
-// No barrier: a thread that is done takes the next slice.
-class SliceScorer {
- public:
-  // Slices are small, so that a thread's tokens and scores (about 40 bytes a
-  // token) stay in its cache and the process touches little fresh memory.
-  static constexpr std::size_t kSliceBytes = std::size_t{32} << 10;
-  // An input this large will read much of the model: it is mapped whole
-  // first (see add()).
-  static constexpr std::size_t kLargeInputPerThread = std::size_t{256} << 10;
+// render_slice, or nothing to render with --summary-only.
+ScoreStream::Render make_render(const ScoreOptions& opt, const Model& model) {
+  if (opt.summary_only) return nullptr;
+  const auto context_words = static_cast<std::size_t>(model.order() - 1);
+  return [&opt, context_words](const ScoredSlice& slice, fmt::memory_buffer& out) {
+    render_slice(opt, context_words, slice, out);
+  };
+}
 
-  // interactive: each line is scored and printed as soon as it is added.
-  SliceScorer(const Model& model, const ScoreOptions& opt, unsigned threads, bool interactive, Output& output,
-              CorpusScore& corpus, LineErrors& errors)
-      : model_(model), opt_(opt), output_(output), corpus_(corpus), errors_(errors), interactive_(interactive),
-        large_input_(kLargeInputPerThread * threads),
-        // Slots enough to hold a large input's first bytes (8 per thread,
-        // which keeps every thread busy while the caller reads).
-        slices_(large_input_ / kSliceBytes), scratch_(threads),
-        pool_(
-            threads, slices_.size(),
-            [this](std::size_t slot, unsigned thread) { score_slice(model_, opt_, slices_[slot], scratch_[thread]); },
-            [this](std::size_t slot) { deliver(slices_[slot]); }) {}
-
-  // The threads scoring runs on (fewer than asked when the system gives no more).
-  [[nodiscard]] unsigned threads() const { return pool_.threads(); }
-
-  // Adds a line; when interactive, scores and prints it at once.
-  void add(std::string_view text, const std::string& source, std::uint64_t line) {
-    // A slice holds the lines of one source (-i a.txt -i b.txt), for messages.
-    if (open_ != nullptr && open_->size() > 0 && open_->source != source) close_slice();
-    if (open_ == nullptr) open_ = &slices_[pool_.next_slot()];
-    open_->add(text, source, line);
-    ++lines_;
-    if (interactive_) {
-      open_ = nullptr;
-      pool_.drain();
-      return;
-    }
-    if (open_->text.size() >= kSliceBytes) close_slice();
-  }
-
-  // Lines added so far.
-  [[nodiscard]] std::uint64_t lines() const { return lines_; }
-
-  // Scores and prints every line added; rethrows the error of the first line
-  // that failed, after printing the lines before it.
-  void finish() {
-    open_ = nullptr;
-    pool_.drain();
-  }
-
- private:
-  // Ends the slice being read into: submits it, or holds it back while the
-  // input may still be small.
-  void close_slice() {
-    if (!large_) {
-      // The slices are held until the input is known to be large: then the
-      // model is mapped whole before they are scored (0.5 ms for a cached
-      // 428 MB model in huge pages), and a model not in the page cache is
-      // read in one sequential pass, in huge pages, instead of fault by fault.
-      held_ += open_->text.size();
-      if (held_ < large_input_) {
-        open_ = nullptr;
-        return;
-      }
-      model_.buffer().prefault();
-      large_ = true;
-    }
-    open_ = nullptr;
-    pool_.submit();
-  }
-
-  void deliver(Slice& s) {
-    output_.buffer().append(s.out.data(), s.out.data() + s.out.size());
-    for (const SentenceScore& sc : s.scores) corpus_.add(sc);
-    for (const LineFailure& f : s.failures) errors_.add(f.problem, f.message);
-    corpus_.skipped += s.failures.size();
-    s.failures.clear();
-    output_.end_record();
-    s.out.clear();
-    s.scores.clear();
-    s.text.clear();
-    s.ends.clear();
-    s.line.clear();
-    if (s.error) {
-      output_.flush();
-      std::exception_ptr error = s.error;
-      s.error = nullptr;
-      std::rethrow_exception(error);
-    }
-  }
-
-  const Model& model_;
-  const ScoreOptions& opt_;
-  Output& output_;
-  CorpusScore& corpus_;
-  LineErrors& errors_;
-  const bool interactive_;
-  const std::size_t large_input_;
-  std::vector<Slice> slices_;     // the pool's slots
-  std::vector<Scratch> scratch_;  // one per thread
-  Slice* open_ = nullptr;         // the slice being read into
-  std::size_t held_ = 0;          // bytes in the slices held (not yet known to be large)
-  bool large_ = false;            // the input is large: the model is mapped whole
-  std::uint64_t lines_ = 0;
-  OrderedPool pool_;  // last: stopped first, before what its tasks use
-};
+ScoreStreamOptions stream_options(const ScoreOptions& opt) {
+  ScoreStreamOptions stream;
+  stream.threads = opt.threads == 0 ? available_cpus() : static_cast<unsigned>(opt.threads);
+  stream.keep_factors = opt.tokens && !opt.summary_only;
+  stream.strict = opt.strict;
+  // When typing at a terminal (or asked to), each line is scored as soon as
+  // it is read.
+  stream.interactive = opt.input.reads_stdin() && (opt.input.line_buffered || isatty(STDIN_FILENO));
+  return stream;
+}
 
 void run_score(ScoreOptions opt) {
   use_huge_page_heap();
@@ -227,14 +71,24 @@ void run_score(ScoreOptions opt) {
   Output output(opt.input.line_buffered);
   CorpusScore corpus;
   LineErrors errors;
-  const unsigned threads = opt.threads == 0 ? available_cpus() : static_cast<unsigned>(opt.threads);
-  // When typing at a terminal (or asked to), each line is scored as soon as
-  // it is read.
-  const bool interactive = opt.input.reads_stdin() && (opt.input.line_buffered || isatty(STDIN_FILENO));
-  SliceScorer scorer(model, opt, threads, interactive, output, corpus, errors);
-  if (scorer.threads() < threads) {
+  const ScoreStreamOptions stream = stream_options(opt);
+  auto deliver = [&](const ScoredSlice& slice, std::string_view rendered) {
+    output.buffer().append(rendered.data(), rendered.data() + rendered.size());
+    for (const ScoredLine& line : slice.lines) {
+      if (line.ok()) {
+        corpus.add(line.score);
+      } else {
+        errors.add(line.problem, line.message);
+        ++corpus.skipped;
+      }
+    }
+    output.end_record();
+    if (slice.stopped) output.flush();  // the lines before the one that stops the run
+  };
+  ScoreStream scorer(model, stream, make_render(opt, model), deliver);
+  if (scorer.threads() < stream.threads) {
     spdlog::warn("the system gave only {} of the {} threads asked for (a process limit?); scoring on {}",
-                 scorer.threads(), threads, scorer.threads());
+                 scorer.threads(), stream.threads, scorer.threads());
   }
   for_each_input(opt.input, [&](std::string_view text, const std::string& source, std::uint64_t line) {
     scorer.add(text, source, line);

@@ -57,9 +57,10 @@ struct ScoredSlice {
 // added. Lines are gathered into slices of about kSliceBytes; any free thread
 // takes the next slice (no barrier), tokenizes it, scores it and renders it
 // (formats its output, in parallel); the slices are then delivered one by one
-// in input order on the caller's thread. While the input may still be small,
-// slices are held back; once it is large (kLargeInputPerThread per thread)
-// the model is read in whole first (Buffer::prefault) and they are released.
+// in input order on the caller's thread. Unless interactive, slices are held
+// back while the input may still be small; once it is large
+// (kLargeInputPerThread per thread) the model is read in whole first
+// (Buffer::prefault) and they are released.
 //
 // Callbacks:
 //  - render(slice, out): appends the slice's output bytes to out (empty at

@@ -133,8 +133,8 @@ class Model {
  public:
   using Level = ModelLevel;
 
-  // Interprets a buffer laid out by TrieBuilder::finish or read from a model
-  // file. Cheap: checks the header and that every array fits the file, not
+  // Interprets a buffer laid out by build_model (lm/ngram_table.hpp) or read
+  // from a model file. Cheap: checks the header and that every array fits the file, not
   // the vocabulary, the n-gram arrays or the checksum;
   // a damaged n-gram array can give wrong numbers but never an out-of-bounds
   // read (see ModelLevel). Throws FormatError(source, 0, ...) when the header
@@ -278,47 +278,40 @@ inline std::uint32_t Model::find_child_from(int n, std::uint32_t parent, WordId 
 // (throws FormatError if it is corrupt) and ConfigError for bad options.
 [[nodiscard]] Model rebuild_model(const Model& model, const LayoutOptions& options);
 
-// Builds a Model level by level, from unigrams up.
+struct NGramTable;
+
+// Builds a Model level by level, from unigrams up: an NGramTable filled one
+// level at a time, laid out by build_model (lm/ngram_table.hpp), which new
+// code calls directly. Kept until src/estimate/estimate.cpp does.
 class TrieBuilder {
  public:
-  // vocab must contain <unk>, <s>, </s> at ids 0, 1, 2. Throws ConfigError for
-  // an order outside 1..kMaxOrder.
+  // vocab must contain <unk>, <s>, </s> at ids 0, 1, 2, and outlive the
+  // builder. Throws ConfigError for an order outside 1..kMaxOrder.
   TrieBuilder(int order, const Vocabulary& vocab);
+  ~TrieBuilder();
+  TrieBuilder(const TrieBuilder&) = delete;
+  TrieBuilder& operator=(const TrieBuilder&) = delete;
 
   // Level 1: one probability and one backoff per word id (vocab size each).
   void set_unigrams(std::vector<float> log10_prob, std::vector<float> log10_backoff);
-  // Level n = levels()+1 >= 2. words has n ids per entry; entries are sorted
-  // lexicographically and unique, and each one's (n-1)-word prefix is already
-  // an entry of level n-1 (else throws Error naming the n-gram).
-  // log10_backoff is empty for the top level (n == order).
-  void add_level(const std::vector<WordId>& words, std::vector<float> log10_prob,
-                 std::vector<float> log10_backoff);
-  // The same from trie form: entry i is words[i] under entry parents[i] of
-  // level n-1; sorted by (parent, word) and unique (else throws Error).
+  // Level n = levels()+1 >= 2, in trie form: entry i is words[i] under entry
+  // parents[i] of level n-1; sorted by (parent, word) and unique (finish
+  // throws Error naming the n-gram when not). log10_backoff is ignored for
+  // the top level (n == order).
   void add_level(std::vector<WordId> words, const std::vector<std::uint32_t>& parents,
                  std::vector<float> log10_prob, std::vector<float> log10_backoff);
-  [[nodiscard]] int levels() const { return static_cast<int>(levels_.size()); }
+  [[nodiscard]] int levels() const;
   // Backoffs of a built level, to be filled in once the next level is known.
-  [[nodiscard]] std::vector<float>& log10_backoff(int n) { return levels_[n - 1].log10_backoff; }
-  [[nodiscard]] const std::vector<float>& log10_prob(int n) const { return levels_[n - 1].log10_prob; }
-  // Index in level ngram.size() (<= levels()) of the n-gram, or kNoEntry.
-  [[nodiscard]] std::uint32_t find(std::span<const WordId> ngram) const;
-  // Index in level n+1 of `word` under entry `parent` of level n (n >= 1), or kNoEntry.
-  [[nodiscard]] std::uint32_t find_child(int n, std::uint32_t parent, WordId word) const;
+  [[nodiscard]] std::vector<float>& log10_backoff(int n);
 
-  // Lays everything out in one buffer. REQUIRES: levels() == order.
+  // Lays everything out in one buffer: build_model of the table, with info.
+  // REQUIRES: levels() == order.
   [[nodiscard]] Model finish(const ModelInfo& info, const LayoutOptions& options = {});
 
  private:
-  struct LevelData {
-    std::vector<WordId> words;
-    std::vector<float> log10_prob;
-    std::vector<float> log10_backoff;
-    std::vector<std::uint32_t> child_begin;
-  };
   int order_;
   const Vocabulary& vocab_;
-  std::vector<LevelData> levels_;
+  std::unique_ptr<NGramTable> table_;
 };
 
 }  // namespace lm

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "lm/model.hpp"
+#include "lm/ngram_table.hpp"
 
 namespace lm {
 
@@ -57,17 +58,27 @@ void remove_partial_outputs() noexcept;
 
 // Writes the model as an ARPA file. Probabilities and backoffs are printed in
 // the shortest form that reads back to the same float, so write -> read ->
-// write is byte-identical.
+// write is byte-identical. Verifies the model first (throws FormatError if
+// it is corrupt).
 void write_arpa(const Model& model, std::ostream& out);
 // write_arpa to a file, as save_model writes (see above); gzip-compressed
 // when path ends with ".gz".
 void write_arpa_file(const Model& model, const std::string& path);
+// The same for a table: the text that write_arpa writes for
+// build_model(table). Checks the table first as build_model does (throws
+// Error naming the n-gram, ConfigError for its order).
+void write_arpa(const NGramTable& table, std::ostream& out);
+void write_arpa_file(const NGramTable& table, const std::string& path);
 
-// Reads an ARPA model. Contexts missing from the file (which some pruned
-// models have) are added with the probability that backing off gives and a
-// zero backoff, so scores do not change. A file without <unk> gets
-// log10 p(<unk>) = -100, as KenLM does. Throws FormatError naming the line
-// for malformed counts, numbers, sections and duplicated n-grams.
+// Reads an ARPA model into a table, sorted in trie order. Contexts missing
+// from the file (which some pruned models have) are added with the
+// probability that backing off gives and a zero backoff, so scores do not
+// change; an IRSTLM iARPA file is completed as IRSTLM completes it. A file
+// without <unk> gets log10 p(<unk>) = -100, as KenLM does. Throws
+// FormatError naming the line for malformed counts, numbers, sections and
+// duplicated n-grams.
+[[nodiscard]] NGramTable read_arpa_table(LineReader& reader);
+// build_model(read_arpa_table(reader)).
 [[nodiscard]] Model read_arpa(LineReader& reader);
 
 }  // namespace lm

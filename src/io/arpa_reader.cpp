@@ -1,4 +1,4 @@
-// Reading ARPA files into the trie (see read_arpa in include/lm/model_io.hpp).
+// Reading ARPA files into an n-gram table (see read_arpa_table in include/lm/model_io.hpp).
 //
 // The dialects of the toolkits that write ARPA files are read as they are
 // written: KenLM and SRILM ("-99" for p(<s>), no <unk>), and IRSTLM, whose
@@ -15,6 +15,7 @@
 
 #include "lm/error.hpp"
 #include "lm/model_io.hpp"
+#include "lm/ngram_table.hpp"
 #include "lm/line_reader.hpp"
 #include "lm/tokenizer.hpp"
 
@@ -22,10 +23,11 @@ namespace lm {
 
 namespace {
 
-struct ArpaLevel {
-  std::vector<WordId> words;  // n per entry
-  std::vector<float> prob;
-  std::vector<float> backoff;
+// One order's n-grams as the file lists them, n words per entry, until they
+// are sorted and linked into the table, whose level holds their
+// probabilities and backoffs meanwhile.
+struct PendingLevel {
+  std::vector<WordId> words;        // n per entry
   std::vector<std::uint64_t> line;  // source line, for messages (0: added context)
 };
 
@@ -33,7 +35,7 @@ class ArpaParser {
  public:
   explicit ArpaParser(LineReader& reader) : reader_(reader) {}
 
-  Model parse();
+  NGramTable parse();
 
  private:
   FormatError error(const std::string& what) const {
@@ -44,16 +46,22 @@ class ArpaParser {
   void check_irstlm_marker(std::string_view line);
   void read_header();
   void read_level(int n);
+  void read_unigram(float prob, float backoff);
   void sort_level(int n);
   void add_missing_contexts(int n);
-  void complete_level(TrieBuilder& builder, int n);
+  void complete_level(int n);
+  void link_level(int n);
+  [[nodiscard]] std::uint32_t find(const WordId* words, std::size_t n) const;
+  [[nodiscard]] double backed_off(const WordId* g, std::size_t n) const;
   std::string text_of(const WordId* words, int n) const;
 
   LineReader& reader_;
   std::vector<std::uint64_t> counts_;
-  std::vector<ArpaLevel> levels_;
-  Vocabulary vocab_;
-  std::vector<float> uni_prob_, uni_backoff_;
+  NGramTable table_;
+  std::vector<PendingLevel> pending_;  // pending_[n-1]: level n (empty for n = 1)
+  // child_begin_[n-1]: the first successor of each entry of level n, for
+  // the levels linked so far but the last.
+  std::vector<std::vector<std::uint32_t>> child_begin_;
   std::vector<std::uint64_t> uni_line_;
   std::vector<std::string_view> tokens_;
   // IRSTLM's iARPA: the n-grams above 1 hold discounted frequencies.
@@ -181,11 +189,12 @@ void ArpaParser::read_header() {
 void ArpaParser::read_level(int n) {
   const std::uint64_t count = counts_[n - 1];
   const bool top = n == static_cast<int>(counts_.size());
-  ArpaLevel level;
+  NGramTable::Level& level = table_.levels.emplace_back();
+  PendingLevel& pending = pending_.emplace_back();
   if (n == 1) {
-    uni_prob_.assign(3, -100.0f);  // <unk> default as in KenLM; <s>, </s> overwritten if present
-    uni_prob_[kBosId] = -99.0f;
-    uni_backoff_.assign(3, 0.0f);
+    level.log10_prob.assign(3, -100.0f);  // <unk> default as in KenLM; <s>, </s> overwritten if present
+    level.log10_prob[kBosId] = -99.0f;
+    level.log10_backoff.assign(3, 0.0f);
     uni_line_.assign(3, 0);
   }
   std::string_view line;
@@ -208,75 +217,92 @@ void ArpaParser::read_level(int n) {
     if (prob > 0.0f) throw error(fmt::format("log10 probability {} is above 0 (a probability above 1)", prob));
     const float backoff = fields == static_cast<std::size_t>(n) + 2 ? number(tokens_[n + 1], "backoff") : 0.0f;
     if (n == 1) {
-      const std::size_t before = vocab_.size();
-      const WordId id = vocab_.find_or_insert(tokens_[1]);
-      if (id < before && (id >= 3 || uni_line_[id] != 0)) {
-        throw error(fmt::format("duplicate unigram '{}' (first on line {})", tokens_[1], uni_line_[id]));
-      }
-      if (id >= uni_prob_.size()) {
-        uni_prob_.resize(id + 1);
-        uni_backoff_.resize(id + 1);
-        uni_line_.resize(id + 1);
-      }
-      uni_prob_[id] = prob;
-      uni_backoff_[id] = backoff;
-      uni_line_[id] = reader_.line_number();
+      read_unigram(prob, backoff);
       continue;
     }
     for (int k = 1; k <= n; ++k) {
-      const WordId id = vocab_.find(tokens_[k]);
+      const WordId id = table_.vocab.find(tokens_[k]);
       if (id == kUnkId && tokens_[k] != kUnkWord) {
         throw error(fmt::format("word '{}' is not among the unigrams", tokens_[k]));
       }
-      level.words.push_back(id);
+      pending.words.push_back(id);
     }
-    level.prob.push_back(prob);
-    level.backoff.push_back(backoff);
-    level.line.push_back(reader_.line_number());
+    level.log10_prob.push_back(prob);
+    if (!top) level.log10_backoff.push_back(backoff);
+    pending.line.push_back(reader_.line_number());
   }
-  levels_.push_back(std::move(level));
+}
+
+// The unigram on tokens_[1], indexed by its word id.
+void ArpaParser::read_unigram(float prob, float backoff) {
+  NGramTable::Level& level = table_.levels[0];
+  const std::size_t before = table_.vocab.size();
+  const WordId id = table_.vocab.find_or_insert(tokens_[1]);
+  if (id < before && (id >= 3 || uni_line_[id] != 0)) {
+    throw error(fmt::format("duplicate unigram '{}' (first on line {})", tokens_[1], uni_line_[id]));
+  }
+  if (id >= level.log10_prob.size()) {
+    level.log10_prob.resize(id + 1);
+    level.log10_backoff.resize(id + 1);
+    uni_line_.resize(id + 1);
+  }
+  level.log10_prob[id] = prob;
+  level.log10_backoff[id] = backoff;
+  uni_line_[id] = reader_.line_number();
 }
 
 std::string ArpaParser::text_of(const WordId* words, int n) const {
   std::string text;
-  for (int k = 0; k < n; ++k) text += fmt::format("{}{}", k ? " " : "", vocab_.word(words[k]));
+  for (int k = 0; k < n; ++k) text += fmt::format("{}{}", k ? " " : "", table_.vocab.word(words[k]));
   return text;
 }
 
+// Sorts level n (n >= 2) by its words, lexicographically: the trie order,
+// once the contexts are linked. Throws FormatError for a duplicate.
 void ArpaParser::sort_level(int n) {
-  ArpaLevel& level = levels_[n - 1];
+  PendingLevel& pending = pending_[n - 1];
+  NGramTable::Level& level = table_.levels[n - 1];
   const auto k = static_cast<std::size_t>(n);
-  std::vector<std::uint32_t> order(level.prob.size());
+  const std::size_t count = level.size();
+  std::vector<std::uint32_t> order(count);
   std::iota(order.begin(), order.end(), 0u);
-  auto gram = [&level, k](std::uint32_t i) { return &level.words[i * k]; };
+  auto gram = [&pending, k](std::uint32_t i) { return &pending.words[i * k]; };
   std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
     return std::lexicographical_compare(gram(a), gram(a) + k, gram(b), gram(b) + k);
   });
-  ArpaLevel sorted;
-  for (std::size_t i = 0; i < order.size(); ++i) {
+  for (std::size_t i = 1; i < count; ++i) {
     const WordId* g = gram(order[i]);
-    if (i > 0 && std::equal(g, g + k, gram(order[i - 1]))) {
-      throw FormatError(reader_.name(), std::max(level.line[order[i]], level.line[order[i - 1]]),
-                        fmt::format("duplicate {}-gram '{}' (also on line {})", n, text_of(g, n),
-                                    std::min(level.line[order[i]], level.line[order[i - 1]])));
+    if (std::equal(g, g + k, gram(order[i - 1]))) {
+      const std::uint64_t a = pending.line[order[i]], b = pending.line[order[i - 1]];
+      throw FormatError(reader_.name(), std::max(a, b),
+                        fmt::format("duplicate {}-gram '{}' (also on line {})", n, text_of(g, n), std::min(a, b)));
     }
-    sorted.words.insert(sorted.words.end(), g, g + k);
-    sorted.prob.push_back(level.prob[order[i]]);
-    sorted.backoff.push_back(level.backoff[order[i]]);
-    sorted.line.push_back(level.line[order[i]]);
   }
-  level = std::move(sorted);
+  PendingLevel sorted;
+  sorted.words.resize(pending.words.size());
+  sorted.line.resize(count);
+  std::vector<float> prob(count), backoff(level.log10_backoff.empty() ? 0 : count);
+  for (std::size_t i = 0; i < count; ++i) {
+    std::copy_n(gram(order[i]), k, &sorted.words[i * k]);
+    sorted.line[i] = pending.line[order[i]];
+    prob[i] = level.log10_prob[order[i]];
+    if (!backoff.empty()) backoff[i] = level.log10_backoff[order[i]];
+  }
+  pending = std::move(sorted);
+  level.log10_prob = std::move(prob);
+  level.log10_backoff = std::move(backoff);
 }
 
 // Adds to level n-1 the prefixes of level-n entries that it lacks, marked
 // with a NaN probability to be filled in by backing off.
 void ArpaParser::add_missing_contexts(int n) {
-  ArpaLevel& upper = levels_[n - 1];
-  ArpaLevel& lower = levels_[n - 2];
+  const PendingLevel& upper = pending_[n - 1];
+  PendingLevel& lower = pending_[n - 2];
+  NGramTable::Level& lower_level = table_.levels[n - 2];
   const auto k = static_cast<std::size_t>(n - 1);
   bool added = false;
-  const std::size_t lower_size = lower.prob.size();
-  for (std::size_t i = 0; i < upper.prob.size(); ++i) {
+  const std::size_t lower_size = lower_level.size();
+  for (std::size_t i = 0; i < table_.levels[n - 1].size(); ++i) {
     const WordId* prefix = &upper.words[i * (k + 1)];
     if (i > 0 && std::equal(prefix, prefix + k, &upper.words[(i - 1) * (k + 1)])) continue;
     std::size_t lo = 0, hi = lower_size;
@@ -290,46 +316,61 @@ void ArpaParser::add_missing_contexts(int n) {
     }
     if (lo < lower_size && std::equal(prefix, prefix + k, &lower.words[lo * k])) continue;
     lower.words.insert(lower.words.end(), prefix, prefix + k);
-    lower.prob.push_back(std::nanf(""));
-    lower.backoff.push_back(0.0f);
     lower.line.push_back(0);
+    lower_level.log10_prob.push_back(std::nanf(""));
+    lower_level.log10_backoff.push_back(0.0f);
     added = true;
   }
   if (added) sort_level(n - 1);
 }
 
-// log10 p(w_n | w_1 ... w_n-1) by backing off, from the levels below n in
-// builder: the backoffs of the contexts not found, then the longest suffix found.
-double backed_off(TrieBuilder& builder, const WordId* g, std::size_t n) {
+// Index in level n of the n-gram `words`, among the levels linked so far, or kNoEntry.
+std::uint32_t ArpaParser::find(const WordId* words, std::size_t n) const {
+  std::uint32_t node = words[0];  // every word is a unigram
+  for (std::size_t k = 1; k < n; ++k) {
+    const std::vector<WordId>& next = table_.levels[k].words;
+    const std::vector<std::uint32_t>& begin = child_begin_[k - 1];
+    const auto first = next.begin() + begin[node], last = next.begin() + begin[node + 1];
+    const auto it = std::lower_bound(first, last, words[k]);
+    if (it == last || *it != words[k]) return kNoEntry;
+    node = static_cast<std::uint32_t>(it - next.begin());
+  }
+  return node;
+}
+
+// log10 p(w_n | w_1 ... w_n-1) by backing off, from the levels below n: the
+// backoffs of the contexts not found, then the longest suffix found.
+double ArpaParser::backed_off(const WordId* g, std::size_t n) const {
   double logp = 0;
   for (std::size_t start = 1; start < n; ++start) {
-    const std::uint32_t context = builder.find({g + start - 1, n - start});
-    if (context != kNoEntry) logp += builder.log10_backoff(static_cast<int>(n - start))[context];
-    const std::uint32_t found = builder.find({g + start, n - start});
-    if (found != kNoEntry) return logp + builder.log10_prob(static_cast<int>(n - start))[found];
+    const std::uint32_t context = find(g + start - 1, n - start);
+    if (context != kNoEntry) logp += table_.levels[n - start - 1].log10_backoff[context];
+    const std::uint32_t found = find(g + start, n - start);
+    if (found != kNoEntry) return logp + table_.levels[n - start - 1].log10_prob[found];
   }
   return logp;  // not reached: w_n is a unigram
 }
 
 // Fills in the probabilities of level n that come from backing off, once the
-// levels below n are in builder: those of the contexts that
-// add_missing_contexts added and, in an iARPA file, the part of every
-// probability that the file leaves out.
-void ArpaParser::complete_level(TrieBuilder& builder, int n) {
-  ArpaLevel& level = levels_[n - 1];
+// levels below n are linked: those of the contexts that add_missing_contexts
+// added and, in an iARPA file, the part of every probability that the file
+// leaves out.
+void ArpaParser::complete_level(int n) {
+  const PendingLevel& pending = pending_[n - 1];
+  std::vector<float>& prob = table_.levels[n - 1].log10_prob;
   const auto k = static_cast<std::size_t>(n);
-  for (std::size_t i = 0; i < level.prob.size(); ++i) {
-    const bool added = std::isnan(level.prob[i]);
+  for (std::size_t i = 0; i < prob.size(); ++i) {
+    const bool added = std::isnan(prob[i]);
     if (!added && !incomplete_) continue;
-    const WordId* g = &level.words[i * k];
-    double logp = backed_off(builder, g, k);
+    const WordId* g = &pending.words[i * k];
+    double logp = backed_off(g, k);
     if (!added) {
       // iARPA (IRSTLM's build-lm.sh) holds the discounted frequency f*(w | h);
       // IRSTLM adds bow(h) p(w | h') on loading (lmtable::loadtxt_level).
-      logp = std::log10(std::pow(10.0, static_cast<double>(level.prob[i])) + std::pow(10.0, logp));
+      logp = std::log10(std::pow(10.0, static_cast<double>(prob[i])) + std::pow(10.0, logp));
       // The file's six digits can round a sum of 1 a little above it.
       if (logp > 1e-4) {
-        throw FormatError(reader_.name(), level.line[i],
+        throw FormatError(reader_.name(), pending.line[i],
                           fmt::format("the iARPA {}-gram '{}' adds up to log10 probability {} > 0; fix or "
                                       "regenerate the model",
                                       n, text_of(g, n), logp));
@@ -337,44 +378,71 @@ void ArpaParser::complete_level(TrieBuilder& builder, int n) {
       logp = std::min(logp, 0.0);
     }
     // Extreme inputs can sum past the float range: keep it finite.
-    level.prob[i] = static_cast<float>(std::max(logp, static_cast<double>(-std::numeric_limits<float>::max())));
+    prob[i] = static_cast<float>(std::max(logp, static_cast<double>(-std::numeric_limits<float>::max())));
     // Positive backoffs can make an added context more probable than 1,
     // which no ARPA file may hold (and which would not read back once written).
-    if (level.prob[i] > 0.0f) {
+    if (prob[i] > 0.0f) {
       throw FormatError(reader_.name(), 0,
                         fmt::format("the {}-gram '{}' is missing (it is the context of a longer n-gram) and "
                                     "backing off gives it log10 probability {} > 0: the file's backoffs are "
                                     "inconsistent; fix or regenerate the model",
-                                    n, text_of(g, n), level.prob[i]));
+                                    n, text_of(g, n), prob[i]));
     }
   }
 }
 
-Model ArpaParser::parse() {
+// Turns level n (sorted, its contexts present) into trie form: each entry's
+// last word and the index of its prefix in level n-1, whose successor
+// ranges follow.
+void ArpaParser::link_level(int n) {
+  PendingLevel& pending = pending_[n - 1];
+  NGramTable::Level& level = table_.levels[n - 1];
+  const auto k = static_cast<std::size_t>(n);
+  const std::size_t count = level.size();
+  std::vector<std::uint32_t> begin(table_.levels[n - 2].size() + 1, 0);
+  level.words.resize(count);
+  level.parent.resize(count);
+  std::uint32_t parent = kNoEntry;
+  for (std::size_t i = 0; i < count; ++i) {
+    const WordId* gram = &pending.words[i * k];
+    if (i == 0 || !std::equal(gram, gram + k - 1, gram - k)) parent = find(gram, k - 1);
+    if (parent == kNoEntry) {
+      throw FormatError(reader_.name(), pending.line[i],
+                        fmt::format("internal error: the context of {}-gram '{}' was not added", n, text_of(gram, n)));
+    }
+    level.words[i] = gram[k - 1];
+    level.parent[i] = parent;
+    ++begin[parent + 1];
+  }
+  for (std::size_t p = 1; p < begin.size(); ++p) begin[p] += begin[p - 1];
+  child_begin_.push_back(std::move(begin));
+  pending = PendingLevel();  // done with it: keep the peak memory down
+}
+
+NGramTable ArpaParser::parse() {
   read_header();
   const int order = static_cast<int>(counts_.size());
   for (int n = 2; n <= order; ++n) sort_level(n);
   for (int n = order; n >= 3; --n) add_missing_contexts(n);
   // Level 1 needs no added contexts: every word of an n-gram is a unigram.
-  TrieBuilder builder(order, vocab_);
-  uni_prob_.resize(vocab_.size(), -100.0f);
-  uni_backoff_.resize(vocab_.size(), 0.0f);
-  builder.set_unigrams(uni_prob_, uni_backoff_);
+  NGramTable::Level& unigrams = table_.levels[0];
+  unigrams.log10_prob.resize(table_.vocab.size(), -100.0f);
+  unigrams.log10_backoff.resize(order == 1 ? 0 : table_.vocab.size(), 0.0f);
   for (int n = 2; n <= order; ++n) {
-    complete_level(builder, n);
-    ArpaLevel& level = levels_[n - 1];
-    builder.add_level(level.words, std::move(level.prob), std::move(level.backoff));
-    level = ArpaLevel();
+    complete_level(n);
+    link_level(n);
   }
-  ModelInfo info;
-  return builder.finish(info);
+  child_begin_.clear();
+  return std::move(table_);
 }
 
 }  // namespace
 
-Model read_arpa(LineReader& reader) {
+NGramTable read_arpa_table(LineReader& reader) {
   ArpaParser parser(reader);
   return parser.parse();
 }
+
+Model read_arpa(LineReader& reader) { return build_model(read_arpa_table(reader)); }
 
 }  // namespace lm

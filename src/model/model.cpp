@@ -155,26 +155,35 @@ Buffer& Buffer::operator=(Buffer&& other) noexcept {
 
 using detail::view;
 
-Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffer)), source_(source) {
-  auto bad = [&source](const std::string& what) { return FormatError(source, 0, what); };
-  FileHeader h{};
-  if (buffer_.size() < 12 ||
-      std::memcmp(buffer_.data(), detail::kMagic, sizeof(detail::kMagic)) != 0) {
-    throw bad("not an lm model file (train one with 'lm train', or give an ARPA file)");
+namespace {
+
+FormatError bad_model(const std::string& source, const std::string& what) { return FormatError(source, 0, what); }
+
+// The header of a buffer that starts with lm's magic and version and is long
+// enough to hold it. Else throws FormatError saying what the file is.
+FileHeader read_header(const Buffer& buffer, const std::string& source) {
+  if (buffer.size() < 12 || std::memcmp(buffer.data(), detail::kMagic, sizeof(detail::kMagic)) != 0) {
+    throw bad_model(source, "not an lm model file (train one with 'lm train', or give an ARPA file)");
   }
   std::uint32_t version = 0;
-  std::memcpy(&version, buffer_.data() + 8, 4);
+  std::memcpy(&version, buffer.data() + 8, 4);
   if (version != detail::kFormatVersion) {
-    throw bad(fmt::format("model format version {} is not supported by this lm (it reads version "
-                          "{}); retrain the model, or convert its ARPA file with 'lm convert'",
-                          version, detail::kFormatVersion));
+    throw bad_model(source, fmt::format("model format version {} is not supported by this lm (it reads version "
+                                        "{}); retrain the model, or convert its ARPA file with 'lm convert'",
+                                        version, detail::kFormatVersion));
   }
-  if (buffer_.size() < sizeof(FileHeader)) {
-    throw bad(fmt::format("model file is {} bytes, shorter than its header: the file is truncated; "
-                          "retrain or copy it again",
-                          buffer_.size()));
+  if (buffer.size() < sizeof(FileHeader)) {
+    throw bad_model(source, fmt::format("model file is {} bytes, shorter than its header: the file is truncated; "
+                                        "retrain or copy it again",
+                                        buffer.size()));
   }
-  std::memcpy(&h, buffer_.data(), sizeof(h));
+  FileHeader h{};
+  std::memcpy(&h, buffer.data(), sizeof(h));
+  return h;
+}
+
+// Whether the header's fields are in their ranges and agree with each other.
+bool header_fields_ok(const FileHeader& h) {
   bool header_ok = h.order >= 1 && h.order <= static_cast<std::uint32_t>(kMaxOrder) && h.vocab_size >= 3 &&
                    h.vocab_size <= 0xFFFFFFF0u && h.vocab_slots != 0 &&
                    (h.vocab_slots & (h.vocab_slots - 1)) == 0 && h.vocab_slots >= h.vocab_size &&
@@ -189,10 +198,13 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
     const bool allowed = n < h.order && (h.quantize_bits == 0 || n == 1);
     header_ok = bits == 0 || (allowed && bits <= detail::kMaxBackoffTableBits);
   }
-  if (!header_ok) throw bad("corrupt model header; retrain the model");
-  // Every array must fit in the file: this also keeps the layout arithmetic
-  // below far from 64-bit overflow, whatever the header says.
-  const std::uint64_t size = buffer_.size();
+  return header_ok;
+}
+
+// Whether every array the header describes fits in a file of `size` bytes:
+// this also keeps the layout arithmetic far from 64-bit overflow, whatever
+// the header says. REQUIRES: header_fields_ok(h).
+bool arrays_fit(const FileHeader& h, std::uint64_t size) {
   bool fits = h.vocab_chars <= size && h.vocab_slots <= size / 4 && h.vocab_size <= size / 8;
   for (std::uint32_t n = 1; n <= h.order; ++n) {
     fits = fits && h.counts[n - 1] < kNoEntry && h.counts[n - 1] <= size && h.exception_lines[n - 1] <= size / 4;
@@ -200,71 +212,100 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
   fits = fits && h.bigram_slots <= size / 4 && (h.order == 1) == (h.bigram_slots == 0) && h.top_list_size <= 1024;
   fits = fits && h.trigram_slots <= size / 4 && (h.trigram_slots == 0 || h.order >= 3);
   for (std::uint32_t n = 1; n <= h.order; ++n) fits = fits && h.top_lists[n - 1] <= size / 4 / (h.top_list_size + 1);
-  if (!fits) {
-    throw bad(fmt::format("model header describes more data than the file's {} bytes: the file is "
-                          "truncated or corrupt; retrain or copy it again",
-                          size));
+  return fits;
+}
+
+// The layout of a checked header, which must be the file's size. Else throws FormatError.
+Layout checked_layout(const FileHeader& h, std::uint64_t size, const std::string& source) {
+  if (!header_fields_ok(h)) throw bad_model(source, "corrupt model header; retrain the model");
+  if (!arrays_fit(h, size)) {
+    throw bad_model(source, fmt::format("model header describes more data than the file's {} bytes: the file is "
+                                        "truncated or corrupt; retrain or copy it again",
+                                        size));
   }
   const Layout layout = detail::compute_layout(h);
-  if (h.file_size != buffer_.size() || layout.total != buffer_.size()) {
-    throw bad(fmt::format("model file is {} bytes but its header says {}: the file is truncated or "
-                          "corrupt; retrain or copy it again",
-                          buffer_.size(), layout.total));
+  if (h.file_size != size || layout.total != size) {
+    throw bad_model(source, fmt::format("model file is {} bytes but its header says {}: the file is truncated or "
+                                        "corrupt; retrain or copy it again",
+                                        size, layout.total));
   }
-  order_ = static_cast<int>(h.order);
-  // Opening takes the same few microseconds for any vocabulary: reads of
-  // the vocabulary's offsets, slots and unigram order are clamped where they
-  // are used (VocabView, NextWordPredictor::top), so a corrupt table gives wrong
-  // words, never an out-of-bounds read. Model::verify checks them in full.
-  auto offsets = view<std::uint64_t>(buffer_, layout.vocab_offsets);
-  auto chars = view<char>(buffer_, layout.vocab_chars);
-  auto slots = view<std::uint32_t>(buffer_, layout.vocab_slots);
+  return layout;
+}
+
+// Opening takes the same few microseconds for any vocabulary: reads of the
+// vocabulary's offsets, slots and unigram order are clamped where they are
+// used (VocabView, NextWordPredictor::top), so a corrupt table gives wrong
+// words, never an out-of-bounds read. Model::verify checks them in full.
+VocabView open_vocabulary(const Buffer& buffer, const Layout& layout, const FileHeader& h, const std::string& source) {
+  auto offsets = view<std::uint64_t>(buffer, layout.vocab_offsets);
+  auto chars = view<char>(buffer, layout.vocab_chars);
+  auto slots = view<std::uint32_t>(buffer, layout.vocab_slots);
   if (offsets[0] != 0 || offsets[h.vocab_size] != h.vocab_chars) {
-    throw bad("corrupt vocabulary in model; retrain the model");
+    throw bad_model(source, "corrupt vocabulary in model; retrain the model");
   }
-  vocab_ = VocabView(chars, offsets, slots);
-  by_prob_ = view<WordId>(buffer_, layout.by_prob);
-  info_.training_tokens = h.training_tokens;
-  info_.unk_is_word = (h.flags & detail::kFlagUnkIsWord) != 0;
-  suffix_closed_ = (h.flags & detail::kFlagSuffixClosed) != 0;
-  info_.quantize_bits = static_cast<int>(h.quantize_bits);
-  info_.smoothing = detail::decode_smoothing(h.smoothing, h.method_params, order_);
-  for (int n = 1; n <= order_; ++n) {
-    const auto& s = layout.levels[n - 1];
-    ModelLevel::Parts p;
-    p.records = buffer_.data() + s.records.offset;
-    if (s.keys.bytes != 0) p.keys = buffer_.data() + s.keys.offset;
-    p.has_children = s.fields.children;
-    p.keys_per_line = s.fields.keys_per_line();
-    p.count = h.counts[n - 1];
-    p.word_bits = s.fields.word;
-    p.prob_bits = s.fields.prob;
-    p.backoff_bits = s.fields.backoff;
-    p.pointer_bits = s.fields.pointer;
-    p.prob_sign_dropped = s.fields.prob == 31;
-    p.prob_in_key = s.fields.prob_in_key;
-    if (s.prob_centers.bytes != 0) p.prob_centers = view<float>(buffer_, s.prob_centers).data();
-    if (s.backoff_centers.bytes != 0) p.backoff_centers = view<float>(buffer_, s.backoff_centers).data();
-    for (const Section& centers : {s.prob_centers, s.backoff_centers}) {
-      // Few values (2^bits): checked here so that sums and sorts never see NaN.
-      for (float c : view<float>(buffer_, centers)) {
-        if (!(c < std::numeric_limits<float>::infinity())) {
-          throw bad(fmt::format("corrupt {}-gram value table in model; retrain the model", n));
-        }
+  return VocabView(chars, offsets, slots);
+}
+
+// What the header records about how the model was made.
+ModelInfo read_model_info(const FileHeader& h) {
+  ModelInfo info;
+  info.training_tokens = h.training_tokens;
+  info.unk_is_word = (h.flags & detail::kFlagUnkIsWord) != 0;
+  info.quantize_bits = static_cast<int>(h.quantize_bits);
+  info.smoothing = detail::decode_smoothing(h.smoothing, h.method_params, static_cast<int>(h.order));
+  return info;
+}
+
+// Where level n's arrays are and how its fields are packed. Throws
+// FormatError for a value table holding NaN or infinity.
+ModelLevel::Parts level_parts(const Buffer& buffer, const FileHeader& h, const Layout::LevelSections& s,
+                              std::uint32_t n, const std::string& source) {
+  ModelLevel::Parts p;
+  p.records = buffer.data() + s.records.offset;
+  if (s.keys.bytes != 0) p.keys = buffer.data() + s.keys.offset;
+  p.has_children = s.fields.children;
+  p.keys_per_line = s.fields.keys_per_line();
+  p.count = h.counts[n - 1];
+  p.word_bits = s.fields.word;
+  p.prob_bits = s.fields.prob;
+  p.backoff_bits = s.fields.backoff;
+  p.pointer_bits = s.fields.pointer;
+  p.prob_sign_dropped = s.fields.prob == 31;
+  p.prob_in_key = s.fields.prob_in_key;
+  if (s.prob_centers.bytes != 0) p.prob_centers = view<float>(buffer, s.prob_centers).data();
+  if (s.backoff_centers.bytes != 0) p.backoff_centers = view<float>(buffer, s.backoff_centers).data();
+  for (const Section& centers : {s.prob_centers, s.backoff_centers}) {
+    // Few values (2^bits): checked here so that sums and sorts never see NaN.
+    for (float c : view<float>(buffer, centers)) {
+      if (!(c < std::numeric_limits<float>::infinity())) {
+        throw bad_model(source, fmt::format("corrupt {}-gram value table in model; retrain the model", n));
       }
     }
-    if (n < order_) {
-      p.exceptions = view<std::uint32_t>(buffer_, s.exceptions).data();
-      p.exception_values = s.exceptions.bytes / 4;
-      p.next_count = h.counts[n];
-      p.top_nodes = view<std::uint32_t>(buffer_, s.top_nodes).data();
-      p.top_entries = view<std::uint32_t>(buffer_, s.top_entries).data();
-      p.top_lists = h.top_lists[n - 1];
-      p.top_size = h.top_list_size;
-    }
-    p.vocab_size = static_cast<WordId>(h.vocab_size);
-    levels_.emplace_back(p);
   }
+  if (n < h.order) {
+    p.exceptions = view<std::uint32_t>(buffer, s.exceptions).data();
+    p.exception_values = s.exceptions.bytes / 4;
+    p.next_count = h.counts[n];
+    p.top_nodes = view<std::uint32_t>(buffer, s.top_nodes).data();
+    p.top_entries = view<std::uint32_t>(buffer, s.top_entries).data();
+    p.top_lists = h.top_lists[n - 1];
+    p.top_size = h.top_list_size;
+  }
+  p.vocab_size = static_cast<WordId>(h.vocab_size);
+  return p;
+}
+
+}  // namespace
+
+Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffer)), source_(source) {
+  const FileHeader h = read_header(buffer_, source);
+  const Layout layout = checked_layout(h, buffer_.size(), source);
+  order_ = static_cast<int>(h.order);
+  vocab_ = open_vocabulary(buffer_, layout, h, source);
+  by_prob_ = view<WordId>(buffer_, layout.by_prob);
+  info_ = read_model_info(h);
+  suffix_closed_ = (h.flags & detail::kFlagSuffixClosed) != 0;
+  for (std::uint32_t n = 1; n <= h.order; ++n) levels_.emplace_back(level_parts(buffer_, h, layout.levels[n - 1], n, source));
   const Section tables[2] = {layout.bigram_hash, layout.trigram_hash};
   for (int n = 1; n <= 2; ++n) {
     ChildHash& t = hashes_[n - 1];

@@ -10,6 +10,7 @@
 
 #include "lm/model.hpp"
 #include "lm/model_io.hpp"
+#include "lm/ngram_table.hpp"
 
 namespace lm::detail {
 
@@ -191,7 +192,8 @@ template <typename T>
 // checksum field as 0) and every byte after it. REQUIRES: bytes >= sizeof(FileHeader).
 [[nodiscard]] std::uint64_t file_checksum(const FileHeader& header, const std::byte* file, std::size_t bytes);
 
-// The arrays of one level, as TrieBuilder holds them.
+// The arrays of one level, as build_model links them (child pointers in
+// place of the table's parents).
 struct LevelArrays {
   std::span<const WordId> words;             // empty for level 1
   std::span<const float> log10_prob;
@@ -213,5 +215,15 @@ struct VocabArrays {
 [[nodiscard]] Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> levels,
                                    const ModelInfo& info, const LayoutOptions& options,
                                    std::optional<bool> suffix_closed = std::nullopt);
+
+// The checks build_model makes before the layout: the order (ConfigError),
+// every array's size, and every level sorted, unique, with its contexts and
+// words in the vocabulary (Error naming the n-gram when not).
+void check_table(const NGramTable& table);
+
+// lm::build_model, for a caller that knows whether the table is suffix-closed
+// (the table of a verified model, laid out again): lay_out_model then skips
+// the check.
+[[nodiscard]] Model build_model(NGramTable table, const LayoutOptions& options, std::optional<bool> suffix_closed);
 
 }  // namespace lm::detail

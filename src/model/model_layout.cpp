@@ -261,12 +261,16 @@ Layout compute_layout(const FileHeader& h) {
   return layout;
 }
 
-Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> levels, const ModelInfo& info,
-                     const LayoutOptions& options, std::optional<bool> suffix_closed) {
-  const int q = options.quantize_bits;
+namespace {
+
+void check_quantize_bits(int q) {
   if (q != 0 && (q < 2 || q > 16)) {
     throw ConfigError(fmt::format("--quantize {} is out of range; use 2 to 16 bits (or 0 for none)", q));
   }
+}
+
+// The header fields that the arrays' sizes and the options give.
+FileHeader start_header(const VocabArrays& vocab, std::span<const LevelArrays> levels, const ModelInfo& info, int q) {
   const auto order = static_cast<std::uint32_t>(levels.size());
   FileHeader h{};
   std::memcpy(h.magic, kMagic, sizeof(h.magic));
@@ -276,137 +280,216 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
   h.vocab_chars = vocab.chars.size();
   h.vocab_slots = vocab.slots.size();
   for (std::uint32_t n = 0; n < order; ++n) h.counts[n] = levels[n].log10_prob.size();
-  h.training_tokens = info.training_tokens;
-  // Seconds on a large model, so it runs beside the rest; the flag does not
-  // change the layout.
-  std::future<bool> closed;
-  if (!suffix_closed) {
-    try {
-      closed = std::async(std::launch::async, [levels] { return is_suffix_closed(levels); });
-    } catch (const std::system_error&) {
-      suffix_closed = is_suffix_closed(levels);  // no thread to be had: check it here
-    }
-  }
   h.flags = (info.unk_is_word ? kFlagUnkIsWord : 0u) | (all_nonpositive(levels) ? kFlagProbSignDropped : 0u);
-  encode_smoothing(info.smoothing, static_cast<int>(order), &h.smoothing, h.method_params);
   h.quantize_bits = static_cast<std::uint32_t>(q);
   h.word_bits = packed_bits(h.vocab_size - 1);
+  return h;
+}
+
+// What the model records about how it was made (ModelInfo).
+void write_model_info(const ModelInfo& info, FileHeader* header) {
+  FileHeader& h = *header;
+  h.training_tokens = info.training_tokens;
+  encode_smoothing(info.smoothing, static_cast<int>(h.order), &h.smoothing, h.method_params);
+}
+
+// Whether every n-gram's suffix is an n-gram: seconds on a large model, so
+// it runs beside the rest of the layout (the flag does not change the
+// layout), or here when no thread is to be had.
+std::future<bool> check_suffix_closed(std::span<const LevelArrays> levels) {
+  try {
+    return std::async(std::launch::async, [levels] { return is_suffix_closed(levels); });
+  } catch (const std::system_error&) {
+    std::promise<bool> result;
+    result.set_value(is_suffix_closed(levels));
+    return result.get_future();
+  }
+}
+
+// The choices that the header records and the writing follows, level by level.
+struct LevelPlans {
+  std::vector<std::optional<BackoffTable>> backoff_tables;
+  std::vector<PointerPlan> pointers;
+  std::vector<TopLists> tops;
+};
+
+// Fills in the header's per-level widths and counts. The backoffs (and on
+// some levels the probabilities, prob_in_key) share the keys with the
+// pointers, so their widths come first.
+LevelPlans plan_levels(std::span<const LevelArrays> levels, FileHeader* header) {
+  FileHeader& h = *header;
+  const std::uint32_t order = h.order;
+  const unsigned q = h.quantize_bits;
+  LevelPlans plans;
   // Backoffs that would be 32-bit floats: order 1, and every order of an
   // exact model.
-  std::vector<std::optional<BackoffTable>> tables(order);
+  plans.backoff_tables.resize(order);
   for (std::uint32_t n = 0; n + 1 < order; ++n) {
     if (q != 0 && n >= 1) continue;
-    tables[n].emplace(levels[n].log10_backoff);
-    h.backoff_table_bits[n] = static_cast<std::uint8_t>(tables[n]->bits());
+    plans.backoff_tables[n].emplace(levels[n].log10_backoff);
+    h.backoff_table_bits[n] = static_cast<std::uint8_t>(plans.backoff_tables[n]->bits());
   }
-  // The backoffs (and on some levels the probabilities, prob_in_key) share the
-  // keys with the pointers, so their widths come first.
-  std::vector<PointerPlan> pointers(order);
+  plans.pointers.resize(order);
   for (std::uint32_t n = 0; n + 1 < order; ++n) {
-    pointers[n] = plan_pointers(levels[n].child_begin, level_fields(h, n + 1));
-    h.pointer_bits[n] = static_cast<std::uint8_t>(pointers[n].fields.pointer);
-    h.exception_lines[n] = pointers[n].exceptions.size() / pointers[n].fields.keys_per_line();
+    PointerPlan& plan = plans.pointers[n];
+    plan = plan_pointers(levels[n].child_begin, level_fields(h, n + 1));
+    h.pointer_bits[n] = static_cast<std::uint8_t>(plan.fields.pointer);
+    h.exception_lines[n] = plan.exceptions.size() / plan.fields.keys_per_line();
   }
-  std::vector<TopLists> tops(order);
+  plans.tops.resize(order);
   h.top_list_size = kTopListSize;
   h.top_list_min = kTopListMin;
   for (std::uint32_t n = 0; n + 1 < order; ++n) {
-    tops[n] = plan_top_lists(levels[n].child_begin, levels[n + 1].log10_prob, levels[n + 1].words);
-    h.top_lists[n] = tops[n].nodes.size();
+    plans.tops[n] = plan_top_lists(levels[n].child_begin, levels[n + 1].log10_prob, levels[n + 1].words);
+    h.top_lists[n] = plans.tops[n].nodes.size();
   }
+  return plans;
+}
+
+void size_hash_tables(FileHeader* h) {
   // Load factor 0.8: linear probing then needs about 3 probes for a hit.
-  h.bigram_slots = order >= 2 ? h.counts[1] + h.counts[1] / 4 + 1 : 0;
+  h->bigram_slots = h->order >= 2 ? h->counts[1] + h->counts[1] / 4 + 1 : 0;
   // The trigrams too, in exact models, 60% full: many of a text's trigrams
   // are not in the model, and a probe for a missing one takes about 4 slots
   // at 60% and 13 at 80% (63 MB on gutenberg-100M; docs/BENCHMARKS.md). A
   // quantized model does without, to stay small (docs/FORMAT.md).
-  h.trigram_slots = order >= 3 && q == 0 ? h.counts[2] * 5 / 3 + 1 : 0;
-  const Layout layout = compute_layout(h);
-  h.file_size = layout.total;
-  Buffer buffer(layout.total);
-  std::byte* base = buffer.mutable_data();
-  auto put = [base](const Section& s, const void* src, std::size_t bytes) {
-    if (bytes != s.bytes) throw Error("internal error: model section size mismatch");
-    if (bytes) std::memcpy(base + s.offset, src, bytes);
-  };
-  put(layout.vocab_chars, vocab.chars.data(), vocab.chars.size());
-  put(layout.vocab_offsets, vocab.offsets.data(), vocab.offsets.size() * 8);
-  put(layout.vocab_slots, vocab.slots.data(), vocab.slots.size() * 4);
+  h->trigram_slots = h->order >= 3 && h->quantize_bits == 0 ? h->counts[2] * 5 / 3 + 1 : 0;
+}
+
+// Copies bytes into section s of the buffer at base (its size must match).
+void put(std::byte* base, const Section& s, const void* src, std::size_t bytes) {
+  if (bytes != s.bytes) throw Error("internal error: model section size mismatch");
+  if (bytes) std::memcpy(base + s.offset, src, bytes);
+}
+
+// The vocabulary's arrays, and the words by unigram probability.
+void write_vocabulary(std::byte* base, const Layout& layout, const VocabArrays& vocab, std::span<const float> uni) {
+  put(base, layout.vocab_chars, vocab.chars.data(), vocab.chars.size());
+  put(base, layout.vocab_offsets, vocab.offsets.data(), vocab.offsets.size() * 8);
+  put(base, layout.vocab_slots, vocab.slots.data(), vocab.slots.size() * 4);
   std::vector<WordId> by_prob;
-  const auto& uni = levels[0].log10_prob;
   for (WordId w = 0; w < uni.size(); ++w) {
     if (w != kBosId) by_prob.push_back(w);
   }
   std::stable_sort(by_prob.begin(), by_prob.end(), [&uni](WordId a, WordId b) { return uni[a] > uni[b]; });
-  put(layout.by_prob, by_prob.data(), by_prob.size() * 4);
-  for (std::uint32_t n = 0; n < order; ++n) {
-    const LevelArrays& level = levels[n];
-    const Layout::LevelSections& s = layout.levels[n];
-    const bool quantized = q != 0 && n >= 1;
-    Quantizer prob_q, backoff_q;
+  put(base, layout.by_prob, by_prob.data(), by_prob.size() * 4);
+}
+
+// How one level's values are stored: quantization indices (orders >= 2 of
+// a quantized model), backoff-table indices, or float bits.
+class ValueCodec {
+ public:
+  // Writes the level's value tables (centers, backoff table) as it goes.
+  ValueCodec(std::byte* base, const Layout::LevelSections& s, const LevelArrays& level, int q, bool quantized,
+             const BackoffTable* table)
+      : quantized_(quantized), table_(table), prob_mask_(s.fields.prob == 31 ? 0x7FFFFFFFu : ~0u) {
     if (quantized) {
-      prob_q = Quantizer(level.log10_prob, static_cast<unsigned>(q));
-      put(s.prob_centers, prob_q.centers().data(), prob_q.centers().size() * 4);
+      prob_q_ = Quantizer(level.log10_prob, static_cast<unsigned>(q));
+      put(base, s.prob_centers, prob_q_.centers().data(), prob_q_.centers().size() * 4);
       if (!level.log10_backoff.empty()) {
-        backoff_q = Quantizer(level.log10_backoff, static_cast<unsigned>(q));
-        put(s.backoff_centers, backoff_q.centers().data(), backoff_q.centers().size() * 4);
+        backoff_q_ = Quantizer(level.log10_backoff, static_cast<unsigned>(q));
+        put(base, s.backoff_centers, backoff_q_.centers().data(), backoff_q_.centers().size() * 4);
       }
     }
-    const BackoffTable* table = tables[n] && tables[n]->bits() != 0 ? &*tables[n] : nullptr;
-    if (table != nullptr) put(s.backoff_centers, table->values().data(), table->values().size() * 4);
-    if (n + 1 < order) put(s.exceptions, pointers[n].exceptions.data(), pointers[n].exceptions.size() * 4);
-    const RecordFields f = s.fields;
-    // A probability as stored: its quantization index, or its float bits
-    // (without the sign bit when every probability is <= 0).
-    auto prob_value = [&](float p) {
-      return quantized ? prob_q.encode(p) : float_bits(p) & (f.prob == 31 ? 0x7FFFFFFFu : ~0u);
-    };
-    std::byte* records = base + s.records.offset;
-    const std::uint64_t count = level.log10_prob.size();
-    if (f.has_keys()) {
-      std::byte* keys = base + s.keys.offset;
-      const std::uint64_t per_line = f.keys_per_line();
-      for (std::uint64_t i = 0; i < count; ++i) {
-        std::byte* line = keys + i / per_line * ModelLevel::kKeyLineBytes;
-        const std::uint64_t bit = f.base() + i % per_line * f.key();
-        if (f.word != 0) write_bits(line, bit, level.words[i]);
-        if (f.prob_in_key) write_bits(line, bit + f.word + f.pointer + f.backoff, prob_value(level.log10_prob[i]));
-        if (!f.children) continue;
-        const std::uint32_t line_base = pointers[n].bases[i / per_line];
-        if (i % per_line == 0) std::memcpy(line, &line_base, 4);
-        if (f.pointer != 0 && (line_base & ModelLevel::kExceptionBit) == 0) {
-          write_bits(line, bit + f.word, level.child_begin[i] - line_base);
-        }
-        const float b = level.log10_backoff[i];
-        write_bits(line, bit + f.word + f.pointer,
-                   quantized ? backoff_q.encode(b) : table != nullptr ? table->encode(b) : float_bits(b));
-      }
+    if (table != nullptr) put(base, s.backoff_centers, table->values().data(), table->values().size() * 4);
+  }
+  // A probability as stored: its quantization index, or its float bits
+  // (without the sign bit when every probability is <= 0).
+  [[nodiscard]] std::uint32_t prob(float p) const { return quantized_ ? prob_q_.encode(p) : float_bits(p) & prob_mask_; }
+  [[nodiscard]] std::uint32_t backoff(float b) const {
+    return quantized_ ? backoff_q_.encode(b) : table_ != nullptr ? table_->encode(b) : float_bits(b);
+  }
+
+ private:
+  bool quantized_;
+  const BackoffTable* table_;
+  std::uint32_t prob_mask_;
+  Quantizer prob_q_, backoff_q_;
+};
+
+// The level's key lines: word, child-pointer delta (against the line's
+// base), backoff and, on some levels, probability. pointers: null on the top level.
+void write_keys(std::byte* keys, const RecordFields& f, const LevelArrays& level, const PointerPlan* pointers,
+                const ValueCodec& codec) {
+  const std::uint64_t per_line = f.keys_per_line();
+  const std::uint64_t count = level.log10_prob.size();
+  for (std::uint64_t i = 0; i < count; ++i) {
+    std::byte* line = keys + i / per_line * ModelLevel::kKeyLineBytes;
+    const std::uint64_t bit = f.base() + i % per_line * f.key();
+    if (f.word != 0) write_bits(line, bit, level.words[i]);
+    if (f.prob_in_key) write_bits(line, bit + f.word + f.pointer + f.backoff, codec.prob(level.log10_prob[i]));
+    if (!f.children) continue;
+    const std::uint32_t line_base = pointers->bases[i / per_line];
+    if (i % per_line == 0) std::memcpy(line, &line_base, 4);
+    if (f.pointer != 0 && (line_base & ModelLevel::kExceptionBit) == 0) {
+      write_bits(line, bit + f.word, level.child_begin[i] - line_base);
     }
-    for (std::uint64_t i = 0; i < count && f.total() != 0; ++i) {
-      write_bits(records, i * f.total(), prob_value(level.log10_prob[i]));
+    write_bits(line, bit + f.word + f.pointer, codec.backoff(level.log10_backoff[i]));
+  }
+}
+
+// Level n (0-based here) of the model: value tables, exceptions, keys and records.
+void write_level(std::byte* base, const FileHeader& h, const Layout::LevelSections& s, const LevelArrays& level,
+                 std::uint32_t n, const LevelPlans& plans) {
+  const int q = static_cast<int>(h.quantize_bits);
+  const bool quantized = q != 0 && n >= 1;
+  const std::optional<BackoffTable>& table = plans.backoff_tables[n];
+  const ValueCodec codec(base, s, level, q, quantized, table && table->bits() != 0 ? &*table : nullptr);
+  const bool top = n + 1 == h.order;
+  if (!top) put(base, s.exceptions, plans.pointers[n].exceptions.data(), plans.pointers[n].exceptions.size() * 4);
+  const RecordFields f = s.fields;
+  if (f.has_keys()) write_keys(base + s.keys.offset, f, level, top ? nullptr : &plans.pointers[n], codec);
+  std::byte* records = base + s.records.offset;
+  const std::uint64_t count = level.log10_prob.size();
+  for (std::uint64_t i = 0; i < count && f.total() != 0; ++i) {
+    write_bits(records, i * f.total(), codec.prob(level.log10_prob[i]));
+  }
+}
+
+// A successor hash table: every entry of level n+1 under its parent's index
+// in level n (a word id for n = 1).
+void fill_hash(std::byte* base, const Section& section, std::uint64_t slot_count, std::span<const LevelArrays> levels,
+               std::uint32_t n, std::uint64_t entries) {
+  auto* slots = reinterpret_cast<std::uint32_t*>(base + section.offset);
+  const unsigned index_bits = child_index_bits(entries);
+  const auto& child_begin = levels[n - 1].child_begin;
+  for (std::uint32_t parent = 0; parent + 1 < child_begin.size(); ++parent) {
+    for (std::uint32_t i = child_begin[parent]; i < child_begin[parent + 1]; ++i) {
+      const std::uint64_t hash = child_hash(parent, levels[n].words[i]);
+      std::uint64_t s = child_slot(hash, slot_count);
+      while (slots[s] != 0) s = next_child_slot(s, slot_count);
+      slots[s] = (i + 1) | child_tag(hash, index_bits);
     }
   }
-  // The successor hash tables: every entry of level n+1 under its parent's
-  // index in level n (a word id for n = 1).
-  auto fill_hash = [&](const Section& section, std::uint64_t slot_count, std::uint32_t n) {
-    auto* slots = reinterpret_cast<std::uint32_t*>(base + section.offset);
-    const unsigned index_bits = child_index_bits(h.counts[n]);
-    const auto& child_begin = levels[n - 1].child_begin;
-    for (std::uint32_t parent = 0; parent + 1 < child_begin.size(); ++parent) {
-      for (std::uint32_t i = child_begin[parent]; i < child_begin[parent + 1]; ++i) {
-        const std::uint64_t hash = child_hash(parent, levels[n].words[i]);
-        std::uint64_t s = child_slot(hash, slot_count);
-        while (slots[s] != 0) s = next_child_slot(s, slot_count);
-        slots[s] = (i + 1) | child_tag(hash, index_bits);
-      }
-    }
-  };
-  if (h.bigram_slots != 0) fill_hash(layout.bigram_hash, h.bigram_slots, 1);
-  if (h.trigram_slots != 0) fill_hash(layout.trigram_hash, h.trigram_slots, 2);
-  for (std::uint32_t n = 0; n + 1 < order; ++n) {
-    put(layout.levels[n].top_nodes, tops[n].nodes.data(), tops[n].nodes.size() * 4);
-    put(layout.levels[n].top_entries, tops[n].entries.data(), tops[n].entries.size() * 4);
+}
+
+void write_top_lists(std::byte* base, const Layout& layout, std::span<const TopLists> tops) {
+  for (std::size_t n = 0; n + 1 < layout.levels.size(); ++n) {
+    put(base, layout.levels[n].top_nodes, tops[n].nodes.data(), tops[n].nodes.size() * 4);
+    put(base, layout.levels[n].top_entries, tops[n].entries.data(), tops[n].entries.size() * 4);
   }
+}
+
+}  // namespace
+
+Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> levels, const ModelInfo& info,
+                     const LayoutOptions& options, std::optional<bool> suffix_closed) {
+  check_quantize_bits(options.quantize_bits);
+  std::future<bool> closed;
+  if (!suffix_closed) closed = check_suffix_closed(levels);
+  FileHeader h = start_header(vocab, levels, info, options.quantize_bits);
+  write_model_info(info, &h);
+  const LevelPlans plans = plan_levels(levels, &h);
+  size_hash_tables(&h);
+  const Layout layout = compute_layout(h);
+  h.file_size = layout.total;
+  Buffer buffer(layout.total);
+  std::byte* base = buffer.mutable_data();
+  write_vocabulary(base, layout, vocab, levels[0].log10_prob);
+  for (std::uint32_t n = 0; n < h.order; ++n) write_level(base, h, layout.levels[n], levels[n], n, plans);
+  if (h.bigram_slots != 0) fill_hash(base, layout.bigram_hash, h.bigram_slots, levels, 1, h.counts[1]);
+  if (h.trigram_slots != 0) fill_hash(base, layout.trigram_hash, h.trigram_slots, levels, 2, h.counts[2]);
+  write_top_lists(base, layout, plans.tops);
   if (suffix_closed ? *suffix_closed : closed.get()) h.flags |= kFlagSuffixClosed;
   h.checksum = file_checksum(h, base, layout.total);
   std::memcpy(base, &h, sizeof(h));
@@ -418,37 +501,9 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
 namespace lm {
 
 Model rebuild_model(const Model& model, const LayoutOptions& options) {
-  model.verify();
-  detail::FileHeader h;
-  std::memcpy(&h, model.buffer().data(), sizeof(h));
-  const detail::Layout layout = detail::compute_layout(h);
-  const detail::VocabArrays vocab{detail::view<char>(model.buffer(), layout.vocab_chars),
-                                  detail::view<std::uint64_t>(model.buffer(), layout.vocab_offsets),
-                                  detail::view<std::uint32_t>(model.buffer(), layout.vocab_slots)};
-  struct Owned {
-    std::vector<WordId> words;
-    std::vector<float> prob, backoff;
-    std::vector<std::uint32_t> child_begin;
-  };
-  std::vector<Owned> owned(static_cast<std::size_t>(model.order()));
-  std::vector<detail::LevelArrays> arrays;
-  for (int n = 1; n <= model.order(); ++n) {
-    const ModelLevel& level = model.level(n);
-    Owned& o = owned[static_cast<std::size_t>(n - 1)];
-    for (std::uint64_t i = 0; i < level.size(); ++i) {
-      if (n >= 2) o.words.push_back(level.word(i));
-      o.prob.push_back(level.log10_prob(i));
-      if (n < model.order()) o.backoff.push_back(level.log10_backoff(i));
-    }
-    if (level.has_children()) {
-      for (std::uint64_t i = 0; i <= level.size(); ++i) {
-        o.child_begin.push_back(static_cast<std::uint32_t>(level.child_begin(i)));
-      }
-    }
-    arrays.push_back({o.words, o.prob, o.backoff, o.child_begin});
-  }
-  // verify() checked the flag, and a new layout keeps the n-grams: no second walk.
-  return Model(detail::lay_out_model(vocab, arrays, model.info(), options, model.suffix_closed()), "<memory>");
+  // unpack_model verifies the model, which checks its suffix-closure flag,
+  // and a new layout keeps the n-grams: no second check.
+  return detail::build_model(unpack_model(model), options, model.suffix_closed());
 }
 
 }  // namespace lm

@@ -278,40 +278,4 @@ inline std::uint32_t Model::find_child_from(int n, std::uint32_t parent, WordId 
 // (throws FormatError if it is corrupt) and ConfigError for bad options.
 [[nodiscard]] Model rebuild_model(const Model& model, const LayoutOptions& options);
 
-struct NGramTable;
-
-// Builds a Model level by level, from unigrams up: an NGramTable filled one
-// level at a time, laid out by build_model (lm/ngram_table.hpp), which new
-// code calls directly. Kept until src/estimate/estimate.cpp does.
-class TrieBuilder {
- public:
-  // vocab must contain <unk>, <s>, </s> at ids 0, 1, 2, and outlive the
-  // builder. Throws ConfigError for an order outside 1..kMaxOrder.
-  TrieBuilder(int order, const Vocabulary& vocab);
-  ~TrieBuilder();
-  TrieBuilder(const TrieBuilder&) = delete;
-  TrieBuilder& operator=(const TrieBuilder&) = delete;
-
-  // Level 1: one probability and one backoff per word id (vocab size each).
-  void set_unigrams(std::vector<float> log10_prob, std::vector<float> log10_backoff);
-  // Level n = levels()+1 >= 2, in trie form: entry i is words[i] under entry
-  // parents[i] of level n-1; sorted by (parent, word) and unique (finish
-  // throws Error naming the n-gram when not). log10_backoff is ignored for
-  // the top level (n == order).
-  void add_level(std::vector<WordId> words, const std::vector<std::uint32_t>& parents,
-                 std::vector<float> log10_prob, std::vector<float> log10_backoff);
-  [[nodiscard]] int levels() const;
-  // Backoffs of a built level, to be filled in once the next level is known.
-  [[nodiscard]] std::vector<float>& log10_backoff(int n);
-
-  // Lays everything out in one buffer: build_model of the table, with info.
-  // REQUIRES: levels() == order.
-  [[nodiscard]] Model finish(const ModelInfo& info, const LayoutOptions& options = {});
-
- private:
-  int order_;
-  const Vocabulary& vocab_;
-  std::unique_ptr<NGramTable> table_;
-};
-
 }  // namespace lm

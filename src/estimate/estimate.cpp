@@ -111,18 +111,6 @@ void estimate_order(Walk& walk, int n, CountLevel& level, NGramTable& table) {
   walk.lower_prob = std::move(prob);
 }
 
-// TEMPORARY until build_model lands: the table laid out through TrieBuilder.
-Model table_model(NGramTable table, const LayoutOptions& layout) {
-  TrieBuilder builder(table.order(), table.vocab);
-  builder.set_unigrams(std::move(table.levels[0].log10_prob), std::move(table.levels[0].log10_backoff));
-  for (int n = 2; n <= table.order(); ++n) {
-    NGramTable::Level& l = table.levels[n - 1];
-    builder.add_level(std::move(l.words), l.parent, std::move(l.log10_prob), std::move(l.log10_backoff));
-    l = NGramTable::Level();
-  }
-  return builder.finish(table.info, layout);
-}
-
 }  // namespace
 
 TableEstimate estimate_table(NGramCounts counts, SmoothingMethod& method, const EstimateConfig& config) {
@@ -157,7 +145,7 @@ TableEstimate estimate_table(NGramCounts counts, SmoothingMethod& method, const 
 
 EstimateResult estimate(NGramCounts counts, SmoothingMethod& method, const EstimateConfig& config) {
   TableEstimate e = estimate_table(std::move(counts), method, config);
-  return EstimateResult{table_model(std::move(e.table), config.layout), std::move(e.warnings)};
+  return EstimateResult{build_model(std::move(e.table), config.layout), std::move(e.warnings)};
 }
 
 EstimateResult estimate(NGramCounts counts, const EstimateConfig& config) {

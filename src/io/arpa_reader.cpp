@@ -18,6 +18,7 @@
 #include "lm/ngram_table.hpp"
 #include "lm/line_reader.hpp"
 #include "lm/tokenizer.hpp"
+#include "model/smoothing_codec.hpp"
 
 namespace lm {
 
@@ -148,6 +149,8 @@ void ArpaParser::read_header() {
     }
     if (first) check_irstlm_marker(line);
     first = false;
+    // lm's own comments: the smoothing method (others are skipped).
+    if (line.starts_with("# lm ")) (void)detail::parse_arpa_smoothing_comment(line, &table_.info.smoothing);
     if (find_invalid_utf8(line) != std::string_view::npos || reader_.line_number() > 1000) {
       throw FormatError(reader_.name(), 0,
                         "not an lm model or ARPA file (no \\data\\ section); train a model with "

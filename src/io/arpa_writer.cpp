@@ -10,6 +10,7 @@
 #include "lm/model_io.hpp"
 #include "lm/ngram_table.hpp"
 #include "model/model_format.hpp"
+#include "model/smoothing_codec.hpp"
 
 namespace lm {
 
@@ -24,7 +25,10 @@ class ArpaText {
   ArpaText(const VocabView& vocab, const Sink& sink) : vocab_(vocab), sink_(sink) {}
 
   // \data\ and the count of each order, counts[n-1] for order n.
-  void begin(std::span<const std::uint64_t> counts) {
+  // The comment lines that name the smoothing method, then the counts.
+  void begin(const SmoothingInfo& smoothing, std::span<const std::uint64_t> counts) {
+    const std::string comment = detail::arpa_smoothing_comment(smoothing);
+    if (!comment.empty()) buf_.append(comment.data(), comment.data() + comment.size());
     fmt::format_to(std::back_inserter(buf_), "\\data\\\n");
     for (std::size_t n = 1; n <= counts.size(); ++n) {
       fmt::format_to(std::back_inserter(buf_), "ngram {}={}\n", n, counts[n - 1]);
@@ -93,7 +97,7 @@ void write_arpa_blocks(const Model& model, const Sink& sink) {
   ArpaText text(model.vocab(), sink);
   std::vector<std::uint64_t> counts;
   for (int n = 1; n <= model.order(); ++n) counts.push_back(model.ngram_count(n));
-  text.begin(counts);
+  text.begin(model.info().smoothing, counts);
   for (int n = 1; n <= model.order(); ++n) {
     text.section(n);
     const Model::Level& level = model.level(n);
@@ -111,7 +115,7 @@ void write_arpa_blocks(const NGramTable& table, const Sink& sink) {
   ArpaText text(vocab, sink);
   std::vector<std::uint64_t> counts;
   for (const NGramTable::Level& level : table.levels) counts.push_back(level.size());
-  text.begin(counts);
+  text.begin(table.info.smoothing, counts);
   std::vector<WordId> words;
   for (int n = 1; n <= table.order(); ++n) {
     text.section(n);

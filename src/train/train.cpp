@@ -61,14 +61,12 @@ TrainResult train(const TrainSpec& spec, const TrainObserver& observer) {
     };
     progress(TrainPhase::kEstimate, 1, static_cast<std::uint64_t>(config.order));
   }
-  // TEMPORARY until the table's ARPA writer and build_model land: exact,
-  // ARPA, then laid out again quantized.
-  if (spec.arpa_path.empty()) estimate_config.layout = spec.layout;
-  EstimateResult estimated = estimate(std::move(counts), method, estimate_config);
+  TableEstimate estimated = estimate_table(std::move(counts), method, estimate_config);
   if (progress) progress(TrainPhase::kWrite, 0, 0);
-  if (!spec.arpa_path.empty()) write_arpa_file(estimated.model, spec.arpa_path);
-  if (!spec.arpa_path.empty() && spec.layout.quantize_bits != 0) estimated.model = rebuild_model(estimated.model, spec.layout);
-  Model model = std::move(estimated.model);
+  // The ARPA file first (exact, from the table): if it fails, the old model
+  // is still in place. The table is then laid out once, quantized or not.
+  if (!spec.arpa_path.empty()) write_arpa_file(estimated.table, spec.arpa_path);
+  Model model = build_model(std::move(estimated.table), spec.layout);
   if (!spec.model_path.empty()) save_model(model, spec.model_path);
   return TrainResult{std::move(model), stats, report, std::move(estimated.warnings)};
 }

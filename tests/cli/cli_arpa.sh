@@ -22,7 +22,13 @@ check_exit 0 "$LM" train -q --order 3 "$GUTENBERG" -o model.lm --arpa model.arpa
 check_true "train --arpa writes the binary model" "got: $(ls -A)" test -s model.lm
 check_true "and the ARPA file" "got: $(ls -A)" test -s model.arpa
 # shellcheck disable=SC1003  # '\data\' is the literal ARPA marker
-check_eq "$(head -n 1 model.arpa)" '\data\' "the ARPA file starts with \\data\\"
+check_eq "$(head -n 1 model.arpa)" '# lm smoothing: mkn (interpolated modified Kneser-Ney)' "the ARPA file starts with lm's comment naming the method"
+check_eq "$(grep -c '^# lm [123]-gram discounts: D1=[0-9.e-]* D2=[0-9.e-]* D3+=[0-9.e-]*$' model.arpa)" 3 "and the discounts of each order"
+# shellcheck disable=SC1003
+check_eq "$(grep -v '^#' model.arpa | head -n 1)" '\data\' "then \\data\\, as lmplz writes it"
+"$LM" info model.arpa > info.arpa.txt
+"$LM" info model.lm > info.lm.txt
+check_eq "$(grep -E '^(smoothing|discounts)' info.arpa.txt)" "$(grep -E '^(smoothing|discounts)' info.lm.txt)" "the ARPA file's comments give lm info the method and discounts back"
 # shellcheck disable=SC1003
 check_eq "$(tail -n 1 model.arpa)" '\end\' "the ARPA file ends with \\end\\"
 check_eq "$(grep -c '^ngram [0-9]*=[0-9]*$' model.arpa)" "3" "the header has 3 'ngram N=count' lines"

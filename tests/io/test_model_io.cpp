@@ -56,7 +56,14 @@ TEST_CASE("ARPA write -> read -> write is byte-identical", "[arpa]") {
 TEST_CASE("ARPA output starts with the counts and uses tabs", "[arpa]") {
   const Model m = estimate(test::count_file(test::test_data("toy.txt"), 2)).model;
   const std::string text = arpa_of(m);
-  CHECK_THAT(text, Catch::StartsWith("\\data\\\nngram 1=11\nngram 2=17\n\n\\1-grams:\n-1.266661\t<unk>\t0\n"));
+  // lm's comments name the method and its parameters, then the ARPA text proper.
+  CHECK_THAT(text, Catch::StartsWith("# lm smoothing: mkn (interpolated modified Kneser-Ney)\n# lm 1-gram discounts: D1="));
+  const std::size_t data = text.find("\\data\\");
+  CHECK(text.substr(0, data).find("\n# lm 2-gram discounts: D1=") != std::string::npos);
+  CHECK_THAT(text.substr(data), Catch::StartsWith("\\data\\\nngram 1=11\nngram 2=17\n\n\\1-grams:\n-1.266661\t<unk>\t0\n"));
+  // Read back, the comments give the model its method again.
+  test::TempFile file(text, "m.arpa");
+  CHECK(load_model(file.path()).info().smoothing == m.info().smoothing);
   CHECK_THAT(text, Catch::EndsWith("\n\\end\\\n"));
 }
 

@@ -186,7 +186,8 @@ void CountAdjuster::finish_level(int k, std::size_t vocab_size, int threads, std
   // Entries are independent but for the parent search, which walks the
   // level below monotonically: each thread starts its walk afresh.
   std::atomic<bool> missing_context{false};
-  auto fill = [&, k](unsigned /*slice*/, std::size_t begin, std::size_t end) {
+  const bool keep_raw = keep_raw_;
+  auto fill = [&, k, keep_raw](unsigned /*slice*/, std::size_t begin, std::size_t end) {
     std::size_t p = 0;
     WordId p_first = kNoEntry;
     for (std::size_t r = begin; r < end; ++r) {
@@ -195,7 +196,7 @@ void CountAdjuster::finish_level(int k, std::size_t vocab_size, int threads, std
       const auto first = static_cast<WordId>(item.key >> rank_bits);
       fwd.counts[r] = item.payload;
       if (!level.pruned.empty()) fwd.pruned[r] = level.pruned[item.index];
-      if (keep_raw_) fwd.raw_counts[r] = level.raw[item.index];
+      if (keep_raw) fwd.raw_counts[r] = level.raw[item.index];
       fwd.suffix[r] = s;
       if (k == 2) {
         fwd.words[r] = s;

@@ -69,26 +69,33 @@ void estimate_order(Walk& walk, int n, CountLevel& level, NGramTable& table) {
   const std::span<const std::uint32_t> raw(level.raw_counts);
   auto estimate_range = [&](std::size_t begin, std::size_t stop) {
     std::vector<double> scratch;  // the top order's probabilities, one context at a time
+    ContextCounts c;
+    c.n = n;
+    c.lower_prob = walk.lower_prob;
+    const std::uint32_t* adjusted = level.counts.data();
+    const std::uint32_t* suffix = level.suffix.data();
     while (begin < stop) {
       const std::uint32_t context = level.parent[begin];
       std::size_t end = begin + 1;
       while (end < size && level.parent[end] == context) ++end;
       const std::size_t count = end - begin;
-      ContextCounts c;
-      c.n = n;
-      c.adjusted = std::span<const std::uint32_t>(level.counts).subspan(begin, count);
+      c.adjusted = {adjusted + begin, count};
+      c.suffix = {suffix + begin, count};
       if (!raw.empty()) c.raw = raw.subspan(begin, count);
       if (!pruned.empty()) c.pruned = pruned.subspan(begin, count);
-      c.suffix = std::span<const std::uint32_t>(level.suffix).subspan(begin, count);
-      c.lower_prob = walk.lower_prob;
-      if (top) scratch.resize(count);
-      const std::span<double> out = top ? std::span<double>(scratch) : std::span<double>(prob).subspan(begin, count);
-      const double backoff = walk.method.context(c, out);
+      if (top && scratch.size() < count) scratch.resize(count);
+      double* out = top ? scratch.data() : prob.data() + begin;
+      const double backoff = walk.method.context(c, {out, count});
       const std::uint32_t kept_context = walk.lower_map.empty() ? context : walk.lower_map[context];
       // A pruned context has only pruned extensions (thresholds do not decrease).
       if (kept_context != kNoEntry) parent_backoff[kept_context] = static_cast<float>(std::log10(backoff));
-      for (std::size_t i = 0; i < count; ++i) {
-        if (c.pruned.empty() || c.pruned[i] == 0) level_log10[begin + i] = to_log10_prob(out[i]);
+      float* log10_out = level_log10.data() + begin;
+      if (pruned.empty()) {
+        for (std::size_t i = 0; i < count; ++i) log10_out[i] = to_log10_prob(out[i]);
+      } else {
+        for (std::size_t i = 0; i < count; ++i) {
+          if (c.pruned[i] == 0) log10_out[i] = to_log10_prob(out[i]);
+        }
       }
       begin = end;
     }

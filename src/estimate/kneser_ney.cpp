@@ -116,8 +116,9 @@ void ModifiedKneserNey::unigrams(const NGramCounts& counts, std::span<double> pr
 double ModifiedKneserNey::context(const ContextCounts& c, std::span<double> prob) const {
   const Discount& discount = discounts_[static_cast<std::size_t>(c.n) - 1];
   const ContextMass mass = context_mass(c.adjusted, c.pruned, discount);
+  const bool pruning = !c.pruned.empty();
   for (std::size_t i = 0; i < c.adjusted.size(); ++i) {
-    if (!c.pruned.empty() && c.pruned[i] != 0) continue;
+    if (pruning && c.pruned[i] != 0) continue;
     const std::uint64_t a = c.adjusted[i];
     prob[i] = (static_cast<double>(a) - discount.get(a)) / mass.denominator + mass.gamma * c.lower_prob[c.suffix[i]];
   }

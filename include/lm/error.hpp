@@ -42,6 +42,8 @@ class ConfigError : public Error {
   [[nodiscard]] const std::string& setting() const { return setting_; }
   // The message with every {name} (and the setting it is about) shown as rename(name).
   [[nodiscard]] std::string render(const std::function<std::string(std::string_view)>& rename) const;
+  // value (a path, say) for a template: its braces doubled, so that they are not read as names.
+  [[nodiscard]] static std::string literal(std::string_view value);
 
  private:
   std::string setting_;  // "" when the message is about no one setting

@@ -213,11 +213,11 @@ class NGramCounter::Impl {
     struct stat st {};
     if (::stat(config_.temp_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
       throw ConfigError("temp_dir", fmt::format("temp directory {} does not exist; give another one",
-                                                config_.temp_dir));
+                                                ConfigError::literal(config_.temp_dir)));
     }
     if (::access(config_.temp_dir.c_str(), W_OK | X_OK) != 0) {
       throw ConfigError("temp_dir", fmt::format("temp directory {} is not writable; give another one",
-                                                config_.temp_dir));
+                                                ConfigError::literal(config_.temp_dir)));
     }
     temp_checked_ = true;
   }

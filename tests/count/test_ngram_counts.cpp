@@ -174,6 +174,15 @@ TEST_CASE("an unusable temp directory is a clear error when counts must spill", 
     CHECK_THAT(e.what(), Catch::StartsWith("temp_dir: ") && Catch::Contains("/nonexistent/dir"));
     CHECK_THAT(e.render([](std::string_view s) { return "--" + std::string(s); }), Catch::StartsWith("--temp_dir: "));
   }
+  // A path with braces is shown as it is, not read as a setting's name.
+  try {
+    (void)count_with(corpus, 3, 1 << 20, 1, "/nonexistent/{order}}", &report);
+    FAIL("no error");
+  } catch (const ConfigError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("/nonexistent/{order}} does not exist"));
+    CHECK_THAT(e.render([](std::string_view s) { return "--" + std::string(s); }),
+               Catch::Contains("/nonexistent/{order}} does not exist"));
+  }
 }
 
 TEST_CASE("the model does not depend on the memory budget or the number of threads", "[counts][estimate]") {

@@ -33,6 +33,10 @@ enum class OutputFormat { kBinary, kArpa };
 // compressed) nor sent to a terminal. Throws Error naming path and what to do.
 void check_output_path(const std::string& path, OutputFormat format);
 
+// True when outputs a and b are the same file ("-" is standard output): the
+// same inode, or the same name when neither exists yet.
+[[nodiscard]] bool same_output(const std::string& a, const std::string& b);
+
 // Writes the model in lm's binary format (see above). Throws Error on failure.
 void save_model(const Model& model, const std::string& path);
 

@@ -35,15 +35,13 @@ void run_info(const InfoOptions& opt) {
   } else {
     fmt::format_to(o, "smoothing\t{} (trained by lm)\n", smoothing_title(smoothing.method));
   }
-  // One line per order: "discounts 2<TAB>D1=0.7 D2=1.1 D3+=1.3".
-  for (std::size_t i = 0; i < smoothing.params.size(); ++i) {
-    const SmoothingParam& p = smoothing.params[i];
-    const bool first = i == 0 || smoothing.params[i - 1].order != p.order;
-    const bool last = i + 1 == smoothing.params.size() || smoothing.params[i + 1].order != p.order;
-    if (first && p.order > 0) fmt::format_to(o, "{} {}\t", smoothing_label(smoothing.method), p.order);
-    if (first && p.order == 0) fmt::format_to(o, "{}\t", smoothing_label(smoothing.method));
-    fmt::format_to(o, "{}{}={:.6g}", first ? "" : " ", p.name, p.value);
-    if (last) fmt::format_to(o, "\n");
+  // One line per order: "discounts 2<TAB>D1=0.7 D2=1.1 D3+=1.3" (the whole model's first, unnumbered).
+  const std::string_view label = smoothing_label(smoothing.method);
+  for (int n = 0; n <= model.order(); ++n) {
+    const std::string values = smoothing_params(smoothing, n, true);
+    if (values.empty()) continue;
+    if (n == 0) fmt::format_to(o, "{}\t{}\n", label, values);
+    if (n > 0) fmt::format_to(o, "{} {}\t{}\n", label, n, values);
   }
   if (info.training_tokens > 0) fmt::format_to(o, "training tokens\t{}\n", info.training_tokens);
   if (info.unk_is_word) fmt::format_to(o, "<unk> in training text\tyes\n");

@@ -70,13 +70,17 @@ void print_error_record(fmt::memory_buffer& out, Format format, std::string_view
   out.push_back('\n');
 }
 
-bool same_file(const std::string& a, const std::string& b) {
-  const auto name = [](const std::string& p) { return p == "-" ? std::string("/dev/stdout") : p; };
-  struct stat sa {}, sb {};
-  if (stat(name(a).c_str(), &sa) == 0 && stat(name(b).c_str(), &sb) == 0) {
-    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+std::string smoothing_params(const SmoothingInfo& info, int n, bool named) {
+  std::string out;
+  for (const SmoothingParam& p : info.params) {
+    if (p.order != n) continue;
+    if (named) {
+      out += fmt::format("{}{}={:.6g}", out.empty() ? "" : " ", p.name, p.value);
+    } else {
+      out += fmt::format("{}{:.3g}", out.empty() ? "" : "/", p.value);
+    }
   }
-  return name(a) == name(b);
+  return out;
 }
 
 std::string display_path(const std::string& path) { return path == "-" ? "standard output" : path; }

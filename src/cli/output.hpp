@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "lm/model.hpp"
+
 namespace lm::cli {
 
 enum class Format { kText, kTsv, kJson };
@@ -24,9 +26,10 @@ void append_json_string(fmt::memory_buffer& out, std::string_view s);
 void print_error_record(fmt::memory_buffer& out, Format format, std::string_view text, std::string_view message,
                         std::string_view text_field);
 
-// True when a and b name the same file ("-" is standard output): the same
-// inode, or the same name when neither exists yet.
-[[nodiscard]] bool same_file(const std::string& a, const std::string& b);
+// A smoothing method's parameters of order n (0: those of the whole model),
+// as lm info and lm train print them: "D1=0.5 D2=1 D3+=1.5" (named), or
+// "0.5/1/1.5"; "" when it has none.
+[[nodiscard]] std::string smoothing_params(const SmoothingInfo& info, int n, bool named);
 
 // How a path is named in messages: "standard output" for "-".
 [[nodiscard]] std::string display_path(const std::string& path);

@@ -79,7 +79,7 @@ void check_train_outputs(const TrainOptions& opt) {
   check_output_path(opt.output, OutputFormat::kBinary);
   if (!opt.arpa.empty()) {
     check_output_path(opt.arpa, OutputFormat::kArpa);
-    if (same_file(opt.output, opt.arpa)) {
+    if (same_output(opt.output, opt.arpa)) {
       throw ConfigError(fmt::format("-o {} and --arpa {} name the same file; give two different files",
                                     display_path(opt.output), display_path(opt.arpa)));
     }
@@ -113,20 +113,6 @@ TrainResult train_with_hint(const TrainSpec& spec, const TrainObserver& observer
     if (e.line() == 0 || spec.count.skip_bad_lines) throw;
     throw Error(fmt::format("{} (or train with --skip-bad-lines to leave such lines out)", e.what()));
   }
-}
-
-// The parameters of order n: "D1=0.5 D2=1 D3+=1.5" (named), or "0.5/1/1.5".
-std::string order_params(const SmoothingInfo& info, int n, bool named) {
-  std::string out;
-  for (const SmoothingParam& p : info.params) {
-    if (p.order != n) continue;
-    if (named) {
-      out += fmt::format("{}{}={:.6g}", out.empty() ? "" : " ", p.name, p.value);
-    } else {
-      out += fmt::format("{}{:.3g}", out.empty() ? "" : "/", p.value);
-    }
-  }
-  return out;
 }
 
 void run_train(TrainOptions opt) {
@@ -196,9 +182,9 @@ void run_train(TrainOptions opt) {
   std::string orders;
   std::string params;
   for (int n = 1; n <= result.model.order(); ++n) {
-    spdlog::debug("order {}: {} n-grams, {} {}", n, result.model.ngram_count(n), label, order_params(smoothing, n, true));
+    spdlog::debug("order {}: {} n-grams, {} {}", n, result.model.ngram_count(n), label, smoothing_params(smoothing, n, true));
     orders += fmt::format("{}{}", n > 1 ? " " : "", result.model.ngram_count(n));
-    params += fmt::format("{}{}", n > 1 ? " " : "", order_params(smoothing, n, false));
+    params += fmt::format("{}{}", n > 1 ? " " : "", smoothing_params(smoothing, n, false));
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const CorpusStats& stats = result.stats;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <functional>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io/atomic_file.hpp"
@@ -27,6 +28,15 @@ void check_output_path(const std::string& path, OutputFormat format) {
                             "or give a file name",
                             path));
   }
+}
+
+bool same_output(const std::string& a, const std::string& b) {
+  const auto name = [](const std::string& p) { return p == "-" ? std::string("/dev/stdout") : p; };
+  struct stat sa {}, sb {};
+  if (::stat(name(a).c_str(), &sa) == 0 && ::stat(name(b).c_str(), &sb) == 0) {
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  }
+  return name(a) == name(b);
 }
 
 void save_model(const Model& model, const std::string& path) {

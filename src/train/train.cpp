@@ -1,7 +1,6 @@
 #include "lm/train.hpp"
 
 #include <fmt/format.h>
-#include <sys/stat.h>
 
 #include "lm/error.hpp"
 #include "lm/estimator.hpp"
@@ -13,18 +12,11 @@ namespace lm {
 
 namespace {
 
-bool same_existing_file(const std::string& a, const std::string& b) {
-  struct stat sa {};
-  struct stat sb {};
-  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
-         sa.st_ino == sb.st_ino;
-}
-
 void check_outputs(const TrainSpec& spec) {
   if (!spec.model_path.empty()) check_output_path(spec.model_path, OutputFormat::kBinary);
   if (spec.arpa_path.empty()) return;
   check_output_path(spec.arpa_path, OutputFormat::kArpa);
-  if (!spec.model_path.empty() && (spec.model_path == spec.arpa_path || same_existing_file(spec.model_path, spec.arpa_path))) {
+  if (!spec.model_path.empty() && same_output(spec.model_path, spec.arpa_path)) {
     throw ConfigError(fmt::format("{} is both the model and the ARPA file to write; give two different files",
                                   spec.model_path));
   }

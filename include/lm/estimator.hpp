@@ -22,6 +22,8 @@ struct EstimateConfig {
   std::function<void(std::uint64_t, std::uint64_t)> progress;
   // How the model is laid out (quantization); estimate() only.
   LayoutOptions layout;
+  // Closed vocabulary, minimum counts.
+  EstimateSettings settings;
 };
 
 struct TableEstimate {
@@ -35,7 +37,11 @@ struct TableEstimate {
 // files hold them), the n-grams that counting marked pruned left out, and
 // info (the method's description, training tokens, whether <unk> was a word).
 // counts must carry what method.needs() asks for (CountConfig); throws
-// ConfigError when they do not. Consumes counts (pass an rvalue to save
+// ConfigError when they do not, and when a closed vocabulary is asked of
+// counts that hold <unk>. N-grams under config.settings.min_counts are left
+// out like pruned ones, except those that a kept longer n-gram needs as its
+// context or suffix: these stay, with the probability the backoff gives
+// them (SRILM's fixup), so the model keeps every n-gram's prefixes. Consumes counts (pass an rvalue to save
 // memory; a copy works too).
 [[nodiscard]] TableEstimate estimate_table(NGramCounts counts, SmoothingMethod& method,
                                            const EstimateConfig& config = {});

@@ -44,7 +44,7 @@ struct KneserNeyOptions {
 //   gamma(h) = (D_n1 N1(h .) + D_n2 N2(h .) + D_n3+ N3+(h .)) / sum_x a(h x),
 // where h' drops the first word of h; unigrams interpolate with the uniform
 // distribution over the vocabulary without <s> (so an unseen <unk> gets
-// gamma() / |V|), and p(<s>) = 1 (lmplz's convention: <s> is never
+// gamma() / |V|; with a closed vocabulary, without <unk> either), and p(<s>) = 1 (lmplz's convention: <s> is never
 // predicted). gamma(h) is h's backoff weight. Pruned successors keep their
 // counts in the denominator and give their mass to gamma, as lmplz does, so
 // the model stays normalized. Described as "mkn" with D1, D2, D3+ per order.
@@ -52,8 +52,8 @@ class ModifiedKneserNey : public SmoothingMethod {
  public:
   explicit ModifiedKneserNey(KneserNeyOptions options = {}) : options_(options) {}
 
-  [[nodiscard]] CountNeeds needs() const override { return {}; }
-  void prepare(const NGramCounts& counts, std::vector<std::string>* warnings) override;
+  [[nodiscard]] CountNeeds needs() const override { return {.raw_counts = false, .adjusted_min_counts = true}; }
+  void prepare(const NGramCounts& counts, const EstimateSettings& settings, std::vector<std::string>* warnings) override;
   [[nodiscard]] SmoothingInfo describe() const override;
   void unigrams(const NGramCounts& counts, std::span<double> prob) const override;
   [[nodiscard]] double context(const ContextCounts& c, std::span<double> prob) const override;
@@ -64,6 +64,7 @@ class ModifiedKneserNey : public SmoothingMethod {
  private:
   KneserNeyOptions options_;
   std::vector<Discount> discounts_;
+  bool closed_vocab_ = false;
 };
 
 }  // namespace lm

@@ -47,6 +47,9 @@ struct ModelInfo {
   SmoothingInfo smoothing;
   std::uint64_t training_tokens = 0;  // words + </s> in the training corpus, 0 if unknown
   bool unk_is_word = false;  // "<unk>" occurred in the training text: it is not an OOV
+  // No <unk> in the model (SRILM's default vocabulary): its log10 p is -100
+  // (KenLM's value for such models) and ARPA files leave it out.
+  bool closed_vocab = false;
   int quantize_bits = 0;     // of a loaded model: 0 = exact, else bits per value (LayoutOptions)
 };
 

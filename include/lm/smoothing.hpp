@@ -27,7 +27,28 @@ namespace lm {
 // it does not use.
 struct CountNeeds {
   bool raw_counts = false;  // CountLevel::raw_counts, NGramCounts::raw_counts_of_counts
+  // EstimateSettings::min_counts compare each n-gram's adjusted count (the
+  // count Kneser-Ney methods estimate from) rather than its raw count.
+  bool adjusted_min_counts = false;
 };
+
+// What estimation is asked for beyond the method's own options.
+struct EstimateSettings {
+  // SRILM's default vocabulary: the training words only. <unk> gets no
+  // probability mass (its log10 p is stored as -100, the value KenLM gives a
+  // model without <unk>) and ARPA files leave it out. Counts that contain
+  // <unk> cannot be estimated so.
+  bool closed_vocab = false;
+  // SRILM's -gtNmin: n-grams of order n seen fewer than min_counts[n-1] times
+  // are left out of the model, their probability mass going to the backoff.
+  // The last value repeats; empty or all 1 leaves nothing out. Unigrams
+  // must be 1 (check_min_counts).
+  std::vector<std::uint64_t> min_counts;
+};
+
+// Pads min_counts to order (the last value repeats) and checks them; throws
+// ConfigError with the reason. Returns an empty vector when nothing is left out.
+[[nodiscard]] std::vector<std::uint64_t> check_min_counts(std::vector<std::uint64_t> min_counts, int order);
 
 // The successors w of one context h at order n, as estimate() hands them to
 // a method: entries of counts.levels[n-1] that share their parent, in word
@@ -36,7 +57,10 @@ struct ContextCounts {
   int n = 0;                                // 2..order
   std::span<const std::uint32_t> adjusted;  // adjusted counts a(h w) (raw at the top order and after <s>)
   std::span<const std::uint32_t> raw;       // raw counts c(h w); empty unless needs().raw_counts
-  std::span<const std::uint8_t> pruned;     // 1: left out of the model; empty when nothing is pruned
+  // Non-zero: left out of the distribution (pruned or under a minimum
+  // count); its count stays in the context's total and its mass goes to the
+  // backoff. Empty when nothing is left out.
+  std::span<const std::uint8_t> pruned;
   std::span<const std::uint32_t> suffix;    // entry of h' w in level n-1 (h' is h without its first word)
   std::span<const double> lower_prob;       // p(. | h'): every entry of level n-1, indexed by suffix
 };
@@ -50,7 +74,8 @@ class SmoothingMethod {
   // Called once, before the others: the parameters that count statistics
   // give (discounts from counts of counts, say). Appends what the user should
   // know to warnings; throws Error when the counts cannot be smoothed so.
-  virtual void prepare(const NGramCounts& counts, std::vector<std::string>* warnings) = 0;
+  virtual void prepare(const NGramCounts& counts, const EstimateSettings& settings,
+                       std::vector<std::string>* warnings) = 0;
 
   // The method's name and parameters, as prepared, for the model file.
   [[nodiscard]] virtual SmoothingInfo describe() const = 0;
@@ -60,12 +85,16 @@ class SmoothingMethod {
   virtual void unigrams(const NGramCounts& counts, std::span<double> prob) const = 0;
 
   // p(w | h) for the successors (prob[i] for entry i; entries that are
-  // pruned are ignored) and returns the backoff weight of h: the factor b
-  // such that p(w | h) = b * p(w | h') for every w that is not a kept
-  // successor. Called for many contexts at once from several threads:
+  // pruned are ignored: estimate() gives them b * p(w | h')) and returns the
+  // backoff weight of h: the factor b such that p(w | h) = b * p(w | h') for
+  // every w that is not a kept successor. Called for many contexts at once from several threads:
   // must not modify the method.
   [[nodiscard]] virtual double context(const ContextCounts& c, std::span<double> prob) const = 0;
 };
+
+// Whether a method's numbers are probabilities: false for stupid backoff,
+// whose scores do not sum to 1.
+[[nodiscard]] bool smoothing_normalized(std::string_view method);
 
 // For people: "interpolated modified Kneser-Ney" for "mkn"; "unknown" for a
 // method the model file does not name.

@@ -22,6 +22,7 @@ struct TrainSpec {
   // The smoothing method; nullptr: interpolated modified Kneser-Ney with its
   // default options. Counting keeps what it needs() on top of count.
   SmoothingMethod* method = nullptr;
+  EstimateSettings settings;  // closed vocabulary, minimum counts
   LayoutOptions layout;     // quantization of the model file
   std::string model_path;   // lm's binary model to write; "" writes none
   std::string arpa_path;    // an ARPA file to write (exact, whatever layout says); "" writes none

@@ -64,6 +64,8 @@ std::string flag_of_setting(std::string_view setting) {
       {"order", "--order"},         {"threads", "--threads"},     {"memory", "--memory"},
       {"temp_dir", "--temp-dir"},   {"prune", "--prune"},         {"min_count", "--min-count"},
       {"max_vocab", "--max-vocab"}, {"vocab_file", "--vocab"},    {"quantize_bits", "--quantize"},
+      {"discount", "--discount"},   {"gt_max", "--gt-max"},       {"add", "--add"},
+      {"alpha", "--alpha"},         {"min_counts", "--min-counts"},
   };
   for (const auto& [name, flag] : kFlags) {
     if (name == setting) return std::string(flag);

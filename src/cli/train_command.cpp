@@ -1,6 +1,8 @@
 // lm train: count a corpus, estimate the model, write it.
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -9,10 +11,12 @@
 #include "commands.hpp"
 #include "heap.hpp"
 #include "lm/error.hpp"
+#include "lm/classic_smoothing.hpp"
 #include "lm/kneser_ney.hpp"
 #include "lm/model_io.hpp"
 #include "lm/ngram_counts.hpp"
 #include "lm/parallel.hpp"
+#include "lm/stupid_backoff.hpp"
 #include "lm/tokenizer.hpp"
 #include "lm/train.hpp"
 #include "lm/vocab_limits.hpp"
@@ -36,6 +40,14 @@ struct TrainOptions {
   std::string memory = "50%";
   std::string temp_dir;
   std::vector<std::string> prune;  // thresholds, as given
+  std::string smoothing = "mkn";
+  bool backoff = false;
+  std::vector<std::string> discount;    // absolute: D, or one per order
+  std::vector<std::string> gt_max;      // katz
+  double add = 1.0;                     // add: K
+  double alpha = 0.4;                   // stupid
+  std::vector<std::string> min_counts;  // SRILM's -gtNmin
+  bool closed_vocab = false;
   VocabLimits limits;
   LayoutOptions layout;  // --quantize (issue 3)
 };
@@ -56,21 +68,84 @@ std::string human_bytes(double bytes) {
   return fmt::format("{:.0f} MB", bytes / 1e6);
 }
 
-// --prune takes as many values as follow it, like lmplz's, so in
-// "--prune 0 1 1 corpus.txt" it also takes the corpus: give that back.
-std::vector<std::uint64_t> parse_prune(std::vector<std::string> values, std::string* corpus) {
-  if (corpus->empty() && !values.empty() && values.back().find_first_not_of("0123456789") != std::string::npos) {
-    *corpus = values.back();
-    values.pop_back();
+// Options that take a value per order take as many values as follow them,
+// like lmplz's --prune, so in "--prune 0 1 1 corpus.txt" --prune also takes
+// the corpus: give that back.
+void give_back_corpus(std::vector<std::string>* values, std::string* corpus) {
+  if (corpus->empty() && !values->empty() &&
+      values->back().find_first_not_of("0123456789.") != std::string::npos) {
+    *corpus = values->back();
+    values->pop_back();
   }
+}
+
+std::vector<std::uint64_t> parse_counts(const char* flag, std::vector<std::string> values, std::string* corpus,
+                                        const char* example, const char* example_commas) {
+  give_back_corpus(&values, corpus);
   std::vector<std::uint64_t> out;
   for (const std::string& v : values) {
     if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
-      throw ConfigError(fmt::format("--prune {}: give counts such as 0 1 1 (or 0,1,1)", v));
+      throw ConfigError(fmt::format("{} {}: give counts such as {} (or {})", flag, v, example, example_commas));
     }
     out.push_back(std::stoull(v));
   }
   return out;
+}
+
+std::vector<double> parse_discounts(std::vector<std::string> values, std::string* corpus) {
+  give_back_corpus(&values, corpus);
+  std::vector<double> out;
+  for (const std::string& v : values) {
+    double d = 0;
+    const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+    if (v.empty() || ec != std::errc() || ptr != v.data() + v.size()) {
+      throw ConfigError(fmt::format("--discount {}: give a number in [0, 1], or one per order (0.5 0.7 0.8)", v));
+    }
+    out.push_back(d);
+  }
+  return out;
+}
+
+// The method --smoothing names, with its options; checks that the options
+// given are the method's.
+std::unique_ptr<SmoothingMethod> make_method(const TrainOptions& opt, const CLI::App& cmd, std::string* corpus) {
+  const std::string& name = opt.smoothing;
+  auto only_for = [&](const char* flag, const char* method) {
+    if (cmd.count(flag) > 0 && name != method) {
+      throw ConfigError(fmt::format("{} is an option of --smoothing {}, not of {}", flag, method, name));
+    }
+  };
+  only_for("--discount", "absolute");
+  only_for("--gt-max", "katz");
+  only_for("--add", "add");
+  only_for("--alpha", "stupid");
+  if (opt.backoff && name != "kn" && name != "wb" && name != "absolute") {
+    throw ConfigError(fmt::format("--backoff: {} has no interpolated and backoff variants (kn, wb and absolute do; "
+                                  "mkn is interpolated, katz, add and mle are backoff models)",
+                                  name));
+  }
+  if (name == "mkn") {
+    KneserNeyOptions kn;
+    kn.allow_discount_fallback = !opt.strict_discounts;
+    return std::make_unique<ModifiedKneserNey>(kn);
+  }
+  if (name == "stupid") return std::make_unique<StupidBackoff>(opt.alpha);
+  static constexpr std::pair<std::string_view, ClassicKind> kKinds[] = {
+      {"kn", ClassicKind::kKneserNey}, {"wb", ClassicKind::kWittenBell}, {"absolute", ClassicKind::kAbsolute},
+      {"katz", ClassicKind::kKatz},    {"add", ClassicKind::kAdditive},  {"mle", ClassicKind::kMle},
+  };
+  for (const auto& [kind_name, kind] : kKinds) {
+    if (kind_name != name) continue;
+    ClassicOptions options;
+    options.kind = kind;
+    options.interpolate = !opt.backoff;
+    options.allow_discount_fallback = !opt.strict_discounts;
+    if (!opt.discount.empty()) options.discounts = parse_discounts(opt.discount, corpus);
+    if (!opt.gt_max.empty()) options.gt_max = parse_counts("--gt-max", opt.gt_max, corpus, "1 7 7", "1,7,7");
+    options.add = opt.add;
+    return std::make_unique<ClassicSmoothing>(options);
+  }
+  throw ConfigError(fmt::format("--smoothing {}: give mkn, kn, wb, absolute, katz, add, mle or stupid", name));
 }
 
 // Fails before any work when an output cannot be written (a missing
@@ -115,9 +190,12 @@ TrainResult train_with_hint(const TrainSpec& spec, const TrainObserver& observer
   }
 }
 
-void run_train(TrainOptions opt) {
+void run_train(TrainOptions opt, const CLI::App& cmd) {
   use_huge_page_heap();
-  const std::vector<std::uint64_t> prune = parse_prune(opt.prune, &opt.corpus);
+  const std::vector<std::uint64_t> prune = parse_counts("--prune", opt.prune, &opt.corpus, "0 1 1", "0,1,1");
+  const std::vector<std::uint64_t> min_counts =
+      parse_counts("--min-counts", opt.min_counts, &opt.corpus, "1 1 2", "1,1,2");
+  const std::unique_ptr<SmoothingMethod> method = make_method(opt, cmd, &opt.corpus);
   if (opt.corpus.empty()) throw ConfigError("give the training corpus: a file, a .gz file, or - for stdin");
   check_train_outputs(opt);
   const auto start = std::chrono::steady_clock::now();
@@ -138,10 +216,9 @@ void run_train(TrainOptions opt) {
     const char* env = std::getenv("TMPDIR");
     config.temp_dir = (env != nullptr && *env != '\0') ? env : "/tmp";
   }
-  KneserNeyOptions kn;
-  kn.allow_discount_fallback = !opt.strict_discounts;
-  ModifiedKneserNey method(kn);
-  spec.method = &method;
+  spec.method = method.get();
+  spec.settings.closed_vocab = opt.closed_vocab;
+  spec.settings.min_counts = min_counts;
   spdlog::debug("memory budget {}, {} threads, temp directory {}", human_bytes(static_cast<double>(config.memory)),
                 config.threads, config.temp_dir);
 
@@ -259,12 +336,44 @@ void add_train_command(CLI::App& app) {
                 "Leave out lines that cannot be sentences (invalid UTF-8, a NUL byte, <s> or </s> inside), "
                 "with a count, instead of stopping at the first");
   cmd->add_flag("--strict-discounts", opt->strict_discounts,
-                "Fail instead of using fallback discounts (0.5 1 1.5) when they cannot be estimated");
+                "Fail instead of using fallback discounts (mkn: 0.5 1 1.5, kn: 0.5) when they cannot be estimated");
+  cmd->add_option("--smoothing", opt->smoothing,
+                  "Smoothing method: mkn (default: interpolated modified Kneser-Ney, as KenLM), kn, wb, absolute, "
+                  "katz, add, mle, or stupid (stupid backoff: scores, not probabilities)")
+      ->type_name("NAME")
+      ->capture_default_str();
+  cmd->add_flag("--backoff", opt->backoff,
+                "The backoff (not interpolated) variant of kn, wb or absolute (SRILM without interpolation)");
+  cmd->add_option("--discount", opt->discount,
+                  "absolute: the discount D, from 0 to 1: one for all orders or one per order (default 0.75)")
+      ->type_name("D")
+      ->expected(1, 16)
+      ->delimiter(',');
+  cmd->add_option("--gt-max", opt->gt_max,
+                  "katz: the largest count Good-Turing discounts, per order; the last value repeats "
+                  "(default 1 7, SRILM's gtNmax)")
+      ->type_name("N")
+      ->expected(1, 16)
+      ->delimiter(',');
+  cmd->add_option("--add", opt->add, "add: the count K added to every word (1: Laplace, below 1: Lidstone)")
+      ->type_name("K")
+      ->capture_default_str();
+  cmd->add_option("--alpha", opt->alpha, "stupid: the backoff factor")->type_name("A")->capture_default_str();
+  cmd->add_option("--min-counts", opt->min_counts,
+                  "N-grams of order n seen fewer than Nn times are left out, their mass going to the backoff "
+                  "(SRILM's gtNmin; 1 1 2 is SRILM's default); the last value repeats. Not --min-count, which "
+                  "is for words")
+      ->type_name("N")
+      ->expected(1, 16)
+      ->delimiter(',');
+  cmd->add_flag("--closed-vocab", opt->closed_vocab,
+                "No <unk> in the model (SRILM's default): words outside the training vocabulary are OOVs with "
+                "no probability; the corpus must not contain <unk>");
   cmd->add_option("--quantize", opt->layout.quantize_bits,
                   "Store probabilities and backoffs of orders >= 2 in BITS bits (2-16; 0 = exact)")
       ->type_name("BITS")
       ->check(CLI::Range(0, 16));
-  cmd->callback([opt]() { run_train(*opt); });
+  cmd->callback([opt, cmd]() { run_train(*opt, *cmd); });
 }
 
 std::string default_model_path() {

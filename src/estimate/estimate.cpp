@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "lm/error.hpp"
 #include "lm/kneser_ney.hpp"
 #include "lm/parallel.hpp"
@@ -12,16 +14,54 @@ namespace lm {
 
 namespace {
 
-float to_log10_prob(double p) { return std::min(0.0f, static_cast<float>(std::log10(p))); }
+// ARPA's log10 of zero (SRILM's LogP_PseudoZero): a probability or backoff
+// of 0 (maximum likelihood, say) is stored as this, which every ARPA reader
+// takes, rather than -inf.
+constexpr float kLog10Zero = -99.0f;
 
-// Removes the pruned entries of a level (and their probabilities),
+float to_log10_prob(double p) { return p > 0 ? std::min(0.0f, static_cast<float>(std::log10(p))) : kLog10Zero; }
+float to_log10_backoff(double b) { return b > 0 ? static_cast<float>(std::log10(b)) : kLog10Zero; }
+
+// The log10 p of <unk> in a closed-vocabulary model: what KenLM gives a
+// model without <unk>, so that lm scores such models as KenLM does.
+constexpr float kClosedUnkLog10 = -100.0f;
+
+// Marks the n-grams under a minimum count as left out (pruned value 1), then
+// brings back (value 2) those that a kept n-gram of the order above has as
+// its context or its suffix: they stay in the model with the probability the
+// backoff gives them, so that the trie keeps every kept n-gram's prefixes.
+void mark_min_counts(NGramCounts& counts, const std::vector<std::uint64_t>& min_counts, bool adjusted) {
+  if (min_counts.empty()) return;
+  for (int n = 2; n <= counts.order; ++n) {
+    CountLevel& level = counts.levels[n - 1];
+    const std::uint64_t min = min_counts[n - 1];
+    if (min <= 1) continue;
+    const std::vector<std::uint32_t>& basis = adjusted ? level.counts : level.raw_counts;
+    if (level.pruned.empty()) level.pruned.assign(level.size(), 0);
+    for (std::size_t i = 0; i < level.size(); ++i) {
+      if (basis[i] < min) level.pruned[i] = 1;
+    }
+  }
+  for (int n = counts.order; n >= 3; --n) {
+    const CountLevel& level = counts.levels[n - 1];
+    std::vector<std::uint8_t>& lower = counts.levels[n - 2].pruned;
+    if (lower.empty()) continue;
+    for (std::size_t i = 0; i < level.size(); ++i) {
+      if (!level.pruned.empty() && level.pruned[i] == 1) continue;
+      if (lower[level.parent[i]] == 1) lower[level.parent[i]] = 2;
+      if (lower[level.suffix[i]] == 1) lower[level.suffix[i]] = 2;
+    }
+  }
+}
+
+// Removes the pruned entries of a level (value 1; 2 stays) and their probabilities,
 // renumbering parents through lower_map; lower_map becomes this level's
 // renumbering.
 void drop_pruned(CountLevel* level, std::vector<float>* log10_prob, std::vector<std::uint32_t>& lower_map) {
   std::vector<std::uint32_t> map(level->size(), kNoEntry);
   std::uint32_t kept = 0;
   for (std::size_t i = 0; i < level->size(); ++i) {
-    if (level->pruned[i] != 0) continue;
+    if (level->pruned[i] == 1) continue;
     map[i] = kept;
     level->words[kept] = level->words[i];
     level->parent[kept] = lower_map.empty() ? level->parent[i] : lower_map[level->parent[i]];
@@ -88,13 +128,16 @@ void estimate_order(Walk& walk, int n, CountLevel& level, NGramTable& table) {
       const double backoff = walk.method.context(c, {out, count});
       const std::uint32_t kept_context = walk.lower_map.empty() ? context : walk.lower_map[context];
       // A pruned context has only pruned extensions (thresholds do not decrease).
-      if (kept_context != kNoEntry) parent_backoff[kept_context] = static_cast<float>(std::log10(backoff));
+      if (kept_context != kNoEntry) parent_backoff[kept_context] = to_log10_backoff(backoff);
       float* log10_out = level_log10.data() + begin;
       if (pruned.empty()) {
         for (std::size_t i = 0; i < count; ++i) log10_out[i] = to_log10_prob(out[i]);
       } else {
+        // Left out: the probability the backoff gives (for the order above,
+        // and for the entries that stay as contexts).
         for (std::size_t i = 0; i < count; ++i) {
-          if (c.pruned[i] == 0) log10_out[i] = to_log10_prob(out[i]);
+          if (c.pruned[i] != 0) out[i] = backoff * c.lower_prob[c.suffix[i]];
+          if (c.pruned[i] != 1) log10_out[i] = to_log10_prob(out[i]);
         }
       }
       begin = end;
@@ -120,12 +163,38 @@ void estimate_order(Walk& walk, int n, CountLevel& level, NGramTable& table) {
 
 }  // namespace
 
+std::vector<std::uint64_t> check_min_counts(std::vector<std::uint64_t> min_counts, int order) {
+  if (min_counts.empty()) return {};
+  if (min_counts.size() > static_cast<std::size_t>(order)) {
+    throw ConfigError(fmt::format("{} minimum counts for an order {} model: give at most one per order",
+                                  min_counts.size(), order));
+  }
+  if (min_counts[0] > 1) {
+    throw ConfigError("the unigram minimum count must be 1 (words are kept or dropped by the vocabulary "
+                      "options): give 1 as the first value");
+  }
+  const std::uint64_t last = min_counts.back();
+  min_counts.resize(static_cast<std::size_t>(order), last);
+  for (std::uint64_t& m : min_counts) {
+    if (m == 0) m = 1;  // seen at least 0 times: everything
+  }
+  if (std::all_of(min_counts.begin(), min_counts.end(), [](std::uint64_t m) { return m <= 1; })) return {};
+  return min_counts;
+}
+
 TableEstimate estimate_table(NGramCounts counts, SmoothingMethod& method, const EstimateConfig& config) {
   if (method.needs().raw_counts && counts.raw_counts_of_counts.empty()) {
     throw ConfigError("this smoothing method needs raw counts: count with CountConfig::keep_raw_counts");
   }
+  const EstimateSettings& settings = config.settings;
+  if (settings.closed_vocab && counts.stats.unk_words > 0) {
+    throw ConfigError(
+        "a closed vocabulary has no <unk>, but the counts have it (written in the corpus, or words outside "
+        "a limited vocabulary): train with an open vocabulary, or without the vocabulary limit");
+  }
   TableEstimate result;
-  method.prepare(counts, &result.warnings);
+  method.prepare(counts, settings, &result.warnings);
+  mark_min_counts(counts, check_min_counts(settings.min_counts, counts.order), method.needs().adjusted_min_counts);
   const int order = counts.order;
   NGramTable& table = result.table;
   table.levels.resize(static_cast<std::size_t>(order));
@@ -137,6 +206,7 @@ TableEstimate estimate_table(NGramCounts counts, SmoothingMethod& method, const 
   NGramTable::Level& unigrams = table.levels[0];
   unigrams.log10_prob.resize(vocab_size);
   for (std::size_t w = 0; w < vocab_size; ++w) unigrams.log10_prob[w] = to_log10_prob(walk.lower_prob[w]);
+  if (settings.closed_vocab) unigrams.log10_prob[kUnkId] = kClosedUnkLog10;
   if (order > 1) unigrams.log10_backoff.assign(vocab_size, 0.0f);
 
   for (int n = 2; n <= order; ++n) {
@@ -147,6 +217,7 @@ TableEstimate estimate_table(NGramCounts counts, SmoothingMethod& method, const 
   table.info.smoothing = method.describe();
   table.info.training_tokens = counts.stats.words + counts.stats.sentences;
   table.info.unk_is_word = counts.stats.unk_words > 0;
+  table.info.closed_vocab = settings.closed_vocab;
   return result;
 }
 

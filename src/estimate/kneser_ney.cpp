@@ -86,7 +86,9 @@ ContextMass context_mass(std::span<const std::uint32_t> counts, std::span<const 
 
 }  // namespace
 
-void ModifiedKneserNey::prepare(const NGramCounts& counts, std::vector<std::string>* warnings) {
+void ModifiedKneserNey::prepare(const NGramCounts& counts, const EstimateSettings& settings,
+                                std::vector<std::string>* warnings) {
+  closed_vocab_ = settings.closed_vocab;
   discounts_ = compute_discounts(counts.counts_of_counts, options_, warnings);
 }
 
@@ -106,7 +108,9 @@ void ModifiedKneserNey::unigrams(const NGramCounts& counts, std::span<double> pr
   const std::vector<std::uint32_t>& c = counts.levels[0].counts;
   const Discount& discount = discounts_[0];
   const ContextMass root = context_mass(c, {}, discount);
-  const double uniform = 1.0 / static_cast<double>(prob.size() - 1);
+  // The uniform distribution: over the words but <s> (and <unk>, which a
+  // closed vocabulary does not predict).
+  const double uniform = 1.0 / static_cast<double>(prob.size() - (closed_vocab_ ? 2 : 1));
   for (std::size_t w = 0; w < prob.size(); ++w) {
     prob[w] = (static_cast<double>(c[w]) - discount.get(c[w])) / root.denominator + root.gamma * uniform;
   }

@@ -181,6 +181,9 @@ void ArpaParser::read_header() {
       throw error(fmt::format("expected '\\{}-grams:' but found '{}'", n, line));
     }
     read_level(n);
+    // No <unk> line: a closed vocabulary (SRILM's default), scored as KenLM
+    // scores it (p(<unk>) = 10^-100) and written back without <unk>.
+    if (n == 1) table_.info.closed_vocab = uni_line_[kUnkId] == 0;
     if (!next_nonblank(&line)) throw error("the file ends before '\\end\\'");
   }
   if (line != "\\end\\") throw error(fmt::format("expected '\\end\\' but found '{}'", line));

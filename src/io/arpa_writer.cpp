@@ -97,12 +97,17 @@ void write_arpa_blocks(const Model& model, const Sink& sink) {
   ArpaText text(model.vocab(), sink);
   std::vector<std::uint64_t> counts;
   for (int n = 1; n <= model.order(); ++n) counts.push_back(model.ngram_count(n));
+  // A closed vocabulary's <unk> is not an n-gram of the file (SRILM's and
+  // KenLM's readers give it its -100 back).
+  const bool closed = model.info().closed_vocab;
+  if (closed) --counts[0];
   text.begin(model.info().smoothing, counts);
   for (int n = 1; n <= model.order(); ++n) {
     text.section(n);
     const Model::Level& level = model.level(n);
     const bool has_backoff = n < model.order();
     walk_level(model, n, [&](std::uint32_t index, const std::vector<WordId>& words) {
+      if (closed && n == 1 && words[0] == kUnkId) return;
       text.entry(level.log10_prob(index), words, has_backoff, has_backoff ? level.log10_backoff(index) : 0.0f);
     });
   }
@@ -115,6 +120,8 @@ void write_arpa_blocks(const NGramTable& table, const Sink& sink) {
   ArpaText text(vocab, sink);
   std::vector<std::uint64_t> counts;
   for (const NGramTable::Level& level : table.levels) counts.push_back(level.size());
+  const bool closed = table.info.closed_vocab;
+  if (closed) --counts[0];
   text.begin(table.info.smoothing, counts);
   std::vector<WordId> words;
   for (int n = 1; n <= table.order(); ++n) {
@@ -125,6 +132,7 @@ void write_arpa_blocks(const NGramTable& table, const Sink& sink) {
     std::uint32_t context = kNoEntry;
     for (std::size_t i = 0; i < level.size(); ++i) {
       if (n == 1) {
+        if (closed && i == kUnkId) continue;
         words[0] = static_cast<WordId>(i);
       } else if (level.parent[i] != context) {  // the context's words, once per context
         context = level.parent[i];

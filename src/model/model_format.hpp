@@ -21,6 +21,9 @@ inline constexpr std::uint32_t kFlagProbSignDropped = 2u;  // every log10 p <= 0
 // Since version 5: every n-gram's suffix (its last n-1 words) is an n-gram of
 // the model too. Then an n-gram missing at one order ends no longer n-gram.
 inline constexpr std::uint32_t kFlagSuffixClosed = 4u;
+// Since version 8: a closed vocabulary (ModelInfo::closed_vocab). Older
+// readers refuse such a model rather than score it differently.
+inline constexpr std::uint32_t kFlagClosedVocab = 8u;
 
 struct FileHeader {
   char magic[8];

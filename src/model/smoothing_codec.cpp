@@ -11,10 +11,25 @@ namespace lm::detail {
 namespace {
 
 constexpr std::array<std::string_view, 3> kKneserNeyParams = {"D1", "D2", "D3+"};
+constexpr std::array<std::string_view, 1> kDiscountParam = {"D"};
+constexpr std::array<std::string_view, 8> kGoodTuringParams = {"gtmax", "d1", "d2", "d3", "d4", "d5", "d6", "d7"};
+constexpr std::array<std::string_view, 1> kAddParam = {"K"};
+constexpr std::array<std::string_view, 1> kAlphaParam = {"alpha"};
 
+// Ids are never reused. The second entry stays where it is: unknown_method().
 const MethodEntry kMethods[] = {
     {1, "mkn", "interpolated modified Kneser-Ney", "discounts", kKneserNeyParams},
     {2, "", "unknown", "", {}},
+    {3, "kn", "interpolated Kneser-Ney", "discount", kDiscountParam},
+    {4, "kn-backoff", "backoff Kneser-Ney", "discount", kDiscountParam},
+    {5, "wb", "interpolated Witten-Bell", "", {}},
+    {6, "wb-backoff", "backoff Witten-Bell", "", {}},
+    {7, "absolute", "interpolated absolute discounting", "discount", kDiscountParam},
+    {8, "absolute-backoff", "backoff absolute discounting", "discount", kDiscountParam},
+    {9, "katz", "Good-Turing discounting with Katz backoff", "Good-Turing", kGoodTuringParams},
+    {10, "add", "additive smoothing with backoff", "additive", kAddParam},
+    {11, "mle", "maximum likelihood with backoff", "", {}},
+    {12, "stupid", "stupid backoff (scores, not probabilities)", "stupid backoff", kAlphaParam},
 };
 
 constexpr std::string_view kCommentPrefix = "# lm ";
@@ -41,13 +56,16 @@ void encode_smoothing(const SmoothingInfo& info, int order, std::uint32_t* id, d
   std::fill(params, params + kMethodParams, 0.0);
   const MethodEntry* m = find_method(info.method);
   const std::size_t per = m == nullptr ? 0 : m->per_order.size();
-  bool fits = m != nullptr && per * static_cast<std::size_t>(order) <= kMethodParams;
+  // Orders whose parameters do not fit in the header keep none (decode gives
+  // those that fit).
+  bool fits = m != nullptr;
   for (const SmoothingParam& p : info.params) {
     if (!fits) break;
     std::size_t j = 0;
     while (j < per && m->per_order[j] != p.name) ++j;
     fits = j < per && p.order >= 1 && p.order <= order;
-    if (fits) params[(static_cast<std::size_t>(p.order) - 1) * per + j] = p.value;
+    const std::size_t slot = (static_cast<std::size_t>(p.order) - 1) * per + j;
+    if (fits && slot < kMethodParams) params[slot] = p.value;
   }
   if (!fits) {
     std::fill(params, params + kMethodParams, 0.0);
@@ -131,6 +149,8 @@ bool parse_arpa_smoothing_comment(std::string_view line, SmoothingInfo* info) {
 }  // namespace lm::detail
 
 namespace lm {
+
+bool smoothing_normalized(std::string_view method) { return method != "stupid"; }
 
 std::string_view smoothing_title(std::string_view method) {
   const detail::MethodEntry* m = detail::find_method(method);

@@ -27,6 +27,7 @@ void check_outputs(const TrainSpec& spec) {
 TrainResult train(const TrainSpec& spec, const TrainObserver& observer) {
   const TrainProgressFn& progress = observer.progress;
   check_outputs(spec);
+  (void)check_min_counts(spec.settings.min_counts, spec.count.order);  // before reading anything
   ModifiedKneserNey default_method;
   SmoothingMethod& method = spec.method != nullptr ? *spec.method : default_method;
   CountConfig config = spec.count;
@@ -47,6 +48,7 @@ TrainResult train(const TrainSpec& spec, const TrainObserver& observer) {
 
   EstimateConfig estimate_config;
   estimate_config.threads = config.threads;
+  estimate_config.settings = spec.settings;
   if (progress) {
     estimate_config.progress = [&progress](std::uint64_t done, std::uint64_t total) {
       progress(TrainPhase::kEstimate, done, total);

@@ -19,7 +19,7 @@ namespace {
 class HalfMle : public SmoothingMethod {
  public:
   CountNeeds needs() const override { return {.raw_counts = true}; }
-  void prepare(const NGramCounts& counts, std::vector<std::string>* warnings) override {
+  void prepare(const NGramCounts& counts, const EstimateSettings&, std::vector<std::string>* warnings) override {
     prepared_orders = counts.order;
     warnings->push_back("toy method");
   }

@@ -24,6 +24,10 @@
 namespace lm {
 
 inline constexpr int kMaxOrder = 16;
+// ARPA's log10 of zero (SRILM's LogP_PseudoZero): a probability stored as
+// this or less (a maximum likelihood model's unseen events) is 0 to the
+// scorer.
+inline constexpr float kLog10Zero = -99.0f;
 
 // One named parameter of a smoothing method, such as a discount.
 struct SmoothingParam {

@@ -46,6 +46,10 @@ struct SentenceScore {
   std::uint64_t tokens = 0;  // words + 1 for </s>
   std::uint64_t oovs = 0;    // words not in the vocabulary (scored as <unk>)
   double oov_log10_prob = 0; // the part of log10_prob that comes from OOVs
+  // Tokens in the vocabulary whose probability is 0 (log10 p <= kLog10Zero:
+  // a maximum likelihood model's unseen events): their log10 p is -inf, and
+  // so are log10_prob and the perplexities (+inf).
+  std::uint64_t zero_probs = 0;
   std::vector<TokenScore> factors;  // filled when asked for: one per token, </s> last
   // 10^(-log10_prob / tokens).
   [[nodiscard]] double perplexity() const;
@@ -101,6 +105,7 @@ struct CorpusScore {
   std::uint64_t sentences = 0;
   std::uint64_t tokens = 0;
   std::uint64_t oovs = 0;
+  std::uint64_t zero_probs = 0;  // SentenceScore::zero_probs
   std::uint64_t skipped = 0;  // input lines that could not be scored (in none of the figures above)
   void add(const SentenceScore& s);
   // 10^(-log10_prob / tokens); NaN when there are no tokens.

@@ -13,6 +13,7 @@
 #include "lm/model_io.hpp"
 #include "lm/parallel.hpp"
 #include "lm/score_stream.hpp"
+#include "lm/smoothing.hpp"
 #include "options.hpp"
 #include "output.hpp"
 #include "score_format.hpp"
@@ -33,24 +34,30 @@ struct ScoreOptions {
 };
 
 // The records of a slice's lines, on the thread that scored them.
-void render_slice(const ScoreOptions& opt, std::size_t context_words, const ScoredSlice& slice,
+void render_slice(const ScoreOptions& opt, const ScoreStyle& style, const ScoredSlice& slice,
                   fmt::memory_buffer& out) {
   for (const ScoredLine& line : slice.lines) {
     if (line.ok()) {
-      print_sentence(out, opt.format, line.text, line.words, line.score, opt.tokens, context_words);
+      print_sentence(out, style, line.text, line.words, line.score);
     } else {
       print_error_record(out, opt.format, line.text, line.message, "sentence");
     }
   }
 }
 
+ScoreStyle score_style(const ScoreOptions& opt, const Model& model) {
+  ScoreStyle style;
+  style.format = opt.format;
+  style.tokens = opt.tokens;
+  style.context_words = static_cast<std::size_t>(model.order() - 1);
+  style.scores = !smoothing_normalized(model.info().smoothing.method);
+  return style;
+}
+
 // render_slice, or nothing to render with --summary-only.
-ScoreStream::Render make_render(const ScoreOptions& opt, const Model& model) {
+ScoreStream::Render make_render(const ScoreOptions& opt, const ScoreStyle& style) {
   if (opt.summary_only) return nullptr;
-  const auto context_words = static_cast<std::size_t>(model.order() - 1);
-  return [&opt, context_words](const ScoredSlice& slice, fmt::memory_buffer& out) {
-    render_slice(opt, context_words, slice, out);
-  };
+  return [&opt, style](const ScoredSlice& slice, fmt::memory_buffer& out) { render_slice(opt, style, slice, out); };
 }
 
 ScoreStreamOptions stream_options(const ScoreOptions& opt) {
@@ -85,7 +92,8 @@ void run_score(ScoreOptions opt) {
     output.end_record();
     if (slice.stopped) output.flush();  // the lines before the one that stops the run
   };
-  ScoreStream scorer(model, stream, make_render(opt, model), deliver);
+  const ScoreStyle style = score_style(opt, model);
+  ScoreStream scorer(model, stream, make_render(opt, style), deliver);
   if (scorer.threads() < stream.threads) {
     spdlog::warn("the system gave only {} of the {} threads asked for (a process limit?); scoring on {}",
                  scorer.threads(), stream.threads, scorer.threads());
@@ -94,11 +102,13 @@ void run_score(ScoreOptions opt) {
     scorer.add(text, source, line);
   });
   scorer.finish();
-  if (opt.summary) print_summary(output.buffer(), opt.format, corpus);
+  if (opt.summary) print_summary(output.buffer(), style, corpus);
   output.flush();
   if (!opt.summary && corpus.sentences > 0 && spdlog::get_level() <= spdlog::level::info) {
     fmt::memory_buffer text;
-    print_summary(text, Format::kText, corpus);
+    ScoreStyle text_style = style;
+    text_style.format = Format::kText;
+    print_summary(text, text_style, corpus);
     std::fwrite(text.data(), 1, text.size(), stderr);
   }
   errors.finish(scorer.lines(), "scored");

@@ -10,14 +10,22 @@
 
 namespace lm::cli {
 
-// One record for a sentence; with `tokens`, every factor of the chain rule,
-// showing up to context_words words of context.
-void print_sentence(fmt::memory_buffer& out, Format format, std::string_view text,
-                    std::span<const std::string_view> words, const SentenceScore& s, bool tokens,
-                    std::size_t context_words);
+// How records are printed.
+struct ScoreStyle {
+  Format format = Format::kText;
+  bool tokens = false;             // every factor of the chain rule
+  std::size_t context_words = 0;   // words of context shown for each factor
+  // The model gives scores, not probabilities (stupid backoff): no
+  // perplexity ("n/a", JSON null), JSON keys log10_score, factors S(w | h).
+  bool scores = false;
+};
+
+// One record for a sentence.
+void print_sentence(fmt::memory_buffer& out, const ScoreStyle& style, std::string_view text,
+                    std::span<const std::string_view> words, const SentenceScore& s);
 
 // The corpus summary, as KenLM's query prints it (or one JSON object);
 // perplexities of no tokens are nan (JSON null).
-void print_summary(fmt::memory_buffer& out, Format format, const CorpusScore& c);
+void print_summary(fmt::memory_buffer& out, const ScoreStyle& style, const CorpusScore& c);
 
 }  // namespace lm::cli

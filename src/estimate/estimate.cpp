@@ -14,11 +14,8 @@ namespace lm {
 
 namespace {
 
-// ARPA's log10 of zero (SRILM's LogP_PseudoZero): a probability or backoff
-// of 0 (maximum likelihood, say) is stored as this, which every ARPA reader
-// takes, rather than -inf.
-constexpr float kLog10Zero = -99.0f;
-
+// A probability or backoff of 0 (maximum likelihood, say) is stored as
+// kLog10Zero, which every ARPA reader takes, rather than -inf.
 float to_log10_prob(double p) { return p > 0 ? std::min(0.0f, static_cast<float>(std::log10(p))) : kLog10Zero; }
 float to_log10_backoff(double b) { return b > 0 ? static_cast<float>(std::log10(b)) : kLog10Zero; }
 

@@ -80,6 +80,7 @@ void CorpusScore::add(const SentenceScore& s) {
   ++sentences;
   tokens += s.tokens;
   oovs += s.oovs;
+  zero_probs += s.zero_probs;
 }
 
 double CorpusScore::perplexity() const {

@@ -1,6 +1,8 @@
 // SentenceBatch: sentences scored together (score_sentences, src/query/batch_scorer.cpp).
 #include "lm/scorer.hpp"
 
+#include <limits>
+
 namespace lm {
 
 void SentenceBatch::add(std::span<const std::string_view> words) {
@@ -35,7 +37,11 @@ void SentenceBatch::score(const Model& model) {
 SentenceScore SentenceBatch::result(std::size_t i, bool keep_factors) const {
   SentenceScore result;
   for (std::size_t k = begin(i); k < ends_[i]; ++k) {
-    const WordScore& score = scores_[k];
+    WordScore score = scores_[k];
+    if (score.log10_prob <= kLog10Zero && oov_[k] == 0) {
+      score.log10_prob = -std::numeric_limits<double>::infinity();
+      ++result.zero_probs;
+    }
     result.log10_prob += score.log10_prob;
     ++result.tokens;
     if (oov_[k] != 0) {

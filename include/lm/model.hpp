@@ -54,6 +54,10 @@ struct ModelInfo {
   // No <unk> in the model (SRILM's default vocabulary): its log10 p is -100
   // (KenLM's value for such models) and ARPA files leave it out.
   bool closed_vocab = false;
+  // Trained on NLTK's padding (CountConfig::nltk_padding): a sentence is
+  // scored as NLTK's nltk.lm scores it, from the context of order-1 <s>, and
+  // ends by predicting </s> order-1 times (lm/scorer.hpp).
+  bool nltk_padding = false;
   int quantize_bits = 0;     // of a loaded model: 0 = exact, else bits per value (LayoutOptions)
 };
 

@@ -56,6 +56,9 @@ struct NGramCounts {
   // [n-1][0] = number of n-grams of order n. N-grams of <s> padding ("<s> <s>")
   // are not counted.
   std::vector<std::array<std::uint64_t, kRawCountsOfCounts + 1>> raw_counts_of_counts;
+  // Counted as NLTK counts (CountConfig::nltk_padding); the model records it
+  // (ModelInfo::nltk_padding).
+  bool nltk_padding = false;
 
   // The word ids of entry i of level n. REQUIRES: 1 <= n <= order, i < size.
   [[nodiscard]] std::vector<WordId> ngram(int n, std::size_t i) const;
@@ -86,6 +89,14 @@ struct CountConfig {
   // raw counts beside the adjusted ones: 4 bytes more per n-gram, for the
   // smoothing methods that read them (SmoothingMethod::needs).
   bool keep_raw_counts = false;
+  // Count as NLTK's nltk.lm does (padded_everygram_pipeline), for its
+  // smoothing formulas (lm/nltk_smoothing.hpp): order-1 <s> and order-1 </s>
+  // around each sentence, and every n-gram of orders 1..order of the padded
+  // sentence, padding-only ones ("<s> <s>", "</s> </s>") included; counts are
+  // raw (CountLevel::counts = raw_counts). count_corpus_nltk does it, exactly
+  // and in memory (for NLTK-sized corpora): memory, threads, temp_dir and
+  // prune do not apply (prune must be empty).
+  bool nltk_padding = false;
 };
 
 // Pads thresholds to order (the last value repeats) and checks them; throws
@@ -151,5 +162,13 @@ class NGramCounter {
 [[nodiscard]] NGramCounts count_corpus(LineReader& reader, const CountConfig& config, const Vocabulary& fixed_vocab,
                                        const PhaseProgressFn& progress = {}, CountReport* report = nullptr);
 [[nodiscard]] NGramCounts count_corpus(LineReader& reader, int order);
+
+// Counts a corpus as NLTK's padded_everygram_pipeline(order, ...) does (see
+// CountConfig::nltk_padding): every n-gram in a hash table per order, so
+// memory grows with the distinct n-grams (about 100 bytes each). Uses
+// config.order and skip_bad_lines; throws ConfigError when config.prune is
+// not empty, FormatError for bad lines (unless skip_bad_lines) and for an
+// empty corpus. src/count/nltk_counts.cpp.
+[[nodiscard]] NGramCounts count_corpus_nltk(LineReader& reader, const CountConfig& config);
 
 }  // namespace lm

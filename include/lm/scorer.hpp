@@ -20,7 +20,8 @@ struct State {
   std::uint32_t node[kMaxOrder] = {};
 };
 
-// The state before the first word of a sentence: the context "<s>".
+// The state before the first word of a sentence: the context "<s>", or with
+// NLTK's padding (ModelInfo::nltk_padding) that of order-1 "<s>".
 [[nodiscard]] State begin_sentence_state(const Model& model);
 // The empty context: words are scored with unigram (backed-off) probabilities.
 [[nodiscard]] State null_context_state();
@@ -55,7 +56,9 @@ struct SentenceScore {
   [[nodiscard]] double perplexity() const;
 };
 
-// Scores <s> words... </s> by the chain rule. Words not in the vocabulary
+// Scores <s> words... </s> by the chain rule (a model of NLTK's padding:
+// from order-1 <s>, then </s> order-1 times, each a token, as NLTK's
+// perplexity counts them). Words not in the vocabulary
 // count as OOVs and are scored as <unk>; "<unk>" itself is scored as <unk>
 // but is not an OOV when the model was trained with it. Views in factors point
 // into words.
@@ -91,8 +94,11 @@ class SentenceBatch {
 
  private:
   [[nodiscard]] std::size_t begin(std::size_t i) const { return i == 0 ? 0 : ends_[i - 1]; }
-  std::vector<std::string_view> tokens_;  // each sentence's words, then "</s>"
+  // Each sentence's words, then "</s>" (eos_ times: once, or order-1 times
+  // after score() with a model of NLTK's padding).
+  std::vector<std::string_view> tokens_;
   std::vector<std::size_t> ends_;         // sentence i is tokens_[begin(i), ends_[i])
+  std::size_t eos_ = 1;
   std::vector<WordId> ids_;
   std::vector<std::uint8_t> oov_;
   std::vector<WordScore> scores_;

@@ -45,6 +45,9 @@ void run_info(const InfoOptions& opt) {
   }
   if (info.training_tokens > 0) fmt::format_to(o, "training tokens\t{}\n", info.training_tokens);
   if (info.unk_is_word) fmt::format_to(o, "<unk> in training text\tyes\n");
+  if (info.nltk_padding) {
+    fmt::format_to(o, "padding\tNLTK's: order-1 <s> and </s> around each sentence (scored as nltk.lm scores it)\n");
+  }
   const std::size_t bytes = model.buffer().size();
   fmt::format_to(o, "n-grams\t{}\n", total);
   if (model.order() > 2) {

@@ -65,7 +65,8 @@ std::string flag_of_setting(std::string_view setting) {
       {"temp_dir", "--temp-dir"},   {"prune", "--prune"},         {"min_count", "--min-count"},
       {"max_vocab", "--max-vocab"}, {"vocab_file", "--vocab"},    {"quantize_bits", "--quantize"},
       {"discount", "--discount"},   {"gt_max", "--gt-max"},       {"add", "--add"},
-      {"alpha", "--alpha"},         {"min_counts", "--min-counts"},
+      {"alpha", "--alpha"},         {"min_counts", "--min-counts"},  {"nltk_padding", "--nltk"},
+      {"closed_vocab", "--closed-vocab"},
   };
   for (const auto& [name, flag] : kFlags) {
     if (name == setting) return std::string(flag);

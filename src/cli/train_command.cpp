@@ -15,6 +15,7 @@
 #include "lm/kneser_ney.hpp"
 #include "lm/model_io.hpp"
 #include "lm/ngram_counts.hpp"
+#include "lm/nltk_smoothing.hpp"
 #include "lm/parallel.hpp"
 #include "lm/stupid_backoff.hpp"
 #include "lm/tokenizer.hpp"
@@ -48,6 +49,7 @@ struct TrainOptions {
   double alpha = 0.4;                   // stupid
   std::vector<std::string> min_counts;  // SRILM's -gtNmin
   bool closed_vocab = false;
+  bool nltk = false;  // NLTK's counts and formulas
   VocabLimits limits;
   LayoutOptions layout;  // --quantize (issue 3)
 };
@@ -106,6 +108,31 @@ std::vector<double> parse_discounts(std::vector<std::string> values, std::string
   return out;
 }
 
+// --nltk: NLTK's model that --smoothing names.
+std::unique_ptr<SmoothingMethod> make_nltk_method(const TrainOptions& opt, std::string* corpus) {
+  static constexpr std::pair<std::string_view, NltkKind> kKinds[] = {
+      {"wb", NltkKind::kWittenBell}, {"absolute", NltkKind::kAbsolute},
+      {"add", NltkKind::kAdditive},  {"mle", NltkKind::kMle},
+  };
+  for (const auto& [kind_name, kind] : kKinds) {
+    if (kind_name != opt.smoothing) continue;
+    if (opt.backoff) throw ConfigError("--backoff: NLTK's wb and absolute are interpolated; leave out --backoff with --nltk");
+    NltkOptions options;
+    options.kind = kind;
+    if (!opt.discount.empty()) {
+      const std::vector<double> d = parse_discounts(opt.discount, corpus);
+      if (d.size() != 1) throw ConfigError("--discount: NLTK has one discount for every order; give one value with --nltk");
+      options.discount = d[0];
+    }
+    options.add = opt.add;
+    return std::make_unique<NltkSmoothing>(options);
+  }
+  throw ConfigError(fmt::format("--nltk: --smoothing {} is not one of NLTK's models here; give --smoothing wb "
+                                "(WittenBellInterpolated), absolute (AbsoluteDiscountingInterpolated), add "
+                                "(Lidstone, Laplace with --add 1) or mle (MLE)",
+                                opt.smoothing));
+}
+
 // The method --smoothing names, with its options; checks that the options
 // given are the method's.
 std::unique_ptr<SmoothingMethod> make_method(const TrainOptions& opt, const CLI::App& cmd, std::string* corpus) {
@@ -119,6 +146,7 @@ std::unique_ptr<SmoothingMethod> make_method(const TrainOptions& opt, const CLI:
   only_for("--gt-max", "katz");
   only_for("--add", "add");
   only_for("--alpha", "stupid");
+  if (opt.nltk) return make_nltk_method(opt, corpus);
   if (opt.backoff && name != "kn" && name != "wb" && name != "absolute") {
     throw ConfigError(fmt::format("--backoff: {} has no interpolated and backoff variants (kn, wb and absolute do; "
                                   "mkn is interpolated, katz, add and mle are backoff models)",
@@ -212,6 +240,7 @@ void run_train(TrainOptions opt, const CLI::App& cmd) {
   config.temp_dir = opt.temp_dir;
   config.prune = prune;
   config.skip_bad_lines = opt.skip_bad_lines;
+  config.nltk_padding = opt.nltk;
   if (config.temp_dir.empty()) {
     const char* env = std::getenv("TMPDIR");
     config.temp_dir = (env != nullptr && *env != '\0') ? env : "/tmp";
@@ -369,6 +398,10 @@ void add_train_command(CLI::App& app) {
   cmd->add_flag("--closed-vocab", opt->closed_vocab,
                 "No <unk> in the model (SRILM's default): words outside the training vocabulary are OOVs with "
                 "no probability; the corpus must not contain <unk>");
+  cmd->add_flag("--nltk", opt->nltk,
+                "Count and estimate as NLTK's nltk.lm (padded_everygram_pipeline): order-1 <s> and </s> around "
+                "each line, every n-gram counted (in memory), NLTK's formulas; for --smoothing wb, absolute, add, "
+                "mle. lm score then pads sentences as NLTK does");
   cmd->add_option("--quantize", opt->layout.quantize_bits,
                   "Store probabilities and backoffs of orders >= 2 in BITS bits (2-16; 0 = exact)")
       ->type_name("BITS")

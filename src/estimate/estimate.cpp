@@ -215,6 +215,7 @@ TableEstimate estimate_table(NGramCounts counts, SmoothingMethod& method, const 
   table.info.training_tokens = counts.stats.words + counts.stats.sentences;
   table.info.unk_is_word = counts.stats.unk_words > 0;
   table.info.closed_vocab = settings.closed_vocab;
+  table.info.nltk_padding = counts.nltk_padding;
   return result;
 }
 

@@ -151,6 +151,7 @@ void ArpaParser::read_header() {
     first = false;
     // lm's own comments: the smoothing method (others are skipped).
     if (line.starts_with("# lm ")) (void)detail::parse_arpa_smoothing_comment(line, &table_.info.smoothing);
+    if (line.starts_with(detail::kArpaNltkPaddingPrefix)) table_.info.nltk_padding = true;
     if (find_invalid_utf8(line) != std::string_view::npos || reader_.line_number() > 1000) {
       throw FormatError(reader_.name(), 0,
                         "not an lm model or ARPA file (no \\data\\ section); train a model with "

@@ -25,10 +25,12 @@ class ArpaText {
   ArpaText(const VocabView& vocab, const Sink& sink) : vocab_(vocab), sink_(sink) {}
 
   // \data\ and the count of each order, counts[n-1] for order n.
-  // The comment lines that name the smoothing method, then the counts.
-  void begin(const SmoothingInfo& smoothing, std::span<const std::uint64_t> counts) {
-    const std::string comment = detail::arpa_smoothing_comment(smoothing);
+  // The comment lines that name the smoothing method (and NLTK's padding,
+  // which the reader reads back), then the counts.
+  void begin(const ModelInfo& info, std::span<const std::uint64_t> counts) {
+    const std::string comment = detail::arpa_smoothing_comment(info.smoothing);
     if (!comment.empty()) buf_.append(comment.data(), comment.data() + comment.size());
+    if (info.nltk_padding) fmt::format_to(std::back_inserter(buf_), "{}\n", detail::kArpaNltkPaddingComment);
     fmt::format_to(std::back_inserter(buf_), "\\data\\\n");
     for (std::size_t n = 1; n <= counts.size(); ++n) {
       fmt::format_to(std::back_inserter(buf_), "ngram {}={}\n", n, counts[n - 1]);
@@ -101,7 +103,7 @@ void write_arpa_blocks(const Model& model, const Sink& sink) {
   // KenLM's readers give it its -100 back).
   const bool closed = model.info().closed_vocab;
   if (closed) --counts[0];
-  text.begin(model.info().smoothing, counts);
+  text.begin(model.info(), counts);
   for (int n = 1; n <= model.order(); ++n) {
     text.section(n);
     const Model::Level& level = model.level(n);
@@ -122,7 +124,7 @@ void write_arpa_blocks(const NGramTable& table, const Sink& sink) {
   for (const NGramTable::Level& level : table.levels) counts.push_back(level.size());
   const bool closed = table.info.closed_vocab;
   if (closed) --counts[0];
-  text.begin(table.info.smoothing, counts);
+  text.begin(table.info, counts);
   std::vector<WordId> words;
   for (int n = 1; n <= table.order(); ++n) {
     text.section(n);

@@ -189,7 +189,7 @@ bool header_fields_ok(const FileHeader& h) {
                    (h.vocab_slots & (h.vocab_slots - 1)) == 0 && h.vocab_slots >= h.vocab_size &&
                    h.counts[0] == h.vocab_size && detail::find_method(h.smoothing) != nullptr &&
                    (h.flags & ~(detail::kFlagUnkIsWord | detail::kFlagProbSignDropped | detail::kFlagSuffixClosed |
-                               detail::kFlagClosedVocab)) == 0 &&
+                               detail::kFlagClosedVocab | detail::kFlagNltkPadding)) == 0 &&
                    (h.quantize_bits == 0 || (h.quantize_bits >= 2 && h.quantize_bits <= 16)) &&
                    h.word_bits == detail::packed_bits(h.vocab_size - 1);
   for (std::uint32_t n = 1; header_ok && n < h.order; ++n) header_ok = h.pointer_bits[n - 1] <= 32;
@@ -253,6 +253,7 @@ ModelInfo read_model_info(const FileHeader& h) {
   info.training_tokens = h.training_tokens;
   info.unk_is_word = (h.flags & detail::kFlagUnkIsWord) != 0;
   info.closed_vocab = (h.flags & detail::kFlagClosedVocab) != 0;
+  info.nltk_padding = (h.flags & detail::kFlagNltkPadding) != 0;
   info.quantize_bits = static_cast<int>(h.quantize_bits);
   info.smoothing = detail::decode_smoothing(h.smoothing, h.method_params, static_cast<int>(h.order));
   return info;

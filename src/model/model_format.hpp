@@ -24,6 +24,10 @@ inline constexpr std::uint32_t kFlagSuffixClosed = 4u;
 // Since version 8: a closed vocabulary (ModelInfo::closed_vocab). Older
 // readers refuse such a model rather than score it differently.
 inline constexpr std::uint32_t kFlagClosedVocab = 8u;
+// NLTK's padding (ModelInfo::nltk_padding): sentences are scored from order-1
+// <s> and end with order-1 </s>. Older readers refuse such a model rather
+// than score it differently.
+inline constexpr std::uint32_t kFlagNltkPadding = 16u;
 
 struct FileHeader {
   char magic[8];

@@ -281,7 +281,7 @@ FileHeader start_header(const VocabArrays& vocab, std::span<const LevelArrays> l
   h.vocab_slots = vocab.slots.size();
   for (std::uint32_t n = 0; n < order; ++n) h.counts[n] = levels[n].log10_prob.size();
   h.flags = (info.unk_is_word ? kFlagUnkIsWord : 0u) | (all_nonpositive(levels) ? kFlagProbSignDropped : 0u) |
-            (info.closed_vocab ? kFlagClosedVocab : 0u);
+            (info.closed_vocab ? kFlagClosedVocab : 0u) | (info.nltk_padding ? kFlagNltkPadding : 0u);
   h.quantize_bits = static_cast<std::uint32_t>(q);
   h.word_bits = packed_bits(h.vocab_size - 1);
   return h;

@@ -30,6 +30,10 @@ const MethodEntry kMethods[] = {
     {10, "add", "additive smoothing with backoff", "additive", kAddParam},
     {11, "mle", "maximum likelihood with backoff", "", {}},
     {12, "stupid", "stupid backoff (scores, not probabilities)", "stupid backoff", kAlphaParam},
+    {13, "nltk-wb", "NLTK's WittenBellInterpolated", "", {}},
+    {14, "nltk-absolute", "NLTK's AbsoluteDiscountingInterpolated", "discount", kDiscountParam},
+    {15, "nltk-add", "NLTK's Lidstone (additive; Laplace for K=1)", "additive", kAddParam},
+    {16, "nltk-mle", "NLTK's MLE (maximum likelihood)", "", {}},
 };
 
 constexpr std::string_view kCommentPrefix = "# lm ";

@@ -46,4 +46,12 @@ void encode_smoothing(const SmoothingInfo& info, int order, std::uint32_t* id, d
 // comments are left alone). Values that do not parse make it false too.
 bool parse_arpa_smoothing_comment(std::string_view line, SmoothingInfo* info);
 
+// The comment line (without its newline) that marks an ARPA file of a model
+// trained on NLTK's padding (ModelInfo::nltk_padding): the ARPA reader sets
+// it back, so that lm convert keeps how sentences are scored. A line that
+// starts with "# lm padding: nltk" is one.
+inline constexpr std::string_view kArpaNltkPaddingComment =
+    "# lm padding: nltk (order-1 <s> and </s> around each sentence, as NLTK's nltk.lm)";
+inline constexpr std::string_view kArpaNltkPaddingPrefix = "# lm padding: nltk";
+
 }  // namespace lm::detail

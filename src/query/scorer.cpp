@@ -46,6 +46,10 @@ State begin_sentence_state(const Model& model) {
     s.length = 1;
     s.node[0] = kBosId;
   }
+  // NLTK's padding: the context of order-1 <s> (as far as the model has it).
+  if (model.info().nltk_padding) {
+    for (int i = 2; i < model.order(); ++i) (void)score_word(model, s, kBosId, &s);
+  }
   return s;
 }
 

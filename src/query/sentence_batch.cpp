@@ -7,15 +7,37 @@ namespace lm {
 
 void SentenceBatch::add(std::span<const std::string_view> words) {
   tokens_.insert(tokens_.end(), words.begin(), words.end());
-  tokens_.emplace_back("</s>");
+  tokens_.insert(tokens_.end(), eos_, std::string_view("</s>"));
   ends_.push_back(tokens_.size());
 }
 
 std::span<const std::string_view> SentenceBatch::words(std::size_t i) const {
-  return std::span<const std::string_view>(tokens_).subspan(begin(i), ends_[i] - 1 - begin(i));
+  return std::span<const std::string_view>(tokens_).subspan(begin(i), ends_[i] - eos_ - begin(i));
 }
 
+namespace {
+
+// The </s> tokens a sentence ends with: NLTK's padding predicts order-1.
+std::size_t end_tokens(const Model& model) {
+  return model.info().nltk_padding && model.order() > 2 ? static_cast<std::size_t>(model.order() - 1) : 1;
+}
+
+}  // namespace
+
 void SentenceBatch::score(const Model& model) {
+  if (const std::size_t eos = end_tokens(model); eos != eos_) {  // once per batch, only with NLTK's padding
+    std::vector<std::string_view> tokens;
+    std::size_t start = 0;
+    for (std::size_t& end : ends_) {
+      tokens.insert(tokens.end(), tokens_.begin() + static_cast<std::ptrdiff_t>(start),
+                    tokens_.begin() + static_cast<std::ptrdiff_t>(end - eos_));
+      tokens.insert(tokens.end(), eos, std::string_view("</s>"));
+      start = end;
+      end = tokens.size();
+    }
+    tokens_.swap(tokens);
+    eos_ = eos;
+  }
   ids_.resize(tokens_.size());
   model.vocab().find_many(tokens_, ids_.data());
   // "<unk>" written in the text is the unknown word, not a new one.
@@ -27,8 +49,10 @@ void SentenceBatch::score(const Model& model) {
   // Each sentence ends with </s>, whatever its text (the view "</s>" is not
   // looked up as a word: a word "</s>" in the text is refused by the tokenizer).
   for (const std::size_t end : ends_) {
-    ids_[end - 1] = kEosId;
-    oov_[end - 1] = 0;
+    for (std::size_t k = end - eos_; k < end; ++k) {
+      ids_[k] = kEosId;
+      oov_[k] = 0;
+    }
   }
   scores_.resize(tokens_.size());
   score_sentences(model, ids_, ends_, scores_);
@@ -53,7 +77,7 @@ SentenceScore SentenceBatch::result(std::size_t i, bool keep_factors) const {
   return result;
 }
 
-void SentenceBatch::clear() {
+void SentenceBatch::clear() {  // keeps eos_: the next sentences are added with it
   tokens_.clear();
   ends_.clear();
   ids_.clear();

@@ -5,8 +5,10 @@
 #include "lm/error.hpp"
 #include "lm/estimator.hpp"
 #include "lm/kneser_ney.hpp"
+#include "lm/line_reader.hpp"
 #include "lm/model_io.hpp"
 #include "lm/ngram_table.hpp"
+#include "lm/nltk_smoothing.hpp"
 
 namespace lm {
 
@@ -22,6 +24,25 @@ void check_outputs(const TrainSpec& spec) {
   }
 }
 
+// NLTK's counts go with NLTK's formulas only, and with none of the options
+// NLTK does not have; checked before reading anything.
+void check_nltk_spec(const TrainSpec& spec, const SmoothingMethod& method) {
+  if (dynamic_cast<const NltkSmoothing*>(&method) == nullptr) {
+    throw ConfigError("nltk_padding", "goes with NLTK's formulas (NltkSmoothing: wb, absolute, add or mle) only");
+  }
+  if (spec.limits.any()) {
+    throw ConfigError("nltk_padding",
+                      "not with {min_count}, {max_vocab} or {vocab_file}: NLTK counts every word of the corpus");
+  }
+  if (!check_prune(spec.count.prune, spec.count.order).empty()) {
+    throw ConfigError("prune", "not with {nltk_padding}: NLTK's counts are not pruned");
+  }
+  if (spec.settings.closed_vocab) throw ConfigError("closed_vocab", "not with {nltk_padding}: NLTK's vocabulary has <UNK>");
+  if (!check_min_counts(spec.settings.min_counts, spec.count.order).empty()) {
+    throw ConfigError("min_counts", "not with {nltk_padding}: NLTK keeps every n-gram");
+  }
+}
+
 }  // namespace
 
 TrainResult train(const TrainSpec& spec, const TrainObserver& observer) {
@@ -32,6 +53,7 @@ TrainResult train(const TrainSpec& spec, const TrainObserver& observer) {
   SmoothingMethod& method = spec.method != nullptr ? *spec.method : default_method;
   CountConfig config = spec.count;
   config.keep_raw_counts = config.keep_raw_counts || method.needs().raw_counts;
+  if (config.nltk_padding) check_nltk_spec(spec, method);
 
   PhaseProgressFn count_progress;
   if (progress) {
@@ -42,7 +64,13 @@ TrainResult train(const TrainSpec& spec, const TrainObserver& observer) {
     };
   }
   CountReport report;
-  NGramCounts counts = count_corpus_limited(spec.corpus, config, spec.limits, count_progress, &report);
+  NGramCounts counts;
+  if (config.nltk_padding) {
+    LineReader reader(spec.corpus);
+    counts = count_corpus_nltk(reader, config);
+  } else {
+    counts = count_corpus_limited(spec.corpus, config, spec.limits, count_progress, &report);
+  }
   const CorpusStats stats = counts.stats;
   if (observer.counted) observer.counted(stats, report, counts.vocab.size());
 

@@ -51,6 +51,7 @@ ScoreStyle score_style(const ScoreOptions& opt, const Model& model) {
   style.tokens = opt.tokens;
   style.context_words = static_cast<std::size_t>(model.order() - 1);
   style.scores = !smoothing_normalized(model.info().smoothing.method);
+  style.nltk_padding = model.info().nltk_padding;
   return style;
 }
 

@@ -40,7 +40,8 @@ void print_sentence(fmt::memory_buffer& out, const ScoreStyle& style, std::strin
         for (std::size_t i = 0; i < s.factors.size(); ++i) {
           const TokenScore& t = s.factors[i];
           fmt::format_to(o, "\n  {}({} |", style.scores ? "S" : "p", t.token);
-          for (std::size_t j = std::min(context_words, i + 1); j >= 1; --j) {
+          const std::size_t shown = style.nltk_padding ? context_words : std::min(context_words, i + 1);
+          for (std::size_t j = shown; j >= 1; --j) {
             fmt::format_to(o, " {}", i >= j ? s.factors[i - j].token : std::string_view("<s>"));
           }
           fmt::format_to(o, ") = {:.6g}\tlog10 {:.4f}\t{}-gram{}", std::pow(10.0, t.score.log10_prob),

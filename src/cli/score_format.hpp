@@ -18,6 +18,8 @@ struct ScoreStyle {
   // The model gives scores, not probabilities (stupid backoff): no
   // perplexity ("n/a", JSON null), JSON keys log10_score, factors S(w | h).
   bool scores = false;
+  // The model pads sentences as NLTK does (order-1 <s>): show that context.
+  bool nltk_padding = false;
 };
 
 // One record for a sentence.

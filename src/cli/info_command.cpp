@@ -45,6 +45,9 @@ void run_info(const InfoOptions& opt) {
   }
   if (info.training_tokens > 0) fmt::format_to(o, "training tokens\t{}\n", info.training_tokens);
   if (info.unk_is_word) fmt::format_to(o, "<unk> in training text\tyes\n");
+  if (info.closed_vocab) {
+    fmt::format_to(o, "closed vocabulary\tyes: no <unk>; words outside the vocabulary have no probability (log10 -100)\n");
+  }
   if (info.nltk_padding) {
     fmt::format_to(o, "padding\tNLTK's: order-1 <s> and </s> around each sentence (scored as nltk.lm scores it)\n");
   }

@@ -31,27 +31,24 @@ bool is_event(WordId w, bool closed_vocab) { return w != kBosId && !(closed_voca
 
 void check_classic_options(const ClassicOptions& options) {
   if (options.kind == ClassicKind::kAbsolute) {
-    if (options.discounts.empty()) throw ConfigError("absolute discounting needs a discount: give {name} D");
+    if (options.discounts.empty()) throw ConfigError("discount", "absolute discounting needs a discount D, from 0 to 1");
     for (double d : options.discounts) {
       if (!(d >= 0.0 && d <= 1.0)) {
-        throw ConfigError(ConfigError::literal(fmt::format("{{name}} {}: an absolute discount must be in [0, 1]", d)),
-                          "discount");
+        throw ConfigError("discount", ConfigError::literal(fmt::format("{}: an absolute discount is from 0 to 1", d)));
       }
     }
   }
   if (options.kind == ClassicKind::kKatz) {
-    if (options.gt_max.empty()) throw ConfigError("Good-Turing needs maximum counts: give {name} 1 7 7", "gt_max");
+    if (options.gt_max.empty()) throw ConfigError("gt_max", "Good-Turing needs the largest count to discount: 1 7 7, say");
     for (std::uint64_t m : options.gt_max) {
       if (m > 7) {
-        throw ConfigError(ConfigError::literal(fmt::format("{{name}} {}: Good-Turing discounts counts up to 7 at most", m)),
-                          "gt_max");
+        throw ConfigError("gt_max", fmt::format("{}: Good-Turing discounts counts up to 7 at most", m));
       }
     }
   }
   if (options.kind == ClassicKind::kAdditive && !(options.add > 0.0 && std::isfinite(options.add))) {
-    throw ConfigError(ConfigError::literal(fmt::format("{{name}} {}: the added count must be above 0 (1 for Laplace)",
-                                                       options.add)),
-                      "add");
+    throw ConfigError("add", ConfigError::literal(fmt::format("{}: the added count must be above 0 (1 for Laplace)",
+                                                              options.add)));
   }
 }
 

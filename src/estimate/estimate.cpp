@@ -163,12 +163,12 @@ void estimate_order(Walk& walk, int n, CountLevel& level, NGramTable& table) {
 std::vector<std::uint64_t> check_min_counts(std::vector<std::uint64_t> min_counts, int order) {
   if (min_counts.empty()) return {};
   if (min_counts.size() > static_cast<std::size_t>(order)) {
-    throw ConfigError(fmt::format("{} minimum counts for an order {} model: give at most one per order",
-                                  min_counts.size(), order));
+    throw ConfigError("min_counts", fmt::format("{} values for an order-{} model; give at most one per order",
+                                                min_counts.size(), order));
   }
   if (min_counts[0] > 1) {
-    throw ConfigError("the unigram minimum count must be 1 (words are kept or dropped by the vocabulary "
-                      "options): give 1 as the first value");
+    throw ConfigError("min_counts", "the first value (unigrams) must be 1: words are kept or dropped by the "
+                                    "vocabulary options ({min_count}, {max_vocab}, {vocab_file})");
   }
   const std::uint64_t last = min_counts.back();
   min_counts.resize(static_cast<std::size_t>(order), last);
@@ -185,9 +185,9 @@ TableEstimate estimate_table(NGramCounts counts, SmoothingMethod& method, const 
   }
   const EstimateSettings& settings = config.settings;
   if (settings.closed_vocab && counts.stats.unk_words > 0) {
-    throw ConfigError(
-        "a closed vocabulary has no <unk>, but the counts have it (written in the corpus, or words outside "
-        "a limited vocabulary): train with an open vocabulary, or without the vocabulary limit");
+    throw ConfigError("closed_vocab",
+                      "a closed vocabulary has no <unk>, but the counts have it (written in the corpus, or words "
+                      "outside a limited vocabulary): leave this out, or the vocabulary limit");
   }
   TableEstimate result;
   method.prepare(counts, settings, &result.warnings);

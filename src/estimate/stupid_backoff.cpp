@@ -9,8 +9,7 @@ namespace lm {
 
 StupidBackoff::StupidBackoff(double alpha) : alpha_(alpha) {
   if (!(alpha > 0.0 && alpha <= 1.0)) {
-    throw ConfigError(ConfigError::literal(fmt::format("{{name}} {}: the backoff factor must be in (0, 1]", alpha)),
-                      "alpha");
+    throw ConfigError("alpha", ConfigError::literal(fmt::format("{}: the backoff factor must be above 0 and at most 1", alpha)));
   }
 }
 

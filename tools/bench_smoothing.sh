@@ -22,7 +22,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 big=${BIG_DIR:-$work}/gutenberg.train.100M.txt
 [ -f "$big" ] || xz -dc "$shared/corpora/gutenberg/gutenberg.train.100M.txt.xz" > "$big"
-input10m=$shared/corpora/gutenberg/gutenberg.train.10M.txt
+# shellcheck disable=SC2034
 
 measure() {  # command...: prints "wall_seconds peak_rss_mb"
   /usr/bin/time -f '%e %M' -o "$work/time" "$@" > /dev/null 2> "$work/err" || { cat "$work/err" >&2; exit 1; }
@@ -43,7 +43,7 @@ for ((i = 0; i < repeats; i++)); do
     step "train.$m" "$lm" -q train "$big" --order 5 --smoothing "$m" -o "$work/$m.lm"
   done
   for m in "${methods[@]}"; do
-    step "score.$m" "$lm" score -m "$work/$m.lm" -i "$input10m"
+    step "score.$m" "$lm" score -m "$work/$m.lm" -i "$big"
   done
 done
 printf '\n%-10s %9s %7s %8s %9s %7s\n' method "train s" "/mkn" "MB" "score s" "/mkn"

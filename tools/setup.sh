@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what lm needs on Debian 12 (as root, or with sudo) and builds it in build/.
 # Usage: bash tools/setup.sh [extra cmake arguments]
+# Environment: EXTRA_PACKAGES, more Debian packages to install (tools/test.sh: NLTK, which a test runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(g++ make cmake libcli11-dev libfmt-dev libspdlog-dev catch2 zlib1g-dev xz-utils)
+packages=(g++ make cmake libcli11-dev libfmt-dev libspdlog-dev catch2 zlib1g-dev xz-utils ${EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

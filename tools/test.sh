@@ -3,6 +3,7 @@
 # ../shared exists, and command-line tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/setup.sh -DLM_BUILD_TESTS=ON
+# python3-nltk: tests/cli/cli_nltk.sh runs NLTK itself beside lm (it skips that part without it).
+EXTRA_PACKAGES="python3-nltk" bash tools/setup.sh -DLM_BUILD_TESTS=ON
 cd build
 ctest --output-on-failure -j "$(nproc)"

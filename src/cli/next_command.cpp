@@ -9,6 +9,7 @@
 #include "lm/model_io.hpp"
 #include "lm/next_words.hpp"
 #include "lm/scorer.hpp"
+#include "lm/smoothing.hpp"
 #include "lm/tokenizer.hpp"
 #include "fixed_format.hpp"
 #include "options.hpp"
@@ -52,7 +53,7 @@ std::string context_words(std::string_view text, bool bos, std::vector<std::stri
 
 void print_predictions(fmt::memory_buffer& out, Format format, std::string_view context,
                        const std::vector<std::string_view>& words, const std::vector<Prediction>& predictions,
-                       const VocabView& vocab, bool header) {
+                       const VocabView& vocab, bool header, bool scores) {
   auto o = std::back_inserter(out);
   if (format == Format::kJson) {
     fmt::format_to(o, "{{\"context\":");
@@ -80,7 +81,9 @@ void print_predictions(fmt::memory_buffer& out, Format format, std::string_view 
       case Format::kJson:
         fmt::format_to(o, "{}{{\"token\":", i ? "," : "");
         append_json_string(out, word);
-        fmt::format_to(o, ",\"prob\":{},\"log10_prob\":{}}}", prob, p.log10_prob);
+        // Stupid backoff's numbers are scores, not probabilities.
+        fmt::format_to(o, ",\"{}\":{},\"{}\":{}}}", scores ? "score" : "prob", prob,
+                       scores ? "log10_score" : "log10_prob", p.log10_prob);
         break;
     }
   }
@@ -91,6 +94,7 @@ void run_next(const NextOptions& opt) {
   use_huge_page_heap();
   const Model model = load_model(opt.model);
   NextWordPredictor predictor(model);
+  const bool scores = !smoothing_normalized(model.info().smoothing.method);
   const bool line_buffered = opt.input.line_buffered;
   Output output(line_buffered);
   LineErrors errors;
@@ -115,7 +119,7 @@ void run_next(const NextOptions& opt) {
     } else {
       const State state = predictor.context_state(words);
       const auto predictions = predictor.top(state, opt.all ? 0 : opt.k);
-      print_predictions(output.buffer(), opt.format, text, words, predictions, model.vocab(), many);
+      print_predictions(output.buffer(), opt.format, text, words, predictions, model.vocab(), many, scores);
     }
     if (opt.format == Format::kText && line_buffered) output.buffer().push_back('\n');
     output.end_record();
@@ -136,7 +140,8 @@ void add_next_command(CLI::App& app) {
       "  lm next --all \"the\" | head        # the whole distribution, sorted\n"
       "  lm next --format json -i contexts.txt\n"
       "Only the last order-1 words matter; unknown words count as <unk>.\n"
-      "Probabilities are exact: the --all list sums to 1 (it includes </s>, never <s>).\n"
+      "Probabilities are exact: the --all list sums to 1 (it includes </s>, never <s>); a stupid\n"
+      "backoff model gives scores instead (JSON keys score, log10_score), ranked the same way.\n"
       "TSV columns: context, rank, token, prob, log10_prob. A context that cannot be used gets the\n"
       "answer 'ERROR<TAB>file:line: why' (JSON: an \"error\" field) and lm exits 3; --strict stops instead.");
   add_input_options(cmd, &opt->input, "contexts", "Contexts");

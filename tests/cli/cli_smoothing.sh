@@ -47,6 +47,8 @@ check_contains "$OUT" "n/a (the model gives scores, not probabilities)" "stupid:
 check_exit 0 "$LM" score -m stupid.lm --tokens "the cat"
 check_contains "$OUT" "S(cat | <s> the)" "stupid: --tokens shows scores S(w | h)"
 check_near "$(sum_next stupid.lm "the")" 1 0.5 "stupid: scores after 'the' sum near, not at, 1"
+check_exit 0 "$LM" next -m stupid.lm --format json -k 3 "the"
+check_contains "$OUT" '"log10_score":' "stupid: lm next's JSON says score"
 
 # mle: an unseen event has probability 0, reported as such.
 check_exit 0 "$LM" score -m mle.lm --tokens --summary "the cheese ate"

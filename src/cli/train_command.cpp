@@ -1,5 +1,4 @@
 // lm train: count a corpus, estimate the model, write it.
-#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <memory>
@@ -11,19 +10,16 @@
 #include "commands.hpp"
 #include "heap.hpp"
 #include "lm/error.hpp"
-#include "lm/classic_smoothing.hpp"
-#include "lm/kneser_ney.hpp"
 #include "lm/model_io.hpp"
 #include "lm/ngram_counts.hpp"
-#include "lm/nltk_smoothing.hpp"
 #include "lm/parallel.hpp"
-#include "lm/stupid_backoff.hpp"
 #include "lm/tokenizer.hpp"
 #include "lm/train.hpp"
 #include "lm/vocab_limits.hpp"
 #include "options.hpp"
 #include "output.hpp"
 #include "progress.hpp"
+#include "smoothing_options.hpp"
 #include "size_option.hpp"
 
 namespace lm::cli {
@@ -35,21 +31,14 @@ struct TrainOptions {
   std::string output = "model.lm";  // never $LM_MODEL: that names the model to read
   std::string arpa;
   int order = 3;
-  bool strict_discounts = false;
   bool skip_bad_lines = false;
   int threads = 0;  // 0: all cores
   std::string memory = "50%";
   std::string temp_dir;
   std::vector<std::string> prune;  // thresholds, as given
-  std::string smoothing = "mkn";
-  bool backoff = false;
-  std::vector<std::string> discount;    // absolute: D, or one per order
-  std::vector<std::string> gt_max;      // katz
-  double add = 1.0;                     // add: K
-  double alpha = 0.4;                   // stupid
+  SmoothingFlags smoothing;             // --smoothing and each method's options
   std::vector<std::string> min_counts;  // SRILM's -gtNmin
   bool closed_vocab = false;
-  bool nltk = false;  // NLTK's counts and formulas
   VocabLimits limits;
   LayoutOptions layout;  // --quantize (issue 3)
 };
@@ -68,112 +57,6 @@ double peak_rss_bytes() {
 std::string human_bytes(double bytes) {
   if (bytes >= 1e9) return fmt::format("{:.2f} GB", bytes / 1e9);
   return fmt::format("{:.0f} MB", bytes / 1e6);
-}
-
-// Options that take a value per order take as many values as follow them,
-// like lmplz's --prune, so in "--prune 0 1 1 corpus.txt" --prune also takes
-// the corpus: give that back.
-void give_back_corpus(std::vector<std::string>* values, std::string* corpus) {
-  if (corpus->empty() && !values->empty() &&
-      values->back().find_first_not_of("0123456789.") != std::string::npos) {
-    *corpus = values->back();
-    values->pop_back();
-  }
-}
-
-std::vector<std::uint64_t> parse_counts(const char* flag, std::vector<std::string> values, std::string* corpus,
-                                        const char* example, const char* example_commas) {
-  give_back_corpus(&values, corpus);
-  std::vector<std::uint64_t> out;
-  for (const std::string& v : values) {
-    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
-      throw ConfigError(fmt::format("{} {}: give counts such as {} (or {})", flag, v, example, example_commas));
-    }
-    out.push_back(std::stoull(v));
-  }
-  return out;
-}
-
-std::vector<double> parse_discounts(std::vector<std::string> values, std::string* corpus) {
-  give_back_corpus(&values, corpus);
-  std::vector<double> out;
-  for (const std::string& v : values) {
-    double d = 0;
-    const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
-    if (v.empty() || ec != std::errc() || ptr != v.data() + v.size()) {
-      throw ConfigError(fmt::format("--discount {}: give a number in [0, 1], or one per order (0.5 0.7 0.8)", v));
-    }
-    out.push_back(d);
-  }
-  return out;
-}
-
-// --nltk: NLTK's model that --smoothing names.
-std::unique_ptr<SmoothingMethod> make_nltk_method(const TrainOptions& opt, std::string* corpus) {
-  static constexpr std::pair<std::string_view, NltkKind> kKinds[] = {
-      {"wb", NltkKind::kWittenBell}, {"absolute", NltkKind::kAbsolute},
-      {"add", NltkKind::kAdditive},  {"mle", NltkKind::kMle},
-  };
-  for (const auto& [kind_name, kind] : kKinds) {
-    if (kind_name != opt.smoothing) continue;
-    if (opt.backoff) throw ConfigError("--backoff: NLTK's wb and absolute are interpolated; leave out --backoff with --nltk");
-    NltkOptions options;
-    options.kind = kind;
-    if (!opt.discount.empty()) {
-      const std::vector<double> d = parse_discounts(opt.discount, corpus);
-      if (d.size() != 1) throw ConfigError("--discount: NLTK has one discount for every order; give one value with --nltk");
-      options.discount = d[0];
-    }
-    options.add = opt.add;
-    return std::make_unique<NltkSmoothing>(options);
-  }
-  throw ConfigError(fmt::format("--nltk: --smoothing {} is not one of NLTK's models here; give --smoothing wb "
-                                "(WittenBellInterpolated), absolute (AbsoluteDiscountingInterpolated), add "
-                                "(Lidstone, Laplace with --add 1) or mle (MLE)",
-                                opt.smoothing));
-}
-
-// The method --smoothing names, with its options; checks that the options
-// given are the method's.
-std::unique_ptr<SmoothingMethod> make_method(const TrainOptions& opt, const CLI::App& cmd, std::string* corpus) {
-  const std::string& name = opt.smoothing;
-  auto only_for = [&](const char* flag, const char* method) {
-    if (cmd.count(flag) > 0 && name != method) {
-      throw ConfigError(fmt::format("{} is an option of --smoothing {}, not of {}", flag, method, name));
-    }
-  };
-  only_for("--discount", "absolute");
-  only_for("--gt-max", "katz");
-  only_for("--add", "add");
-  only_for("--alpha", "stupid");
-  if (opt.nltk) return make_nltk_method(opt, corpus);
-  if (opt.backoff && name != "kn" && name != "wb" && name != "absolute") {
-    throw ConfigError(fmt::format("--backoff: {} has no interpolated and backoff variants (kn, wb and absolute do; "
-                                  "mkn is interpolated, katz, add and mle are backoff models)",
-                                  name));
-  }
-  if (name == "mkn") {
-    KneserNeyOptions kn;
-    kn.allow_discount_fallback = !opt.strict_discounts;
-    return std::make_unique<ModifiedKneserNey>(kn);
-  }
-  if (name == "stupid") return std::make_unique<StupidBackoff>(opt.alpha);
-  static constexpr std::pair<std::string_view, ClassicKind> kKinds[] = {
-      {"kn", ClassicKind::kKneserNey}, {"wb", ClassicKind::kWittenBell}, {"absolute", ClassicKind::kAbsolute},
-      {"katz", ClassicKind::kKatz},    {"add", ClassicKind::kAdditive},  {"mle", ClassicKind::kMle},
-  };
-  for (const auto& [kind_name, kind] : kKinds) {
-    if (kind_name != name) continue;
-    ClassicOptions options;
-    options.kind = kind;
-    options.interpolate = !opt.backoff;
-    options.allow_discount_fallback = !opt.strict_discounts;
-    if (!opt.discount.empty()) options.discounts = parse_discounts(opt.discount, corpus);
-    if (!opt.gt_max.empty()) options.gt_max = parse_counts("--gt-max", opt.gt_max, corpus, "1 7 7", "1,7,7");
-    options.add = opt.add;
-    return std::make_unique<ClassicSmoothing>(options);
-  }
-  throw ConfigError(fmt::format("--smoothing {}: give mkn, kn, wb, absolute, katz, add, mle or stupid", name));
 }
 
 // Fails before any work when an output cannot be written (a missing
@@ -223,7 +106,7 @@ void run_train(TrainOptions opt, const CLI::App& cmd) {
   const std::vector<std::uint64_t> prune = parse_counts("--prune", opt.prune, &opt.corpus, "0 1 1", "0,1,1");
   const std::vector<std::uint64_t> min_counts =
       parse_counts("--min-counts", opt.min_counts, &opt.corpus, "1 1 2", "1,1,2");
-  const std::unique_ptr<SmoothingMethod> method = make_method(opt, cmd, &opt.corpus);
+  const std::unique_ptr<SmoothingMethod> method = make_method(opt.smoothing, cmd, &opt.corpus);
   if (opt.corpus.empty()) throw ConfigError("give the training corpus: a file, a .gz file, or - for stdin");
   check_train_outputs(opt);
   const auto start = std::chrono::steady_clock::now();
@@ -240,7 +123,7 @@ void run_train(TrainOptions opt, const CLI::App& cmd) {
   config.temp_dir = opt.temp_dir;
   config.prune = prune;
   config.skip_bad_lines = opt.skip_bad_lines;
-  config.nltk_padding = opt.nltk;
+  config.nltk_padding = opt.smoothing.nltk;
   if (config.temp_dir.empty()) {
     const char* env = std::getenv("TMPDIR");
     config.temp_dir = (env != nullptr && *env != '\0') ? env : "/tmp";
@@ -364,30 +247,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_flag("--skip-bad-lines", opt->skip_bad_lines,
                 "Leave out lines that cannot be sentences (invalid UTF-8, a NUL byte, <s> or </s> inside), "
                 "with a count, instead of stopping at the first");
-  cmd->add_flag("--strict-discounts", opt->strict_discounts,
-                "Fail instead of using fallback discounts (mkn: 0.5 1 1.5, kn: 0.5) when they cannot be estimated");
-  cmd->add_option("--smoothing", opt->smoothing,
-                  "Smoothing method: mkn (default: interpolated modified Kneser-Ney, as KenLM), kn, wb, absolute, "
-                  "katz, add, mle, or stupid (stupid backoff: scores, not probabilities)")
-      ->type_name("NAME")
-      ->capture_default_str();
-  cmd->add_flag("--backoff", opt->backoff,
-                "The backoff (not interpolated) variant of kn, wb or absolute (SRILM without interpolation)");
-  cmd->add_option("--discount", opt->discount,
-                  "absolute: the discount D, from 0 to 1: one for all orders or one per order (default 0.75)")
-      ->type_name("D")
-      ->expected(1, 16)
-      ->delimiter(',');
-  cmd->add_option("--gt-max", opt->gt_max,
-                  "katz: the largest count Good-Turing discounts, per order; the last value repeats "
-                  "(default 1 7, SRILM's gtNmax)")
-      ->type_name("N")
-      ->expected(1, 16)
-      ->delimiter(',');
-  cmd->add_option("--add", opt->add, "add: the count K added to every word (1: Laplace, below 1: Lidstone)")
-      ->type_name("K")
-      ->capture_default_str();
-  cmd->add_option("--alpha", opt->alpha, "stupid: the backoff factor")->type_name("A")->capture_default_str();
+  add_smoothing_options(cmd, &opt->smoothing);
   cmd->add_option("--min-counts", opt->min_counts,
                   "N-grams of order n seen fewer than Nn times are left out, their mass going to the backoff "
                   "(SRILM's gtNmin; 1 1 2 is SRILM's default); the last value repeats. Not --min-count, which "
@@ -398,10 +258,6 @@ void add_train_command(CLI::App& app) {
   cmd->add_flag("--closed-vocab", opt->closed_vocab,
                 "No <unk> in the model (SRILM's default): words outside the training vocabulary are OOVs with "
                 "no probability; the corpus must not contain <unk>");
-  cmd->add_flag("--nltk", opt->nltk,
-                "Count and estimate as NLTK's nltk.lm (padded_everygram_pipeline): order-1 <s> and </s> around "
-                "each line, every n-gram counted (in memory), NLTK's formulas; for --smoothing wb, absolute, add, "
-                "mle. lm score then pads sentences as NLTK does");
   cmd->add_option("--quantize", opt->layout.quantize_bits,
                   "Store probabilities and backoffs of orders >= 2 in BITS bits (2-16; 0 = exact)")
       ->type_name("BITS")

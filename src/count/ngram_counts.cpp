@@ -10,11 +10,11 @@
 #include <unistd.h>
 
 #include "count/adjust_counts.hpp"
+#include "count/corpus_lines.hpp"
 #include "count/ngram_runs.hpp"
 #include "lm/error.hpp"
 #include "lm/model.hpp"
 #include "lm/line_reader.hpp"
-#include "lm/tokenizer.hpp"
 
 namespace lm {
 
@@ -275,17 +275,9 @@ NGramCounts count_lines(LineReader& reader, const CountConfig& config, const Voc
                         const PhaseProgressFn& progress, CountReport* report) {
   NGramCounter counter(config);
   if (fixed_vocab != nullptr) counter.vocab() = *fixed_vocab;
-  std::string_view line;
   std::vector<std::string_view> tokens;
   std::vector<WordId> ids;
-  while (reader.next(&line)) {
-    if (const LineCheck check = tokenize_line(line, &tokens); !check.ok()) {
-      const FormatError error(reader.name(), reader.line_number(), describe_line_problem(line, check));
-      if (!config.skip_bad_lines) throw error;
-      CorpusStats& stats = counter.stats();
-      if (stats.skipped_lines++ == 0) stats.first_skipped = error.what();
-      continue;
-    }
+  while (detail::next_sentence(reader, config.skip_bad_lines, &counter.stats(), &tokens)) {
     ids.clear();
     for (std::string_view token : tokens) {
       ids.push_back(fixed_vocab != nullptr ? counter.vocab().find(token) : counter.vocab().find_or_insert(token));
@@ -293,13 +285,7 @@ NGramCounts count_lines(LineReader& reader, const CountConfig& config, const Voc
     counter.add_sentence(ids);
     if (progress && (reader.line_number() & 0x3FFF) == 0) progress(CountPhase::kRead, reader.bytes_read(), 0);
   }
-  if (counter.stats().words == 0) {
-    throw FormatError(reader.name(), 0,
-                      counter.stats().sentences == 0
-                          ? "the corpus is empty; give a text file with one sentence per line"
-                          : "the corpus has no words, only blank lines; give a text file with one "
-                            "sentence per line");
-  }
+  detail::check_has_words(reader, counter.stats());
   NGramCounts counts = counter.finish(progress);
   if (report != nullptr) *report = counter.report();
   return counts;

@@ -9,11 +9,11 @@
 #include <string>
 #include <unordered_map>
 
+#include "count/corpus_lines.hpp"
 #include "lm/error.hpp"
 #include "lm/line_reader.hpp"
 #include "lm/model.hpp"
 #include "lm/ngram_counts.hpp"
-#include "lm/tokenizer.hpp"
 
 namespace lm {
 
@@ -49,16 +49,9 @@ NGramCounts count_corpus_nltk(LineReader& reader, const CountConfig& config) {
   std::vector<std::uint64_t> unigrams(3, 0);
   std::vector<std::unordered_map<std::string, std::uint64_t>> table(static_cast<std::size_t>(order));
 
-  std::string_view line;
   std::vector<std::string_view> tokens;
   std::vector<WordId> padded;
-  while (reader.next(&line)) {
-    if (const LineCheck check = tokenize_line(line, &tokens); !check.ok()) {
-      const FormatError error(reader.name(), reader.line_number(), describe_line_problem(line, check));
-      if (!config.skip_bad_lines) throw error;
-      if (stats.skipped_lines++ == 0) stats.first_skipped = error.what();
-      continue;
-    }
+  while (detail::next_sentence(reader, config.skip_bad_lines, &stats, &tokens)) {
     padded.assign(pad, kBosId);
     for (std::string_view token : tokens) {
       const WordId id = vocab.find_or_insert(token);
@@ -77,12 +70,7 @@ NGramCounts count_corpus_nltk(LineReader& reader, const CountConfig& config) {
       }
     }
   }
-  if (stats.words == 0) {
-    throw FormatError(reader.name(), 0,
-                      stats.sentences == 0 ? "the corpus is empty; give a text file with one sentence per line"
-                                           : "the corpus has no words, only blank lines; give a text file with one "
-                                             "sentence per line");
-  }
+  detail::check_has_words(reader, stats);
   unigrams.resize(vocab.size(), 0);
 
   result.levels.resize(static_cast<std::size_t>(order));

@@ -4,6 +4,9 @@
 #include <cctype>
 #include <fmt/format.h>
 
+#include "lm/error.hpp"
+#include "lm/model.hpp"
+
 namespace lm::cli {
 
 std::string HelpFormatter::make_option_opts(const CLI::Option* opt) const {
@@ -72,6 +75,32 @@ std::string flag_of_setting(std::string_view setting) {
     if (name == setting) return std::string(flag);
   }
   return std::string(setting);
+}
+
+CLI::Option* add_per_order_option(CLI::App* cmd, const std::string& name, std::vector<std::string>* values,
+                                  const std::string& help, const std::string& value_name) {
+  return cmd->add_option(name, *values, help)->type_name(value_name)->expected(1, kMaxOrder)->delimiter(',');
+}
+
+void give_back_corpus(std::vector<std::string>* values, std::string* corpus) {
+  if (corpus->empty() && !values->empty() &&
+      values->back().find_first_not_of("0123456789.") != std::string::npos) {
+    *corpus = values->back();
+    values->pop_back();
+  }
+}
+
+std::vector<std::uint64_t> parse_counts(const char* flag, std::vector<std::string> values, std::string* corpus,
+                                        const char* example, const char* example_commas) {
+  give_back_corpus(&values, corpus);
+  std::vector<std::uint64_t> out;
+  for (const std::string& v : values) {
+    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
+      throw ConfigError(fmt::format("{} {}: give counts such as {} (or {})", flag, v, example, example_commas));
+    }
+    out.push_back(std::stoull(v));
+  }
+  return out;
 }
 
 }  // namespace lm::cli

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "output.hpp"
 
@@ -29,6 +31,23 @@ void add_input_options(CLI::App* cmd, InputOptions* input, const std::string& na
 
 // -t/--threads N, 0 (when allowed) meaning every CPU this process may use.
 void add_threads_option(CLI::App* cmd, int* threads, int min);
+
+// An option with a value per order (--prune 0 1 1, or 0,1,1): 1 to kMaxOrder
+// values, kept as given for parse_counts (or the caller's own parsing).
+CLI::Option* add_per_order_option(CLI::App* cmd, const std::string& name, std::vector<std::string>* values,
+                                  const std::string& help, const std::string& value_name);
+
+// Per-order options take as many values as follow them, like lmplz's
+// --prune, so in "--prune 0 1 1 corpus.txt" --prune also takes the corpus:
+// the last value goes back to *corpus when that is empty and the value is
+// not a number.
+void give_back_corpus(std::vector<std::string>* values, std::string* corpus);
+
+// give_back_corpus, then each value as a count; throws ConfigError naming
+// flag and showing the examples for a value that is not one.
+[[nodiscard]] std::vector<std::uint64_t> parse_counts(const char* flag, std::vector<std::string> values,
+                                                      std::string* corpus, const char* example,
+                                                      const char* example_commas);
 
 // The flag that sets a library setting, for ConfigError::render: "prune" ->
 // "--prune", "temp_dir" -> "--temp-dir"; a name without one stays as it is.

@@ -10,20 +10,11 @@
 #include "lm/kneser_ney.hpp"
 #include "lm/nltk_smoothing.hpp"
 #include "lm/stupid_backoff.hpp"
+#include "options.hpp"
 
 namespace lm::cli {
 
 namespace {
-
-// The corpus, taken by an option with a value per order (parse_counts).
-void give_back_corpus(std::vector<std::string>* values, std::string* corpus) {
-  if (corpus->empty() && !values->empty() &&
-      values->back().find_first_not_of("0123456789.") != std::string::npos) {
-    *corpus = values->back();
-    values->pop_back();
-  }
-}
-
 
 std::vector<double> parse_discounts(std::vector<std::string> values, std::string* corpus) {
   give_back_corpus(&values, corpus);
@@ -65,19 +56,6 @@ std::unique_ptr<SmoothingMethod> make_nltk_method(const SmoothingFlags& opt, std
 }
 
 }  // namespace
-
-std::vector<std::uint64_t> parse_counts(const char* flag, std::vector<std::string> values, std::string* corpus,
-                                        const char* example, const char* example_commas) {
-  give_back_corpus(&values, corpus);
-  std::vector<std::uint64_t> out;
-  for (const std::string& v : values) {
-    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
-      throw ConfigError(fmt::format("{} {}: give counts such as {} (or {})", flag, v, example, example_commas));
-    }
-    out.push_back(std::stoull(v));
-  }
-  return out;
-}
 
 // The method --smoothing names, with its options; checks that the options
 // given are the method's.
@@ -132,17 +110,13 @@ void add_smoothing_options(CLI::App* cmd, SmoothingFlags* flags) {
       ->capture_default_str();
   cmd->add_flag("--backoff", flags->backoff,
                 "The backoff (not interpolated) variant of kn, wb or absolute (SRILM without interpolation)");
-  cmd->add_option("--discount", flags->discount,
-                  "absolute: the discount D, from 0 to 1: one for all orders or one per order (default 0.75)")
-      ->type_name("D")
-      ->expected(1, 16)
-      ->delimiter(',');
-  cmd->add_option("--gt-max", flags->gt_max,
-                  "katz: the largest count Good-Turing discounts, per order; the last value repeats "
-                  "(default 1 7, SRILM's gtNmax)")
-      ->type_name("N")
-      ->expected(1, 16)
-      ->delimiter(',');
+  add_per_order_option(cmd, "--discount", &flags->discount,
+                       "absolute: the discount D, from 0 to 1: one for all orders or one per order (default 0.75)",
+                       "D");
+  add_per_order_option(cmd, "--gt-max", &flags->gt_max,
+                       "katz: the largest count Good-Turing discounts, per order; the last value repeats "
+                       "(default 1 7, SRILM's gtNmax)",
+                       "N");
   cmd->add_option("--add", flags->add, "add: the count K added to every word (1: Laplace, below 1: Lidstone)")
       ->type_name("K")
       ->capture_default_str();

@@ -1,6 +1,5 @@
 // lm train's smoothing options: --smoothing, the options of each method and
-// --nltk, and the method they make; and the parsing of options that take a
-// value per order.
+// --nltk, and the method they make.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -32,14 +31,5 @@ void add_smoothing_options(CLI::App* cmd, SmoothingFlags* flags);
 // may have taken the corpus (see parse_counts): it is given back to *corpus.
 [[nodiscard]] std::unique_ptr<SmoothingMethod> make_method(const SmoothingFlags& flags, const CLI::App& cmd,
                                                            std::string* corpus);
-
-// Options that take a value per order take as many values as follow them,
-// like lmplz's --prune, so in "--prune 0 1 1 corpus.txt" --prune also takes
-// the corpus: the last value is given back to *corpus when that is empty
-// and the value is not a number. Then each value must be a count; throws
-// ConfigError naming flag and showing the examples otherwise.
-[[nodiscard]] std::vector<std::uint64_t> parse_counts(const char* flag, std::vector<std::string> values,
-                                                      std::string* corpus, const char* example,
-                                                      const char* example_commas);
 
 }  // namespace lm::cli

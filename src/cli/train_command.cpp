@@ -219,12 +219,10 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("-T,--temp-dir", opt->temp_dir, "Directory for temporary files (default: $TMPDIR or /tmp)")
       ->type_name("DIR");
-  cmd->add_option("--prune", opt->prune,
-                  "Count thresholds per order, like lmplz: 0 1 1 (or 0,1,1) drops bigrams and longer n-grams "
-                  "seen once; the last value repeats")
-      ->type_name("N")
-      ->expected(1, 16)
-      ->delimiter(',');
+  add_per_order_option(cmd, "--prune", &opt->prune,
+                       "Count thresholds per order, like lmplz: 0 1 1 (or 0,1,1) drops bigrams and longer n-grams "
+                       "seen once; the last value repeats",
+                       "N");
   const CLI::Validator positive(
       [](std::string& text) {
         return (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
@@ -248,13 +246,11 @@ void add_train_command(CLI::App& app) {
                 "Leave out lines that cannot be sentences (invalid UTF-8, a NUL byte, <s> or </s> inside), "
                 "with a count, instead of stopping at the first");
   add_smoothing_options(cmd, &opt->smoothing);
-  cmd->add_option("--min-counts", opt->min_counts,
-                  "N-grams of order n seen fewer than Nn times are left out, their mass going to the backoff "
-                  "(SRILM's gtNmin; 1 1 2 is SRILM's default); the last value repeats. Not --min-count, which "
-                  "is for words")
-      ->type_name("N")
-      ->expected(1, 16)
-      ->delimiter(',');
+  add_per_order_option(cmd, "--min-counts", &opt->min_counts,
+                       "N-grams of order n seen fewer than Nn times are left out, their mass going to the backoff "
+                       "(SRILM's gtNmin; 1 1 2 is SRILM's default); the last value repeats. Not --min-count, which "
+                       "is for words",
+                       "N");
   cmd->add_flag("--closed-vocab", opt->closed_vocab,
                 "No <unk> in the model (SRILM's default): words outside the training vocabulary are OOVs with "
                 "no probability; the corpus must not contain <unk>");

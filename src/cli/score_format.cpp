@@ -2,6 +2,7 @@
 #include "score_format.hpp"
 
 #include <cmath>
+#include <limits>
 #include <fmt/ranges.h>
 
 #include "fixed_format.hpp"
@@ -16,6 +17,16 @@ constexpr std::string_view kNotPerplexity = "n/a";
 // tokens (NaN), the log10 of a zero probability (-inf) and what it makes
 // infinite.
 std::string json_number(double v) { return std::isfinite(v) ? fmt::format("{}", v) : "null"; }
+
+// json_number, appended to out without a string of its own (one per record
+// and per factor).
+void append_json_number(fmt::memory_buffer& out, double v) {
+  if (std::isfinite(v)) {
+    fmt::format_to(std::back_inserter(out), "{}", v);
+  } else {
+    out.append(std::string_view("null"));
+  }
+}
 
 }  // namespace
 
@@ -68,8 +79,10 @@ void print_sentence(fmt::memory_buffer& out, const ScoreStyle& style, std::strin
     case Format::kJson:
       fmt::format_to(o, "{{\"sentence\":");
       append_json_string(out, text);
-      fmt::format_to(o, ",\"{}\":{},\"tokens\":{},\"oovs\":{},\"perplexity\":{}", log10_key,
-                     json_number(s.log10_prob), s.tokens, s.oovs, style.scores ? "null" : json_number(s.perplexity()));
+      fmt::format_to(o, ",\"{}\":", log10_key);
+      append_json_number(out, s.log10_prob);
+      fmt::format_to(o, ",\"tokens\":{},\"oovs\":{},\"perplexity\":", s.tokens, s.oovs);
+      append_json_number(out, style.scores ? std::numeric_limits<double>::quiet_NaN() : s.perplexity());
       if (s.zero_probs > 0) fmt::format_to(o, ",\"zero_probs\":{}", s.zero_probs);
       if (tokens) {
         fmt::format_to(o, ",\"factors\":[");
@@ -77,8 +90,9 @@ void print_sentence(fmt::memory_buffer& out, const ScoreStyle& style, std::strin
           const TokenScore& t = s.factors[i];
           fmt::format_to(o, "{}{{\"token\":", i ? "," : "");
           append_json_string(out, t.token);
-          fmt::format_to(o, ",\"{}\":{},\"order\":{},\"oov\":{}}}", log10_key, json_number(t.score.log10_prob),
-                         t.score.ngram_order, t.oov);
+          fmt::format_to(o, ",\"{}\":", log10_key);
+          append_json_number(out, t.score.log10_prob);
+          fmt::format_to(o, ",\"order\":{},\"oov\":{}}}", t.score.ngram_order, t.oov);
         }
         out.push_back(']');
       }

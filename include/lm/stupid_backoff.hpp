@@ -26,7 +26,6 @@ class StupidBackoff : public SmoothingMethod {
  private:
   double alpha_;
   int order_ = 0;
-  bool closed_vocab_ = false;
 };
 
 }  // namespace lm

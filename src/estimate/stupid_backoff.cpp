@@ -13,9 +13,8 @@ StupidBackoff::StupidBackoff(double alpha) : alpha_(alpha) {
   }
 }
 
-void StupidBackoff::prepare(const NGramCounts& counts, const EstimateSettings& settings, std::vector<std::string>*) {
+void StupidBackoff::prepare(const NGramCounts& counts, const EstimateSettings&, std::vector<std::string>*) {
   order_ = counts.order;
-  closed_vocab_ = settings.closed_vocab;
 }
 
 SmoothingInfo StupidBackoff::describe() const {

@@ -23,6 +23,9 @@ struct State {
 // The state before the first word of a sentence: the context "<s>", or with
 // NLTK's padding (ModelInfo::nltk_padding) that of order-1 "<s>".
 [[nodiscard]] State begin_sentence_state(const Model& model);
+// The </s> tokens each sentence ends with: 1, or with NLTK's padding order-1
+// (as NLTK's perplexity counts them), at least 1.
+[[nodiscard]] std::size_t sentence_end_tokens(const Model& model);
 // The empty context: words are scored with unigram (backed-off) probabilities.
 [[nodiscard]] State null_context_state();
 

@@ -15,17 +15,12 @@ std::span<const std::string_view> SentenceBatch::words(std::size_t i) const {
   return std::span<const std::string_view>(tokens_).subspan(begin(i), ends_[i] - eos_ - begin(i));
 }
 
-namespace {
-
-// The </s> tokens a sentence ends with: NLTK's padding predicts order-1.
-std::size_t end_tokens(const Model& model) {
+std::size_t sentence_end_tokens(const Model& model) {
   return model.info().nltk_padding && model.order() > 2 ? static_cast<std::size_t>(model.order() - 1) : 1;
 }
 
-}  // namespace
-
 void SentenceBatch::score(const Model& model) {
-  if (const std::size_t eos = end_tokens(model); eos != eos_) {  // once per batch, only with NLTK's padding
+  if (const std::size_t eos = sentence_end_tokens(model); eos != eos_) {  // once per batch, only with NLTK's padding
     std::vector<std::string_view> tokens;
     std::size_t start = 0;
     for (std::size_t& end : ends_) {

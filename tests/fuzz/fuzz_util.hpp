@@ -80,7 +80,7 @@ inline void exercise_model(const lm::Model& model, bool built) {
   if (vocab.size() > 3) words.push_back(vocab.word(3));
 
   const lm::SentenceScore sentence = lm::score_sentence(model, words, /*keep_factors=*/true);
-  if (sentence.tokens != words.size() + 1 || sentence.factors.size() != sentence.tokens) {
+  if (sentence.tokens != words.size() + lm::sentence_end_tokens(model) || sentence.factors.size() != sentence.tokens) {
     fail("score_sentence: wrong number of tokens or factors");
   }
   (void)sentence.perplexity();

@@ -30,6 +30,10 @@ void check_nltk_spec(const TrainSpec& spec, const SmoothingMethod& method) {
   if (dynamic_cast<const NltkSmoothing*>(&method) == nullptr) {
     throw ConfigError("nltk_padding", "goes with NLTK's formulas (NltkSmoothing: wb, absolute, add or mle) only");
   }
+  if (spec.count.order < 2) {
+    // NLTK's unigram model pads nothing and predicts no </s>; lm's sentences always end with one.
+    throw ConfigError("nltk_padding", "needs order 2 or more: NLTK's order-1 model predicts no </s>");
+  }
   if (spec.limits.any()) {
     throw ConfigError("nltk_padding",
                       "not with {min_count}, {max_vocab} or {vocab_file}: NLTK counts every word of the corpus");

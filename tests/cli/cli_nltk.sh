@@ -112,4 +112,8 @@ else
   echo "note: /usr/bin/python3 cannot import nltk: lm's figures were checked against NLTK 3.8's recorded ones only"
 fi
 
+# NLTK's order-1 model predicts no </s>, which every lm sentence ends with.
+check_exit 2 "$LM" train --order 1 --nltk --smoothing wb "$TOY" -o order1.lm
+check_error "--nltk --order 1" 2 "--nltk" "order 2 or more"
+
 finish

@@ -122,6 +122,9 @@ int main(int argc, char** argv) {
   lm::cli::add_next_command(app);
   lm::cli::add_info_command(app);
   lm::cli::add_convert_command(app);
+  lm::cli::add_generate_command(app);
+  lm::cli::add_mix_command(app);
+  lm::cli::add_prune_command(app);
   lm::cli::add_completion_command(app);
 
   // A file-size limit (ulimit -f) must give a write error, not kill lm mid-file.

@@ -1,0 +1,8 @@
+// lm generate: placeholder, registered in main.cpp; the subcommand is not added yet.
+#include "commands.hpp"
+
+namespace lm::cli {
+
+void add_generate_command(CLI::App& /*app*/) {}
+
+}  // namespace lm::cli

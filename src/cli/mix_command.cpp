@@ -1,0 +1,8 @@
+// lm mix: placeholder, registered in main.cpp; the subcommand is not added yet.
+#include "commands.hpp"
+
+namespace lm::cli {
+
+void add_mix_command(CLI::App& /*app*/) {}
+
+}  // namespace lm::cli

@@ -1,0 +1,2 @@
+// Placeholder: tests come with the code they test.
+#include <catch2/catch.hpp>

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <fmt/format.h>
 
+#include "lm/mixture.hpp"
 #include "lm/model.hpp"
 #include "lm/scorer.hpp"
 #include "lm/tokenizer.hpp"
@@ -95,6 +96,9 @@ class ScoreStream {
   // The model must outlive the stream. Starts the threads (fewer than asked
   // when the system gives no more: see threads()).
   ScoreStream(const Model& model, const ScoreStreamOptions& options, Render render, Deliver deliver);
+  // The same for a mixture of models (lm/mixture.hpp), which (and whose
+  // models) must outlive the stream.
+  ScoreStream(const Mixture& mixture, const ScoreStreamOptions& options, Render render, Deliver deliver);
   // Waits for the slices being scored; delivers nothing more (call finish()
   // first).
   ~ScoreStream();

@@ -14,6 +14,7 @@
 #include "lm/parallel.hpp"
 #include "lm/score_stream.hpp"
 #include "lm/smoothing.hpp"
+#include "model_choice.hpp"
 #include "options.hpp"
 #include "output.hpp"
 #include "score_format.hpp"
@@ -24,7 +25,7 @@ namespace {
 
 struct ScoreOptions {
   InputOptions input;
-  std::string model = default_model_path();
+  ModelChoice models;
   Format format = Format::kText;
   bool tokens = false;
   bool summary = false;
@@ -45,11 +46,12 @@ void render_slice(const ScoreOptions& opt, const ScoreStyle& style, const Scored
   }
 }
 
-ScoreStyle score_style(const ScoreOptions& opt, const Model& model) {
+ScoreStyle score_style(const ScoreOptions& opt, const LoadedModels& models) {
+  const Model& model = models.model();
   ScoreStyle style;
   style.format = opt.format;
   style.tokens = opt.tokens;
-  style.context_words = static_cast<std::size_t>(model.order() - 1);
+  style.context_words = static_cast<std::size_t>((models.mixed() ? models.mixture().order() : model.order()) - 1);
   style.scores = !smoothing_normalized(model.info().smoothing.method);
   style.nltk_padding = model.info().nltk_padding;
   return style;
@@ -75,7 +77,7 @@ ScoreStreamOptions stream_options(const ScoreOptions& opt) {
 void run_score(ScoreOptions opt) {
   use_huge_page_heap();
   if (opt.summary_only) opt.summary = true;
-  const Model model = load_model(opt.model);
+  const LoadedModels models(opt.models);
   Output output(opt.input.line_buffered);
   CorpusScore corpus;
   LineErrors errors;
@@ -93,8 +95,9 @@ void run_score(ScoreOptions opt) {
     output.end_record();
     if (slice.stopped) output.flush();  // the lines before the one that stops the run
   };
-  const ScoreStyle style = score_style(opt, model);
-  ScoreStream scorer(model, stream, make_render(opt, style), deliver);
+  const ScoreStyle style = score_style(opt, models);
+  ScoreStream scorer = models.mixed() ? ScoreStream(models.mixture(), stream, make_render(opt, style), deliver)
+                                      : ScoreStream(models.model(), stream, make_render(opt, style), deliver);
   if (scorer.threads() < stream.threads) {
     spdlog::warn("the system gave only {} of the {} threads asked for (a process limit?); scoring on {}",
                  scorer.threads(), stream.threads, scorer.threads());
@@ -127,13 +130,14 @@ void add_score_command(CLI::App& app) {
       "  lm score -i test.txt --format json              # JSON Lines, one per input line\n"
       "  lm score -m kenlm.arpa --summary < test.txt       # corpus perplexity on stdout\n"
       "  lm score --summary-only -i test.txt.gz          # only the corpus summary\n"
+      "  lm score -m a.lm -m b.lm --weights 0.7,0.3 -i test.txt   # a mixture: 0.7 p_a + 0.3 p_b\n"
       "Text columns: log10 probability, ppl=perplexity, tokens= (words + </s>), oovs=, sentence.\n"
       "TSV columns: log10_prob, perplexity, tokens, oovs, sentence [, token|order|log10_prob ...].\n"
       "A line that cannot be scored (invalid UTF-8, a NUL byte, <s> or </s> inside it) gets the record\n"
       "'ERROR<TAB>file:line: why' (JSON: an \"error\" field), the rest are scored, and lm exits 3;\n"
       "--strict stops at the first instead (exit 1). A <s> that starts a line and a </s> that ends it are ignored.");
   add_input_options(cmd, &opt->input, "sentences", "Sentences to score");
-  add_model_option(cmd, &opt->model);
+  add_models_option(cmd, &opt->models);
   add_format_option(cmd, &opt->format);
   cmd->add_flag("--tokens", opt->tokens, "Show p(token | context) and the n-gram order used, per token");
   cmd->add_flag("--summary", opt->summary, "Print the corpus summary on stdout (default: stderr)");

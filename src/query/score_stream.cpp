@@ -62,13 +62,15 @@ struct Slice {
 struct Scratch {
   std::vector<std::string_view> words;
   SentenceBatch sentences;
+  MixtureBatch mixed;  // instead of sentences, for a mixture of models
 };
 
 // Tokenizes and scores the lines of s into s.results (their words in
 // scratch). A line that cannot be scored keeps its place with an empty
 // sentence; with strict it ends the slice instead (the lines before it are
 // scored).
-void score_slice(const Model& model, const ScoreStreamOptions& opt, Slice& s, Scratch& scratch) {
+void score_slice(const Model* model, const Mixture* mixture, const ScoreStreamOptions& opt, Slice& s,
+                 Scratch& scratch) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     const LineCheck check = tokenize_line(s.at(i), &scratch.words);
     if (!check.ok()) {
@@ -81,12 +83,22 @@ void score_slice(const Model& model, const ScoreStreamOptions& opt, Slice& s, Sc
       s.failures.push_back({i, check.problem, error.what()});
       scratch.words.clear();  // an empty sentence holds the line's place in the batch
     }
-    scratch.sentences.add(scratch.words);
+    if (mixture != nullptr) {
+      scratch.mixed.add(scratch.words);
+    } else {
+      scratch.sentences.add(scratch.words);
+    }
   }
   SentenceBatch& sentences = scratch.sentences;
-  sentences.score(model);
+  MixtureBatch& mixed = scratch.mixed;
+  if (mixture != nullptr) {
+    mixed.score(*mixture);
+  } else {
+    sentences.score(*model);
+  }
+  const std::size_t n = mixture != nullptr ? mixed.size() : sentences.size();
   auto failure = s.failures.begin();
-  for (std::size_t i = 0; i < sentences.size(); ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     ScoredLine& r = s.results.emplace_back();
     r.text = s.at(i);
     r.line_number = s.line[i];
@@ -96,8 +108,13 @@ void score_slice(const Model& model, const ScoreStreamOptions& opt, Slice& s, Sc
       ++failure;
       continue;
     }
-    r.score = sentences.result(i, opt.keep_factors);
-    r.words = sentences.words(i);
+    if (mixture != nullptr) {
+      r.score = mixed.result(i, opt.keep_factors);
+      r.words = mixed.words(i);
+    } else {
+      r.score = sentences.result(i, opt.keep_factors);
+      r.words = sentences.words(i);
+    }
   }
 }
 
@@ -109,8 +126,9 @@ void score_slice(const Model& model, const ScoreStreamOptions& opt, Slice& s, Sc
 // No barrier: a thread that is done takes the next slice.
 class ScoreStream::Impl {
  public:
-  Impl(const Model& model, const ScoreStreamOptions& opt, unsigned threads, Render render, Deliver deliver)
-      : model_(model), opt_(opt), render_(std::move(render)), deliver_(std::move(deliver)),
+  Impl(const Model* model, const Mixture* mixture, const ScoreStreamOptions& opt, unsigned threads, Render render,
+       Deliver deliver)
+      : model_(model), mixture_(mixture), opt_(opt), render_(std::move(render)), deliver_(std::move(deliver)),
         large_input_(kLargeInputPerThread * threads),
         // Slots enough to hold a large input's first bytes (8 per thread,
         // which keeps every thread busy while the caller reads).
@@ -147,7 +165,7 @@ class ScoreStream::Impl {
   // The pool's task: it must not throw.
   void run(Slice& s, Scratch& scratch) {
     try {
-      score_slice(model_, opt_, s, scratch);
+      score_slice(model_, mixture_, opt_, s, scratch);
       if (render_) render_(s.view(), s.out);
       s.completed = true;
     } catch (...) {
@@ -160,6 +178,7 @@ class ScoreStream::Impl {
       if (opt_.keep_factors) r.score.factors = {};
     }
     scratch.sentences.clear();
+    scratch.mixed.clear();
   }
 
   // Ends the slice being read into: submits it, or holds it back while the
@@ -175,7 +194,11 @@ class ScoreStream::Impl {
         open_ = nullptr;
         return;
       }
-      model_.buffer().prefault();
+      if (mixture_ != nullptr) {
+        for (std::size_t i = 0; i < mixture_->size(); ++i) mixture_->model(i).buffer().prefault();
+      } else {
+        model_->buffer().prefault();
+      }
       large_ = true;
     }
     open_ = nullptr;
@@ -188,7 +211,8 @@ class ScoreStream::Impl {
     if (s.error) std::rethrow_exception(std::exchange(s.error, nullptr));
   }
 
-  const Model& model_;
+  const Model* model_;      // one model, or
+  const Mixture* mixture_;  // a mixture of models (then model_ is null)
   const ScoreStreamOptions opt_;
   const Render render_;
   const Deliver deliver_;
@@ -203,8 +227,14 @@ class ScoreStream::Impl {
 };
 
 ScoreStream::ScoreStream(const Model& model, const ScoreStreamOptions& options, Render render, Deliver deliver)
-    : impl_(std::make_unique<Impl>(model, options, options.threads == 0 ? available_cpus() : options.threads,
-                                   std::move(render), std::move(deliver))) {}
+    : impl_(std::make_unique<Impl>(&model, nullptr, options,
+                                   options.threads == 0 ? available_cpus() : options.threads, std::move(render),
+                                   std::move(deliver))) {}
+
+ScoreStream::ScoreStream(const Mixture& mixture, const ScoreStreamOptions& options, Render render, Deliver deliver)
+    : impl_(std::make_unique<Impl>(nullptr, &mixture, options,
+                                   options.threads == 0 ? available_cpus() : options.threads, std::move(render),
+                                   std::move(deliver))) {}
 
 ScoreStream::~ScoreStream() = default;
 

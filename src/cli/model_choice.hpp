@@ -14,14 +14,15 @@ namespace lm::cli {
 
 struct ModelChoice {
   std::vector<std::string> paths;  // empty: default_model_path()
-  std::vector<double> weights;     // one per model; empty: equal weights
+  std::string weights;             // "0.7,0.3": one per model; empty: equal weights
 };
 
 // -m/--model FILE (repeatable) and --weights W,W,...
 void add_models_option(CLI::App* cmd, ModelChoice* choice);
 
 // The chosen models, loaded, and their Mixture when there are several.
-// Throws ConfigError("weights", ...) for weights without several models.
+// Throws ConfigError("weights", ...) for weights that are not numbers, or
+// without several models.
 class LoadedModels {
  public:
   explicit LoadedModels(const ModelChoice& choice);

@@ -11,6 +11,7 @@
 #include "lm/scorer.hpp"
 #include "lm/smoothing.hpp"
 #include "lm/tokenizer.hpp"
+#include "model_choice.hpp"
 #include "fixed_format.hpp"
 #include "options.hpp"
 #include "output.hpp"
@@ -21,7 +22,7 @@ namespace {
 
 struct NextOptions {
   InputOptions input;
-  std::string model = default_model_path();
+  ModelChoice models;
   Format format = Format::kText;
   std::size_t k = 10;
   bool all = false;
@@ -53,7 +54,7 @@ std::string context_words(std::string_view text, bool bos, std::vector<std::stri
 
 void print_predictions(fmt::memory_buffer& out, Format format, std::string_view context,
                        const std::vector<std::string_view>& words, const std::vector<Prediction>& predictions,
-                       const VocabView& vocab, bool header, bool scores) {
+                       VocabView vocab, bool header, bool scores) {
   auto o = std::back_inserter(out);
   if (format == Format::kJson) {
     fmt::format_to(o, "{{\"context\":");
@@ -92,8 +93,12 @@ void print_predictions(fmt::memory_buffer& out, Format format, std::string_view 
 
 void run_next(const NextOptions& opt) {
   use_huge_page_heap();
-  const Model model = load_model(opt.model);
+  const LoadedModels models(opt.models);
+  const Model& model = models.model();
   NextWordPredictor predictor(model);
+  std::unique_ptr<MixturePredictor> mixed;
+  if (models.mixed()) mixed = std::make_unique<MixturePredictor>(models.mixture());
+  const VocabView vocab = models.mixed() ? models.mixture().vocab() : model.vocab();
   const bool scores = !smoothing_normalized(model.info().smoothing.method);
   const bool line_buffered = opt.input.line_buffered;
   Output output(line_buffered);
@@ -117,9 +122,10 @@ void run_next(const NextOptions& opt) {
       errors.add(problem, error.what());
       print_error_record(output.buffer(), opt.format, text, error.what(), "context");
     } else {
-      const State state = predictor.context_state(words);
-      const auto predictions = predictor.top(state, opt.all ? 0 : opt.k);
-      print_predictions(output.buffer(), opt.format, text, words, predictions, model.vocab(), many, scores);
+      const std::size_t k = opt.all ? 0 : opt.k;
+      const auto predictions = mixed ? mixed->top(mixed->context_state(words), k)
+                                     : predictor.top(predictor.context_state(words), k);
+      print_predictions(output.buffer(), opt.format, text, words, predictions, vocab, many, scores);
     }
     if (opt.format == Format::kText && line_buffered) output.buffer().push_back('\n');
     output.end_record();
@@ -139,13 +145,15 @@ void add_next_command(CLI::App& app) {
       "  lm next -k 3 \"<s> the\"            # at the start of a sentence\n"
       "  lm next --all \"the\" | head        # the whole distribution, sorted\n"
       "  lm next --format json -i contexts.txt\n"
-      "Only the last order-1 words matter; unknown words count as <unk>.\n"
+      "  lm next -m a.lm -m b.lm --weights 0.7,0.3 \"the\"   # a mixture of two models\n"
+      "Only the last order-1 words matter; unknown words count as <unk>. A mixture's distribution\n"
+      "covers the union of the models' words; a word a model lacks gets that model's <unk> probability.\n"
       "Probabilities are exact: the --all list sums to 1 (it includes </s>, never <s>); a stupid\n"
       "backoff model gives scores instead (JSON keys score, log10_score), ranked the same way.\n"
       "TSV columns: context, rank, token, prob, log10_prob. A context that cannot be used gets the\n"
       "answer 'ERROR<TAB>file:line: why' (JSON: an \"error\" field) and lm exits 3; --strict stops instead.");
   add_input_options(cmd, &opt->input, "contexts", "Contexts");
-  add_model_option(cmd, &opt->model);
+  add_models_option(cmd, &opt->models);
   cmd->add_option("-k,--top", opt->k, "How many words to show (at least 1)")
       ->type_name("K")
       ->check(CLI::Range(1, 1000000000))

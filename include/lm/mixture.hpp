@@ -125,4 +125,24 @@ class MixturePredictor {
   std::vector<double> sum_;  // per union word
 };
 
+// Mixture weights fitted to held-out text by expectation maximization
+// (SRILM's compute-best-mix): lambda_i <- mean over tokens t of
+// lambda_i p_i(t) / sum_j lambda_j p_j(t), until no weight moves by
+// `tolerance` or more. The perplexity is convex in the weights, so EM finds
+// its minimum.
+struct MixtureFit {
+  std::vector<double> weights;
+  double perplexity = 0;      // of the tokens with the fitted weights
+  std::uint64_t tokens = 0;   // tokens the fit used
+  int iterations = 0;
+};
+// token_log10 holds each token's log10 p under every model, token by token:
+// token_log10[t * models + i]. Tokens that every model gives probability 0
+// (log10 p <= kLog10Zero: an OOV of closed-vocabulary models) carry no
+// information and are left out. start: the first weights (empty: equal).
+// Throws ConfigError("tune", ...) when no token is left.
+[[nodiscard]] MixtureFit fit_weights(std::span<const double> token_log10, std::size_t models,
+                                     std::vector<double> start = {}, double tolerance = 1e-7,
+                                     int max_iterations = 100000);
+
 }  // namespace lm

@@ -34,6 +34,7 @@ const MethodEntry kMethods[] = {
     {14, "nltk-absolute", "NLTK's AbsoluteDiscountingInterpolated", "discount", kDiscountParam},
     {15, "nltk-add", "NLTK's Lidstone (additive; Laplace for K=1)", "additive", kAddParam},
     {16, "nltk-mle", "NLTK's MLE (maximum likelihood)", "", {}},
+    {17, "mix", "static mixture of models (lm mix; SRILM's -mix-lm)", "", {}},
 };
 
 constexpr std::string_view kCommentPrefix = "# lm ";

@@ -223,4 +223,48 @@ std::vector<Prediction> MixturePredictor::top(const MixtureState& context, std::
   return out;
 }
 
+MixtureFit fit_weights(std::span<const double> token_log10, std::size_t models, std::vector<double> start,
+                       double tolerance, int max_iterations) {
+  // p[t * models + i] = p_i(t), of the tokens some model gives a probability.
+  std::vector<double> p;
+  p.reserve(token_log10.size());
+  for (std::size_t t = 0; t + models <= token_log10.size(); t += models) {
+    bool informative = false;
+    for (std::size_t i = 0; i < models; ++i) informative = informative || token_log10[t + i] > kLog10Zero;
+    if (!informative) continue;
+    for (std::size_t i = 0; i < models; ++i) {
+      p.push_back(token_log10[t + i] > kLog10Zero ? std::pow(10.0, token_log10[t + i]) : 0.0);
+    }
+  }
+  MixtureFit fit;
+  fit.tokens = p.size() / models;
+  if (fit.tokens == 0) throw ConfigError("tune", "no token of the text has a probability under any model: use other text");
+  fit.weights = start.empty() ? std::vector<double>(models, 1.0 / static_cast<double>(models)) : std::move(start);
+  std::vector<double> next(models);
+  for (fit.iterations = 1; fit.iterations <= max_iterations; ++fit.iterations) {
+    std::fill(next.begin(), next.end(), 0.0);
+    for (std::size_t t = 0; t < p.size(); t += models) {
+      double sum = 0;
+      for (std::size_t i = 0; i < models; ++i) sum += fit.weights[i] * p[t + i];
+      for (std::size_t i = 0; i < models; ++i) next[i] += fit.weights[i] * p[t + i] / sum;
+    }
+    double change = 0;
+    for (std::size_t i = 0; i < models; ++i) {
+      next[i] /= static_cast<double>(fit.tokens);
+      change = std::max(change, std::abs(next[i] - fit.weights[i]));
+    }
+    fit.weights.swap(next);
+    if (change < tolerance) break;
+  }
+  fit.iterations = std::min(fit.iterations, max_iterations);
+  double log10_sum = 0;
+  for (std::size_t t = 0; t < p.size(); t += models) {
+    double sum = 0;
+    for (std::size_t i = 0; i < models; ++i) sum += fit.weights[i] * p[t + i];
+    log10_sum += std::log10(sum);
+  }
+  fit.perplexity = std::pow(10.0, -log10_sum / static_cast<double>(fit.tokens));
+  return fit;
+}
+
 }  // namespace lm

@@ -70,7 +70,7 @@ std::string flag_of_setting(std::string_view setting) {
       {"discount", "--discount"},   {"gt_max", "--gt-max"},       {"add", "--add"},
       {"alpha", "--alpha"},         {"min_counts", "--min-counts"},  {"nltk_padding", "--nltk"},
       {"closed_vocab", "--closed-vocab"},
-      {"weights", "--weights"},     {"model", "-m"},
+      {"weights", "--weights"},     {"model", "-m"},              {"tune", "--tune"},
   };
   for (const auto& [name, flag] : kFlags) {
     if (name == setting) return std::string(flag);

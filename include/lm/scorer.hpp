@@ -93,6 +93,19 @@ class SentenceBatch {
   [[nodiscard]] SentenceScore result(std::size_t i, bool keep_factors) const;
   // The words of sentence i, as added.
   [[nodiscard]] std::span<const std::string_view> words(std::size_t i) const;
+  // Sentence i's tokens (its words, then </s>), their scores as
+  // score_sentences gives them (a zero probability stays kLog10Zero), and
+  // whether each is an OOV: what result() sums, without building a
+  // SentenceScore. REQUIRES: as result().
+  [[nodiscard]] std::span<const std::string_view> tokens(std::size_t i) const {
+    return std::span<const std::string_view>(tokens_).subspan(begin(i), ends_[i] - begin(i));
+  }
+  [[nodiscard]] std::span<const WordScore> token_scores(std::size_t i) const {
+    return std::span<const WordScore>(scores_).subspan(begin(i), ends_[i] - begin(i));
+  }
+  [[nodiscard]] std::span<const std::uint8_t> token_oovs(std::size_t i) const {
+    return std::span<const std::uint8_t>(oov_).subspan(begin(i), ends_[i] - begin(i));
+  }
   void clear();
 
  private:

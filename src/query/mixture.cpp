@@ -13,10 +13,12 @@ namespace lm {
 namespace {
 
 // log10 of sum_i weights[i] * 10^log10_probs[i]; -inf when every term is 0.
+// exp(x ln 10) is twice as fast as pow(10, x) and within an ulp or two of it.
 double mix_log10(const std::vector<double>& weights, const double* log10_probs) {
+  constexpr double kLn10 = 2.302585092994045684;
   double p = 0;
   for (std::size_t i = 0; i < weights.size(); ++i) {
-    if (weights[i] > 0) p += weights[i] * std::pow(10.0, log10_probs[i]);
+    if (weights[i] > 0) p += weights[i] * std::exp(log10_probs[i] * kLn10);
   }
   return p > 0 ? std::log10(p) : -std::numeric_limits<double>::infinity();
 }
@@ -132,23 +134,28 @@ void MixtureBatch::score(const Mixture& mixture) {
 SentenceScore MixtureBatch::result(std::size_t i, bool keep_factors,
                                    std::vector<std::vector<double>>* component_log10) const {
   const Mixture& mixture = *mixture_;
-  std::vector<SentenceScore> parts(batches_.size());
-  for (std::size_t m = 0; m < batches_.size(); ++m) parts[m] = batches_[m].result(i, true);
+  const std::size_t models = batches_.size();
+  const std::span<const std::string_view> tokens = batches_[0].tokens(i);
   SentenceScore result;
-  const std::size_t tokens = parts[0].factors.size();
-  if (component_log10 != nullptr) component_log10->assign(tokens, std::vector<double>(batches_.size()));
-  std::vector<double> l(batches_.size());
-  for (std::size_t t = 0; t < tokens; ++t) {
+  if (component_log10 != nullptr) component_log10->assign(tokens.size(), std::vector<double>(models));
+  double log10s[64];
+  std::vector<double> many;
+  double* l = log10s;
+  if (models > 64) {
+    many.resize(models);
+    l = many.data();
+  }
+  for (std::size_t t = 0; t < tokens.size(); ++t) {
     bool oov = true;
     WordScore score;
-    for (std::size_t m = 0; m < parts.size(); ++m) {
-      const TokenScore& f = parts[m].factors[t];
-      l[m] = f.score.log10_prob;
-      oov = oov && f.oov;
-      score.ngram_order = std::max(score.ngram_order, f.score.ngram_order);
+    for (std::size_t m = 0; m < models; ++m) {
+      const WordScore s = batches_[m].token_scores(i)[t];
+      l[m] = s.log10_prob;
+      oov = oov && batches_[m].token_oovs(i)[t] != 0;
+      score.ngram_order = std::max(score.ngram_order, s.ngram_order);
       if (component_log10 != nullptr) (*component_log10)[t][m] = l[m];
     }
-    score.log10_prob = mix_log10(mixture.weights(), l.data());
+    score.log10_prob = mix_log10(mixture.weights(), l);
     if (!oov && score.log10_prob <= kLog10Zero) {
       score.log10_prob = -std::numeric_limits<double>::infinity();
       ++result.zero_probs;
@@ -160,9 +167,8 @@ SentenceScore MixtureBatch::result(std::size_t i, bool keep_factors,
       result.oov_log10_prob += score.log10_prob;
     }
     if (keep_factors) {
-      const TokenScore& f = parts[0].factors[t];
-      const WordId id = oov ? kUnkId : mixture.vocab().find(f.token);
-      result.factors.push_back(TokenScore{f.token, id, oov, score});
+      const WordId id = oov ? kUnkId : mixture.vocab().find(tokens[t]);
+      result.factors.push_back(TokenScore{tokens[t], id, oov, score});
     }
   }
   return result;

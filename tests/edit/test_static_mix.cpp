@@ -1,2 +1,0 @@
-// Placeholder: tests come with the code they test.
-#include <catch2/catch.hpp>

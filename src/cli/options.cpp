@@ -70,6 +70,7 @@ std::string flag_of_setting(std::string_view setting) {
       {"discount", "--discount"},   {"gt_max", "--gt-max"},       {"add", "--add"},
       {"alpha", "--alpha"},         {"min_counts", "--min-counts"},  {"nltk_padding", "--nltk"},
       {"closed_vocab", "--closed-vocab"},
+      {"threshold", "--threshold"}, {"min_order", "--min-order"},
       {"weights", "--weights"},     {"model", "-m"},              {"tune", "--tune"},
   };
   for (const auto& [name, flag] : kFlags) {

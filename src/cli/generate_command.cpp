@@ -1,8 +1,161 @@
-// lm generate: placeholder, registered in main.cpp; the subcommand is not added yet.
+// lm generate: sentences sampled from a model or a mixture of models.
+#include <optional>
+#include <random>
+#include <spdlog/spdlog.h>
+
 #include "commands.hpp"
+#include "heap.hpp"
+#include "lm/error.hpp"
+#include "lm/parallel.hpp"
+#include "lm/sampler.hpp"
+#include "lm/tokenizer.hpp"
+#include "model_choice.hpp"
+#include "options.hpp"
+#include "output.hpp"
 
 namespace lm::cli {
 
-void add_generate_command(CLI::App& /*app*/) {}
+namespace {
+
+struct GenerateOptions {
+  std::vector<std::string> prefix;
+  ModelChoice models;
+  std::uint64_t count = 1;
+  std::optional<std::uint64_t> seed;
+  SamplingOptions sampling;
+  int threads = 0;
+  Format format = Format::kText;
+};
+
+// The prefix's words, tokenized as lm score's input (a leading <s> is the
+// sentence start every sentence has anyway).
+std::vector<std::string_view> prefix_words(const std::string& text) {
+  std::vector<std::string_view> words;
+  const LineCheck check = tokenize_line(text, &words);
+  if (!check.ok()) throw ConfigError("prefix", ConfigError::literal(describe_line_problem(text, check)));
+  std::string_view t = text;
+  while (!t.empty() && is_space(t.back())) t.remove_suffix(1);
+  if (t == "</s>" || (t.size() > 4 && t.substr(t.size() - 4) == "</s>" && is_space(t[t.size() - 5]))) {
+    throw ConfigError("prefix", "'</s>' ends it, and nothing follows the end of a sentence: remove it");
+  }
+  return words;
+}
+
+void print_sentence(fmt::memory_buffer& out, Format format, const std::vector<std::string_view>& prefix,
+                    const SampledSentence& s, const VocabView& vocab) {
+  std::string text;
+  for (std::string_view w : prefix) (text += w) += ' ';
+  for (const SampledToken& t : s.tokens) {
+    if (t.word != kEosId) (text += vocab.word(t.word)) += ' ';
+  }
+  if (!text.empty()) text.pop_back();
+  if (format != Format::kJson) {
+    out.append(text);
+    out.push_back('\n');
+    return;
+  }
+  auto o = std::back_inserter(out);
+  fmt::format_to(o, "{{\"text\":");
+  append_json_string(out, text);
+  fmt::format_to(o, ",\"prefix_words\":{},\"tokens\":[", prefix.size());
+  for (std::size_t i = 0; i < s.tokens.size(); ++i) {
+    fmt::format_to(o, "{}{{\"token\":", i ? "," : "");
+    append_json_string(out, vocab.word(s.tokens[i].word));
+    fmt::format_to(o, ",\"log10_prob\":{}}}", s.tokens[i].log10_prob);
+  }
+  fmt::format_to(o, "],\"log10_prob\":{},\"ended\":{}}}\n", s.log10_prob, s.ended);
+}
+
+void run_generate(GenerateOptions& opt) {
+  use_huge_page_heap();
+  opt.sampling.check();
+  std::string joined;
+  for (const std::string& p : opt.prefix) (joined += p) += ' ';
+  const std::vector<std::string_view> prefix = prefix_words(joined);
+  const std::uint64_t seed = opt.seed ? *opt.seed : (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
+  spdlog::debug("seed {}", seed);
+  LoadedModels models(opt.models);
+  const VocabView vocab = models.mixed() ? models.mixture().vocab() : models.model().vocab();
+  std::vector<WordId> prefix_ids;
+  for (std::string_view w : prefix) prefix_ids.push_back(vocab.find(w));
+
+  const unsigned threads = opt.threads == 0 ? available_cpus() : static_cast<unsigned>(opt.threads);
+  std::vector<std::unique_ptr<SentenceSampler>> samplers(threads);
+  const std::size_t block = 256 * std::size_t{threads};
+  std::vector<SampledSentence> sentences(block);
+  std::vector<std::string> failures(threads);
+  Output output;
+  for (std::uint64_t first = 0; first < opt.count; first += block) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(block, opt.count - first));
+    parallel_for(n, threads, [&](unsigned slice, std::size_t begin, std::size_t end) {
+      try {
+        auto& sampler = samplers[slice];
+        if (!sampler) {
+          sampler = models.mixed() ? std::make_unique<SentenceSampler>(models.mixture(), opt.sampling)
+                                   : std::make_unique<SentenceSampler>(models.model(), opt.sampling);
+        }
+        for (std::size_t i = begin; i < end; ++i) sentences[i] = sampler->sample(prefix_ids, seed, first + i);
+      } catch (const std::exception& e) {
+        failures[slice] = e.what();
+      }
+    });
+    for (const std::string& f : failures) {
+      if (!f.empty()) throw Error(f);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      print_sentence(output.buffer(), opt.format, prefix, sentences[i], vocab);
+      output.end_record();
+    }
+  }
+  output.flush();
+}
+
+}  // namespace
+
+void add_generate_command(CLI::App& app) {
+  auto opt = std::make_shared<GenerateOptions>();
+  CLI::App* cmd = app.add_subcommand("generate", "Sample sentences from a model (or a mixture of models)");
+  cmd->footer(
+      "Examples:\n"
+      "  lm generate -n 5 --seed 1               # five sentences, the same ones every time\n"
+      "  lm generate -n 3 the old man            # sentences that start with 'the old man'\n"
+      "  lm generate -n 10 --top-k 40 --temperature 0.8 --no-unk\n"
+      "  lm generate -m a.lm -m b.lm --weights 0.7,0.3 --format json\n"
+      "Each word is drawn from the exact next-word distribution (lm next --all), reshaped by\n"
+      "--temperature, then cut by --top-k, then by --top-p. The prefix is the sentence's first words\n"
+      "(a leading <s> changes nothing) and is printed with it; </s> ends a sentence and is not printed.\n"
+      "Sentence i depends only on the seed and i: the same on every machine and with any --threads.\n"
+      "--top-p (and a mixture of models with different vocabularies) scans the whole vocabulary for\n"
+      "each word: much slower. JSON: text, prefix_words, tokens (each sampled token, </s> too, with\n"
+      "the model's log10_prob before temperature and cuts), log10_prob (their sum), ended.");
+  cmd->add_option("prefix", opt->prefix, "Words every sentence starts with")->type_name("PREFIX");
+  add_models_option(cmd, &opt->models);
+  cmd->add_option("-n,--count", opt->count, "Sentences to generate")
+      ->type_name("N")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40))
+      ->capture_default_str();
+  cmd->add_option("--seed", opt->seed, "Random seed (default: a random one, shown with -v)")->type_name("S");
+  cmd->add_option("--temperature", opt->sampling.temperature,
+                  "Sharpen (< 1) or flatten (> 1) the distribution: p^(1/T), normalized")
+      ->type_name("T")
+      ->capture_default_str();
+  cmd->add_option("--top-k", opt->sampling.top_k, "Draw only from the K most probable words")
+      ->type_name("K")
+      ->check([](const std::string& v) {
+        return v == "0" ? std::string("0 keeps no word: give at least 1 (leave --top-k out to keep every word)")
+                        : std::string();
+      });
+  cmd->add_option("--top-p", opt->sampling.top_p,
+                  "Draw only from the most probable words that hold at least P of the mass, in (0, 1]")
+      ->type_name("P")
+      ->capture_default_str();
+  cmd->add_option("--max-len", opt->sampling.max_length, "At most L tokens per sentence after the prefix, </s> included")
+      ->type_name("L")
+      ->capture_default_str();
+  cmd->add_flag("--no-unk", opt->sampling.no_unk, "Never generate <unk>");
+  add_threads_option(cmd, &opt->threads, 0);
+  add_format_option(cmd, &opt->format);
+  cmd->callback([opt]() { run_generate(*opt); });
+}
 
 }  // namespace lm::cli

@@ -1,1 +1,297 @@
-// Placeholder: filled in by issue 27's work (see include/lm/).
+// Sampling next words and sentences (lm/sampler.hpp).
+#include "lm/sampler.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <optional>
+#include <unordered_map>
+
+#include "lm/error.hpp"
+
+namespace lm {
+
+namespace {
+
+std::uint64_t splitmix64(std::uint64_t* x) {
+  std::uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+// Draws beyond this many rejections fall back to the whole distribution:
+// exact too (a draw is rejected independently of the word accepted), and it
+// bounds the work where nearly every proposal would be rejected.
+constexpr int kMaxAttempts = 200;
+// Cached cumulative sums past this many are dropped (128 MiB of doubles).
+constexpr std::size_t kMaxCached = std::size_t{1} << 24;
+
+// p^(1/T) of a stored log10 p, 0 for ARPA's zero.
+double tempered(double log10_prob, double inv_t) {
+  return log10_prob <= kLog10Zero ? 0.0 : std::pow(10.0, log10_prob * inv_t);
+}
+
+// Draws from a distribution sorted most probable first (top()'s order):
+// drops <unk> when asked, takes p^(1/T), keeps the top k, then the top p of
+// the mass, and draws one in proportion to what is kept.
+WordId draw_from(const std::vector<Prediction>& sorted, const SamplingOptions& o, Rng* rng) {
+  std::vector<std::pair<WordId, double>> kept;
+  const double inv_t = 1.0 / o.temperature;
+  double best = -std::numeric_limits<double>::infinity();
+  for (const Prediction& p : sorted) {
+    if ((o.no_unk && p.word == kUnkId) || p.word == kBosId || p.log10_prob <= kLog10Zero) continue;
+    if (o.top_k != 0 && kept.size() == o.top_k) break;
+    best = std::max(best, p.log10_prob);
+    kept.emplace_back(p.word, p.log10_prob);
+  }
+  double total = 0;
+  for (auto& [w, x] : kept) total += (x = std::pow(10.0, (x - best) * inv_t));  // relative to the best: no underflow
+  if (kept.empty() || !(total > 0)) throw Error("no word can be sampled here: every next word has probability 0");
+  if (o.top_p < 1) {
+    double sum = 0;
+    std::size_t n = 0;
+    while (n < kept.size() && sum < o.top_p * total) sum += kept[n++].second;
+    kept.resize(n);
+    total = sum;
+  }
+  double u = rng->uniform() * total;
+  for (const auto& [w, x] : kept) {
+    if (u < x) return w;
+    u -= x;
+  }
+  for (auto it = kept.rbegin(); it != kept.rend(); ++it) {  // rounding left u at the end
+    if (it->second > 0) return it->first;
+  }
+  return kept.back().first;
+}
+
+}  // namespace
+
+Rng::Rng(std::uint64_t seed, std::uint64_t stream) {
+  std::uint64_t x = seed;
+  const std::uint64_t mixed_seed = splitmix64(&x);
+  x = mixed_seed ^ (stream * 0xD1B54A32D192ED03ULL);
+  for (std::uint64_t& s : s_) s = splitmix64(&x);
+}
+
+std::uint64_t Rng::next() {
+  const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
+  const std::uint64_t t = s_[1] << 17;
+  s_[2] ^= s_[0];
+  s_[3] ^= s_[1];
+  s_[1] ^= s_[2];
+  s_[0] ^= s_[3];
+  s_[2] ^= t;
+  s_[3] = rotl(s_[3], 45);
+  return result;
+}
+
+void SamplingOptions::check() const {
+  if (temperature == 0) {
+    throw ConfigError("temperature", "0 is not a temperature; for the most probable word each time use {top_k} 1");
+  }
+  if (!(temperature > 0) || !std::isfinite(temperature)) {
+    throw ConfigError("temperature", fmt::format("{} is out of range: give a number above 0 (1 = unchanged)", temperature));
+  }
+  if (!(top_p > 0 && top_p <= 1)) {
+    throw ConfigError("top_p", fmt::format("{} is out of range: give a number in (0, 1] (1 = no cut)", top_p));
+  }
+  if (max_length == 0) throw ConfigError("max_length", "give at least 1 token");
+}
+
+// ---------------------------------------------------------------- TokenSampler
+
+struct TokenSampler::Impl {
+  // A context's successors' cumulative weights: pool[offset, offset + size).
+  struct Cdf {
+    std::uint64_t offset = 0;
+    std::uint64_t first = 0;  // index in the next level of the first successor
+    std::uint32_t size = 0;
+    double total = 0;
+  };
+
+  Impl(const Model& m, const SamplingOptions& o)
+      : model(m), options(o), inv_t(1.0 / o.temperature),
+        exact(o.top_k == 0 && o.top_p == 1) {
+    if (!exact) return;
+    const Model::Level& unigram = model.level(1);
+    unigram_cum.resize(unigram.size());
+    double sum = 0;
+    for (WordId w = 0; w < unigram.size(); ++w) {
+      if (!excluded(w)) sum += tempered(unigram.log10_prob(w), inv_t);
+      unigram_cum[w] = sum;
+    }
+  }
+
+  [[nodiscard]] bool excluded(WordId w) const { return w == kBosId || (options.no_unk && w == kUnkId); }
+
+  // The cumulative weights of the successors of entry `node` of level n.
+  Cdf cdf(int n, std::uint32_t node) {
+    const std::uint64_t key = std::uint64_t(n) << 32 | node;
+    const auto it = cache.find(key);
+    if (it != cache.end()) return it->second;
+    const ModelLevel::Range r = model.level(n).children(node);
+    const Model::Level& next = model.level(n + 1);
+    Cdf c{pool.size(), r.begin, static_cast<std::uint32_t>(r.end - r.begin), 0};
+    double sum = 0;
+    for (std::uint64_t i = r.begin; i < r.end; ++i) {
+      if (!excluded(next.word(i))) sum += tempered(next.log10_prob(i), inv_t);
+      pool.push_back(sum);
+    }
+    c.total = sum;
+    cache.emplace(key, c);
+    return c;
+  }
+
+  // Is w a successor of a context longer than j words (then it was drawn at
+  // the wrong order)?
+  [[nodiscard]] bool longer_has(const State& s, int j, WordId w) const {
+    for (int i = j + 1; i <= s.length; ++i) {
+      if (model.find_child(i, s.node[i - 1], w) != kNoEntry) return true;
+      if (model.suffix_closed()) return false;  // then no longer context has it either
+    }
+    return false;
+  }
+
+  WordId sample_exact(const State& s, Rng* rng) {
+    if (pool.size() > kMaxCached) {
+      pool.clear();
+      cache.clear();
+    }
+    const int length = s.length;
+    Cdf cdfs[kMaxOrder];
+    double weight[kMaxOrder];
+    double log10_backoff = 0, total = 0;
+    for (int j = length; j >= 1; --j) {
+      cdfs[j] = cdf(j, s.node[j - 1]);
+      weight[j] = (log10_backoff == 0 ? 1.0 : std::pow(10.0, log10_backoff * inv_t)) * cdfs[j].total;
+      total += weight[j];
+      log10_backoff += model.level(j).log10_backoff(s.node[j - 1]);
+    }
+    cdfs[0] = Cdf{0, 0, static_cast<std::uint32_t>(unigram_cum.size()), unigram_cum.empty() ? 0 : unigram_cum.back()};
+    weight[0] = std::pow(10.0, log10_backoff * inv_t) * cdfs[0].total;
+    total += weight[0];
+    for (int attempt = 0; attempt < kMaxAttempts && total > 0; ++attempt) {
+      double u = rng->uniform() * total;
+      int j = length;
+      while (j > 0 && u >= weight[j]) u -= weight[j--];
+      const Cdf& c = cdfs[j];
+      const double* cum = j == 0 ? unigram_cum.data() : pool.data() + c.offset;
+      const double v = rng->uniform() * c.total;
+      const std::size_t i = std::upper_bound(cum, cum + c.size, v) - cum;
+      if (i >= c.size) continue;  // only when rounding put v at the total
+      const WordId w = j == 0 ? static_cast<WordId>(i) : model.level(j + 1).word(c.first + i);
+      if (j < length && longer_has(s, j, w)) continue;
+      return w;
+    }
+    return sample_full(s, rng);
+  }
+
+  WordId sample_full(const State& s, Rng* rng) {
+    if (!predictor) predictor.emplace(model);
+    const std::size_t k = options.top_k == 0 ? 0 : options.top_k + (options.no_unk ? 1 : 0);
+    return draw_from(predictor->top(s, k), options, rng);
+  }
+
+  const Model& model;
+  const SamplingOptions options;
+  const double inv_t;
+  const bool exact;
+  std::vector<double> unigram_cum;  // by word id
+  std::unordered_map<std::uint64_t, Cdf> cache;
+  std::vector<double> pool;
+  std::optional<NextWordPredictor> predictor;
+};
+
+TokenSampler::TokenSampler(const Model& model, const SamplingOptions& options)
+    : impl_(std::make_unique<Impl>(model, options)) {}
+TokenSampler::~TokenSampler() = default;
+TokenSampler::TokenSampler(TokenSampler&&) noexcept = default;
+
+WordId TokenSampler::sample(const State& context, Rng* rng) {
+  return impl_->exact ? impl_->sample_exact(context, rng) : impl_->sample_full(context, rng);
+}
+
+// ---------------------------------------------------------------- MixtureTokenSampler
+
+struct MixtureTokenSampler::Impl {
+  Impl(const Mixture& m, const SamplingOptions& o)
+      : mixture(m), options(o), exact(m.same_vocabulary() && o.temperature == 1 && o.top_k == 0 && o.top_p == 1) {
+    if (!exact) return;
+    SamplingOptions component = o;
+    component.no_unk = false;  // rejected here, so that the mixture is renormalized, not each model
+    for (std::size_t i = 0; i < m.size(); ++i) models.emplace_back(m.model(i), component);
+  }
+
+  WordId sample_full(const MixtureState& s, Rng* rng) {
+    if (!predictor) predictor.emplace(mixture);
+    const std::size_t k = options.top_k == 0 ? 0 : options.top_k + (options.no_unk ? 1 : 0);
+    return draw_from(predictor->top(s, k), options, rng);
+  }
+
+  WordId sample(const MixtureState& s, Rng* rng) {
+    if (!exact) return sample_full(s, rng);
+    for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+      double u = rng->uniform();
+      std::size_t i = 0;
+      while (i + 1 < mixture.size() && u >= mixture.weight(i)) u -= mixture.weight(i++);
+      const WordId w = mixture.union_word(i, models[i].sample(s.states[i], rng));
+      if (options.no_unk && w == kUnkId) continue;
+      return w;
+    }
+    return sample_full(s, rng);
+  }
+
+  const Mixture& mixture;
+  const SamplingOptions options;
+  const bool exact;
+  std::vector<TokenSampler> models;
+  std::optional<MixturePredictor> predictor;
+};
+
+MixtureTokenSampler::MixtureTokenSampler(const Mixture& mixture, const SamplingOptions& options)
+    : impl_(std::make_unique<Impl>(mixture, options)) {}
+MixtureTokenSampler::~MixtureTokenSampler() = default;
+MixtureTokenSampler::MixtureTokenSampler(MixtureTokenSampler&&) noexcept = default;
+
+WordId MixtureTokenSampler::sample(const MixtureState& context, Rng* rng) { return impl_->sample(context, rng); }
+
+// ---------------------------------------------------------------- SentenceSampler
+
+SentenceSampler::SentenceSampler(const Model& model, const SamplingOptions& options)
+    : model_(&model), options_(options), tokens_(std::make_unique<TokenSampler>(model, options)) {}
+
+SentenceSampler::SentenceSampler(const Mixture& mixture, const SamplingOptions& options)
+    : mixture_(&mixture), options_(options),
+      mixture_tokens_(std::make_unique<MixtureTokenSampler>(mixture, options)) {}
+
+SampledSentence SentenceSampler::sample(std::span<const WordId> prefix, std::uint64_t seed, std::uint64_t index) {
+  Rng rng(seed, index);
+  SampledSentence out;
+  auto add = [&](WordId w, const WordScore& score) {
+    out.tokens.push_back(SampledToken{w, score.log10_prob});
+    out.log10_prob += score.log10_prob;
+    out.ended = w == kEosId;
+  };
+  if (model_ != nullptr) {
+    State state = begin_sentence_state(*model_);
+    for (WordId w : prefix) (void)score_word(*model_, state, w, &state);
+    while (!out.ended && out.tokens.size() < options_.max_length) {
+      const WordId w = tokens_->sample(state, &rng);
+      add(w, score_word(*model_, state, w, &state));
+    }
+  } else {
+    MixtureState state = begin_sentence_state(*mixture_);
+    for (WordId w : prefix) (void)score_word(*mixture_, state, w, &state);
+    while (!out.ended && out.tokens.size() < options_.max_length) {
+      const WordId w = mixture_tokens_->sample(state, &rng);
+      add(w, score_word(*mixture_, state, w, &state));
+    }
+  }
+  return out;
+}
+
+}  // namespace lm

@@ -72,6 +72,8 @@ std::string flag_of_setting(std::string_view setting) {
       {"closed_vocab", "--closed-vocab"},
       {"threshold", "--threshold"}, {"min_order", "--min-order"},
       {"weights", "--weights"},     {"model", "-m"},              {"tune", "--tune"},
+      {"temperature", "--temperature"}, {"top_k", "--top-k"},   {"top_p", "--top-p"},
+      {"max_length", "--max-len"},
   };
   for (const auto& [name, flag] : kFlags) {
     if (name == setting) return std::string(flag);

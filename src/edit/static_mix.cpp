@@ -63,6 +63,9 @@ NGramTable mix_static(const Mixture& mixture, unsigned threads) {
       }
       level.log10_prob[u] = mix_log10(mixture.weights(), l);
     }
+    // <s> is never predicted: its unigram keeps the first model's convention
+    // (KenLM's 0, SRILM's -99) instead of a mixture of the two.
+    level.log10_prob[kBosId] = parts[0].table.levels[0].log10_prob[kBosId];
     for (std::size_t k = 0; k < models; ++k) {
       parts[k].map.resize(static_cast<std::size_t>(parts[k].table.order()));
       std::vector<std::uint32_t>& map = parts[k].map[0];

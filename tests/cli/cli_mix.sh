@@ -88,6 +88,7 @@ check_contains "$OUT" '"weights":[' "--tune --format json"
 # Static mix: one normalized model, ARPA round trip, named as a mix.
 check_exit 0 "$LM" mix -m va.lm -m vb.lm --weights 0.3,0.7 -o mixed.lm --arpa mixed.arpa
 check_contains mixed.arpa "# lm smoothing: mix" "the ARPA file names the method"
+check_matches mixed.arpa $'^0\t<s>\t' "p(<s>) keeps the models' convention (never predicted: 0, not a mixture)"
 check_exit 0 "$LM" info mixed.lm
 check_contains "$OUT" "static mixture" "lm info names the method"
 check_exit 0 "$LM" convert mixed.arpa back.lm

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# lm generate's speed: tokens per second (sampled tokens, </s> included,
+# divided by the whole run's wall time, process start and model loading
+# included) and peak RSS, the median of REPEATS runs of 1,000 sentences with
+# a fixed seed, for each way of drawing: exact (temperature 1), temperature
+# 0.8 (exact too), --top-k 40, two threads, a mixture of the model with
+# itself (exact, by model choice), and --top-p 0.9 (a pass over the
+# vocabulary per token: 20 sentences only). Also the time of -n 0 (start
+# and load alone).
+#
+# Usage: tools/bench_generate.sh LM MODEL [REPEATS]   (default 5)
+#   e.g. tools/bench_generate.sh build/lm /tmp/big/gutenberg100M.o5.lm
+# Environment: SEED [2027], SENTENCES [1000]. Needs /usr/bin/time.
+set -euo pipefail
+[ $# -ge 2 ] || { sed -n '2,15p' "$0"; exit 2; }
+lm=$(realpath "$1") model=$(realpath "$2") repeats=${3:-5}
+seed=${SEED:-2027} sentences=${SENTENCES:-1000}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+# bench NAME N ARGS... : runs lm generate -n N ARGS REPEATS times.
+bench() {
+  local name=$1 n=$2 times="" rss="" tokens i
+  shift 2
+  tokens=$("$lm" generate -m "$model" -n "$n" --seed "$seed" --format json "$@" | { grep -o '"token":' || true; } | wc -l)
+  for ((i = 0; i < repeats; i++)); do
+    /usr/bin/time -f '%e %M' -o "$work/time" "$lm" generate -m "$model" -n "$n" --seed "$seed" "$@" > "$work/out"
+    read -r w r < "$work/time"
+    times+="$w " rss+="$r "
+  done
+  local t
+  t=$(median <<< "$times")
+  printf '%-28s %6d sentences %8d tokens %7.2f s %10.0f tokens/s %6.0f MB   (runs: %s)\n' "$name" "$n" "$tokens" "$t" \
+    "$(echo "$tokens / ($t + 0.0001)" | bc -l)" "$(echo "$(median <<< "$rss") / 1024" | bc -l)" "$times"
+}
+
+printf 'model %s (%s), %s run(s) each, seed %s\n' "$model" "$(du -h "$model" | cut -f1)" "$repeats" "$seed"
+bench "start only (-n 0)" 0 -t 1
+bench "exact, 1 thread" "$sentences" -t 1
+bench "exact, 2 threads" "$sentences" -t 2
+bench "temperature 0.8" "$sentences" -t 1 --temperature 0.8
+bench "top-k 40" "$sentences" -t 1 --top-k 40
+bench "mixture (model twice)" "$sentences" -t 1 -m "$model"
+bench "top-p 0.9 (whole vocab)" 20 -t 1 --top-p 0.9

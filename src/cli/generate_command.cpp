@@ -134,7 +134,7 @@ void add_generate_command(CLI::App& app) {
       ->type_name("N")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40))
       ->capture_default_str();
-  cmd->add_option("--seed", opt->seed, "Random seed (default: a random one, shown with -v)")->type_name("S");
+  cmd->add_option("--seed", opt->seed, "Random seed (default: a random one, which the global verbose flag prints)")->type_name("S");
   cmd->add_option("--temperature", opt->sampling.temperature,
                   "Sharpen (< 1) or flatten (> 1) the distribution: p^(1/T), normalized")
       ->type_name("T")

@@ -13,15 +13,18 @@ export LM_MODEL="$TMP/toy3.lm"
 
 # chi_square_ok COUNTS NEXT_TSV DRAWS : Pearson's test of the first tokens
 # drawn (COUNTS: "count word" lines) against lm next --format tsv --all's
-# probabilities, cells expected fewer than 5 times pooled; passes when the
-# Wilson-Hilferty z of the statistic is below 3.09 (p > 0.001). Prints the
-# statistic, the degrees of freedom and z.
+# probabilities (normalized: a stupid backoff model's scores are not), cells
+# expected fewer than 5 times pooled; passes when the Wilson-Hilferty z of
+# the statistic is below 3.09 (p > 0.001). Prints the statistic, the degrees
+# of freedom and z.
 chi_square_ok() {
   awk -v n="$3" -F'\t' '
     NR == FNR { split($0, f, " "); seen[f[2]] = f[1]; next }
-    { e = $4 * n; o = ($3 in seen) ? seen[$3] : 0
-      if (e >= 5) { x += (o - e) ^ 2 / e; cells++ } else { pe += e; po += o } }
-    END { if (pe > 0) { x += (po - pe) ^ 2 / pe; cells++ }
+    { word[++rows] = $3; p[rows] = $4; sum += $4 }
+    END { for (i = 1; i <= rows; i++) {
+            e = p[i] / sum * n; o = (word[i] in seen) ? seen[word[i]] : 0
+            if (e >= 5) { x += (o - e) ^ 2 / e; cells++ } else { pe += e; po += o } }
+          if (pe > 0) { x += (po - pe) ^ 2 / pe; cells++ }
           d = cells - 1; z = ((x / d) ^ (1 / 3) - (1 - 2 / (9 * d))) / sqrt(2 / (9 * d))
           printf "chi2 %.1f, %d degrees of freedom, z %.2f\n", x, d, z; exit !(z < 3.09 && d >= 2) }' "$1" "$2"
 }
@@ -116,6 +119,15 @@ check_exit 0 "$LM" generate -n 20000 --seed 9 --max-len 1 --format json -m toy3.
 first_tokens "$OUT" >counts.txt
 "$LM" next --all --format tsv -m toy3.lm -m toy2.lm --weights 0.3,0.7 "<s> the" >next.tsv
 chi_check "a mixture's 20000 first words fit its lm next --all" counts.txt next.tsv 20000
+# Other smoothing methods: stupid backoff's scores are sampled normalized;
+# mle's zero probabilities are never drawn.
+for method in stupid mle katz; do
+  train_model "toy_$method.lm" "$TOY" --order 3 --smoothing "$method"
+  check_exit 0 "$LM" generate -m "toy_$method.lm" -n 20000 --seed 10 --max-len 1 --format json the
+  first_tokens "$OUT" >counts.txt
+  "$LM" next -m "toy_$method.lm" --all --format tsv "<s> the" >next.tsv
+  chi_check "--smoothing $method: 20000 first words after 'the' fit lm next --all" counts.txt next.tsv 20000
+done
 check_exit 0 "$LM" generate -n 50 --seed 2 -m toy3.lm -m toy2.lm -t 1
 cp "$OUT" mix.txt
 check_exit 0 "$LM" generate -n 50 --seed 2 -m toy3.lm -m toy2.lm -t 2

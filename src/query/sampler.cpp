@@ -118,8 +118,8 @@ struct TokenSampler::Impl {
 
   Impl(const Model& m, const SamplingOptions& o)
       : model(m), options(o), log2_10_over_t(kLog2Of10 / o.temperature),
-        exact(o.top_k == 0 && o.top_p == 1) {
-    if (!exact) return;
+        exact(o.top_k == 0 && o.top_p == 1), nucleus(o.top_k == 0 && o.top_p < 1) {
+    if (!exact && !nucleus) return;
     cache.reserve(std::size_t{1} << 16);
     const Model::Level& unigram = model.level(1);
     unigram_cum.resize(unigram.size());
@@ -194,6 +194,72 @@ struct TokenSampler::Impl {
     return sample_full(s, rng);
   }
 
+  // The sum over the vocabulary of q(w) = p(w | s)^(1/T) (the excluded
+  // words left out), without visiting the vocabulary: order j's words that
+  // no longer context has weigh its cached total less those that one has.
+  double tempered_total(const State& s) {
+    if (++generation == 0) {
+      std::fill(stamp.begin(), stamp.end(), 0);
+      generation = 1;
+    }
+    stamp.resize(unigram_cum.size(), 0);
+    covered.clear();
+    double z = 0, log10_backoff = 0;
+    for (int j = s.length; j >= 0; --j) {
+      const Model::Level& next = model.level(j + 1);
+      double taken = 0;
+      for (WordId w : covered) {
+        const std::uint32_t c = j == 0 ? w : model.find_child(j, s.node[j - 1], w);
+        if (c != kNoEntry && !excluded(w)) taken += tempered(next.log10_prob(c), log2_10_over_t);
+      }
+      const double total = j == 0 ? unigram_cum.back() : cdf(j, s.node[j - 1]).total;
+      z += std::exp2(log10_backoff * log2_10_over_t) * std::max(0.0, total - taken);
+      if (j == 0) break;
+      log10_backoff += model.level(j).log10_backoff(s.node[j - 1]);
+      const ModelLevel::Range r = model.level(j).children(s.node[j - 1]);
+      for (std::uint64_t c = r.begin; c < r.end; ++c) {
+        const WordId w = next.word(c);
+        if (w < stamp.size() && stamp[w] != generation) {
+          stamp[w] = generation;
+          covered.push_back(w);
+        }
+      }
+    }
+    return z;
+  }
+
+  // top_p without top_k: the most probable words, from NextWordPredictor::top(k)
+  // for a growing k, until they hold top_p of tempered_total (the same
+  // words as draw_from(top(0)) keeps, found without sorting the vocabulary).
+  WordId sample_nucleus(const State& s, Rng* rng) {
+    if (!predictor) predictor.emplace(model);
+    const double target = options.top_p * tempered_total(s);
+    const std::size_t extra = options.no_unk ? 1 : 0;
+    std::vector<std::pair<WordId, double>> kept;
+    for (std::size_t k = 64;; k *= 8) {
+      // Past a sixteenth of the vocabulary, sorting all of it is as fast.
+      if (k > unigram_cum.size() / 16) return draw_from(predictor->top(s, 0), options, rng);
+      const std::vector<Prediction> top = predictor->top(s, k + extra);
+      kept.clear();
+      double sum = 0;
+      for (const Prediction& p : top) {
+        if (excluded(p.word) || p.log10_prob <= kLog10Zero) continue;
+        kept.emplace_back(p.word, tempered(p.log10_prob, log2_10_over_t));
+        sum += kept.back().second;
+        if (sum >= target) break;
+      }
+      if (sum >= target || top.size() < k + extra) {
+        if (kept.empty() || !(sum > 0)) throw Error("no word can be sampled here: every next word has probability 0");
+        double u = rng->uniform() * sum;
+        for (const auto& [w, q] : kept) {
+          if (u < q) return w;
+          u -= q;
+        }
+        return kept.back().first;
+      }
+    }
+  }
+
   WordId sample_full(const State& s, Rng* rng) {
     if (!predictor) predictor.emplace(model);
     const std::size_t k = options.top_k == 0 ? 0 : options.top_k + (options.no_unk ? 1 : 0);
@@ -204,7 +270,11 @@ struct TokenSampler::Impl {
   const SamplingOptions options;
   const double log2_10_over_t;
   const bool exact;
+  const bool nucleus;
   std::vector<double> unigram_cum;  // by word id
+  std::vector<std::uint32_t> stamp;  // tempered_total's: stamp[w] == generation when covered holds w
+  std::uint32_t generation = 0;
+  std::vector<WordId> covered;
   std::unordered_map<std::uint64_t, Cdf> cache;
   std::vector<double> pool;
   std::optional<NextWordPredictor> predictor;
@@ -216,7 +286,8 @@ TokenSampler::~TokenSampler() = default;
 TokenSampler::TokenSampler(TokenSampler&&) noexcept = default;
 
 WordId TokenSampler::sample(const State& context, Rng* rng) {
-  return impl_->exact ? impl_->sample_exact(context, rng) : impl_->sample_full(context, rng);
+  if (impl_->exact) return impl_->sample_exact(context, rng);
+  return impl_->nucleus ? impl_->sample_nucleus(context, rng) : impl_->sample_full(context, rng);
 }
 
 // ---------------------------------------------------------------- MixtureTokenSampler

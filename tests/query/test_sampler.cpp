@@ -241,6 +241,35 @@ TEST_CASE("top-k and top-p keep the most probable words, renormalized", "[sample
   }
 }
 
+TEST_CASE("top-p alone finds the same nucleus as the whole sorted distribution", "[sampler]") {
+  // Without top_k, top_p grows NextWordPredictor::top(k) until it holds p of
+  // the mass (computed from the backoff structure); with a top_k beyond the
+  // vocabulary it cuts the whole sorted distribution. Both draw one uniform
+  // per word, so the same seed gives the same sentences.
+  // data/gutenberg.tok.txt: enough words (about 20,000) for top(64) and top(512).
+  const Model m = estimate(test::count_file(std::string(LM_TEST_DATA) + "/../../data/gutenberg.tok.txt", 3)).model;
+  REQUIRE(m.vocab().size() > 512 * 16);
+  for (double p : {0.3, 0.9, 0.999}) {
+    for (double t : {1.0, 0.6}) {
+      for (bool no_unk : {false, true}) {
+        SamplingOptions nucleus;
+        nucleus.top_p = p;
+        nucleus.temperature = t;
+        nucleus.no_unk = no_unk;
+        SamplingOptions sorted = nucleus;
+        sorted.top_k = 1000000;
+        SentenceSampler a(m, nucleus), b(m, sorted);
+        for (std::uint64_t i = 0; i < 4; ++i) {
+          const SampledSentence x = a.sample({}, 4, i), y = b.sample({}, 4, i);
+          INFO("p " << p << " T " << t << " no_unk " << no_unk << " sentence " << i);
+          REQUIRE(x.tokens.size() == y.tokens.size());
+          for (std::size_t k = 0; k < x.tokens.size(); ++k) REQUIRE(x.tokens[k].word == y.tokens[k].word);
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("sentences: reproducible by (seed, index), prefix, max_length", "[sampler]") {
   const Model m = toy_model(3);
   SamplingOptions o;

@@ -117,15 +117,21 @@ PruneResult prune(NGramTable& table, const PruneOptions& options) {
     std::vector<std::uint8_t> context_alive(contexts.size(), 0);
     std::vector<std::uint64_t> removed(threads, 0);
     parallel_for(contexts.size(), threads, [&](unsigned slice, std::size_t begin, std::size_t end) {
+      std::vector<float> lower;  // log10 p_BO(w | h') of the context's successors
+      std::vector<double> lower_p;
       for (std::size_t ci = begin; ci < end; ++ci) {
         const auto c = static_cast<std::uint32_t>(ci);
         const TableLookup::Range r = lookup.successors(n - 1, c);
         if (r.begin == r.end) continue;
         const float bow = contexts.log10_backoff[c];
         detail::BowSums sums;
+        lower.resize(r.end - r.begin);
+        lower_p.resize(r.end - r.begin);
         for (std::uint32_t e = r.begin; e < r.end; ++e) {
+          lower[e - r.begin] = lookup.log10_lower_prob(n, e);
+          lower_p[e - r.begin] = to_prob(lower[e - r.begin]);
           sums.numerator -= to_prob(level.log10_prob[e]);
-          sums.denominator -= to_prob(lookup.log10_lower_prob(n, e));
+          sums.denominator -= lower_p[e - r.begin];
         }
         const detail::BowCase verdict = detail::check_bow(&sums);
         if (verdict == detail::BowCase::kImproper) {
@@ -144,10 +150,10 @@ PruneResult prune(NGramTable& table, const PruneOptions& options) {
             continue;
           }
           const float log10_p = level.log10_prob[e];
-          const float backoff_prob = lookup.log10_lower_prob(n, e);
+          const float backoff_prob = lower[e - r.begin];
           const double p = to_prob(log10_p);
           const float new_bow = static_cast<float>(std::log10(numerator + p) -
-                                                   std::log10(denominator + to_prob(backoff_prob)));
+                                                   std::log10(denominator + lower_p[e - r.begin]));
           const float delta_prob = backoff_prob + new_bow - log10_p;
           const double delta_entropy =
               -context_prob * (p * static_cast<double>(delta_prob) +

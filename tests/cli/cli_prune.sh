@@ -9,7 +9,9 @@
 #     for modified Kneser-Ney, at 1e-7 for Katz with a closed vocabulary
 #     (SRILM: ngram -lm X -prune T on ngram-count's model of the same
 #     corpus), and 1,000 contexts of a pruned model that sum to 1 within 1e-6.
-. "$(dirname "$0")/lib.bash"
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.bash source-path=SCRIPTDIR
+. "$HERE/lib.bash"
 
 need_file "$TOY"
 
@@ -54,6 +56,56 @@ for context in "" "the" "ate the" "the cat" "<s> the"; do
 done
 check_exit 0 "$LM" prune toy.lm --threshold 0.02 -t 1 --arpa one-thread.arpa
 check_same one-thread.arpa from-binary.arpa "the same model on 1 thread as on all"
+
+# ---- SRILM's own output: SRILM 1.7.3's Ngram::pruneProbs(0.01, 2) (what ngram -lm
+# toy.o3.kenlm.arpa -unk -prune 0.01 -write-lm does) on the same input file
+COMPARE="$HERE/arpa_compare.awk"
+need_file "$COMPARE"
+need_file "$LM_TEST_DATA/toy.o3.kenlm.arpa"
+cat >srilm.0.01.arpa <<'EOF'
+
+\data\
+ngram 1=11
+ngram 2=12
+ngram 3=2
+
+\1-grams:
+-0.6839063 </s>
+0 <s> -0.39794
+-1.266661 <unk>
+-1.048605 a -0.30103
+-1.109875 ate -0.1004485
+-1.048605 cat -0.30103
+-1.048605 chased -0.30103
+-1.109875 cheese -0.30103
+-1.048605 dog -0.30103
+-1.109875 mouse -0.167046
+-0.8290484 the -0.1548435
+
+\2-grams:
+-0.8672131 <s> a
+-0.2523598 <s> the -0.08777452
+-0.2685534 a mouse
+-0.4892973 ate the
+-0.4515745 cat </s>
+-0.5393674 cat ate
+-0.2409991 chased the -0.30103
+-0.2193016 cheese </s>
+-0.263838 dog chased
+-0.429274 mouse ate
+-0.6749514 the cat
+-0.6872089 the mouse
+
+\3-grams:
+-0.4489329 <s> the cat
+-0.2177522 chased the cat
+
+\end\
+EOF
+check_exit 0 "$LM" prune "$LM_TEST_DATA/toy.o3.kenlm.arpa" --threshold 0.01 --arpa toy.0.01.arpa
+run awk -v tol=1e-6 -v max=8 -f "$COMPARE" srilm.0.01.arpa toy.0.01.arpa
+check_status "toy.o3.kenlm.arpa at 0.01: SRILM's n-grams, log10 p and backoffs within 1e-6" 0
+check_empty "$OUT" "toy.o3.kenlm.arpa at 0.01: arpa_compare.awk finds no difference"
 
 # ---- --min-order 3 leaves the bigrams
 check_exit 0 "$LM" prune toy.lm --threshold 1 --min-order 3 --arpa min3.arpa
@@ -125,6 +177,20 @@ done <<'EOF'
 1e-6 100268 82762 55.28124
 1e-5 20471 8098 82.38542
 EOF
+
+# Order 5 (SRILM 1.7.3's Ngram::pruneProbs run on lm's own ARPA file of this model,
+# kjv5.arpa below): the same counts. Without the rule that an n-gram stays while it
+# is the suffix of a longer context still in use, lm kept 257903 trigrams at 1e-7.
+train_model kjv5.lm "$KJV/kjv.tok.train.txt" --order 5
+check_exit 0 "$LM" prune kjv5.lm --threshold 1e-7 --arpa kjv5.1e-7.arpa
+i=2
+for want in 136741 259556 104230 30872; do
+  check_rel "$(ngrams kjv5.1e-7.arpa $i)" "$want" 0.001 "kjv mkn order 5 -prune 1e-7: SRILM's $i-gram count on the same model"
+  i=$((i + 1))
+done
+check_exit 0 "$LM" prune kjv5.lm --threshold 1e-7 --min-order 3 --arpa kjv5.min3.arpa
+check_eq "$(ngrams kjv5.min3.arpa 2)" 137938 "kjv order 5 -minprune 3: every bigram stays"
+check_rel "$(ngrams kjv5.min3.arpa 3)" 259556 0.001 "kjv order 5 -minprune 3 -prune 1e-7: SRILM's trigram count"
 
 train_model katz.lm "$KJV/kjv.tok.train.txt" --order 3 --smoothing katz --min-counts 1 1 1 --closed-vocab
 check_rel "$(perplexity katz.lm "Perplexity excluding OOVs")" 48.56106 0.002 "kjv katz unpruned: SRILM's perplexity"

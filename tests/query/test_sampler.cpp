@@ -197,6 +197,49 @@ TEST_CASE("draws follow the next-word distribution on toy.txt (chi-square)", "[s
   }
 }
 
+TEST_CASE("a mixture's draws follow its next-word distribution (chi-square)", "[sampler]") {
+  auto model_of = [](const std::string& text, int order) { return estimate(test::count_text(text, order)).model; };
+  const std::string words = "the cat ate mouse sat a cheese dog on\n";
+  const std::string text_a = "the cat ate the mouse\nthe cat sat\na cat ate the cheese\n";
+  const std::string text_b = "the dog ate the cheese\nthe dog sat on the cat\n";
+  // One vocabulary (exact: a model by weight, then its word), and two
+  // (the mixture's whole distribution, normalized).
+  const Model a = model_of(words + text_a, 3), b = model_of(words + text_b, 2);
+  const Model c = model_of(text_a, 3), d = model_of(text_b, 2);
+  for (const auto& [x, y] : {std::pair{&a, &b}, std::pair{&c, &d}}) {
+    const Mixture mix({x, y}, {0.3, 0.7});
+    CHECK(mix.same_vocabulary() == (x == &a));
+    MixturePredictor predictor(mix);
+    for (const std::string context : {"<s>", "the", "<s> the cat", "zebra"}) {
+      std::vector<std::string_view> ctx;
+      REQUIRE(tokenize_line(context, &ctx).ok());
+      if (context[0] == '<') ctx.insert(ctx.begin(), "<s>");
+      const MixtureState state = predictor.context_state(ctx);
+      for (bool no_unk : {false, true}) {
+        std::vector<std::pair<WordId, double>> want;
+        double total = 0;
+        for (const Prediction& p : predictor.top(state, 0)) {
+          if (no_unk && p.word == kUnkId) continue;
+          want.emplace_back(p.word, std::pow(10.0, p.log10_prob));
+          total += want.back().second;
+        }
+        for (auto& [w, p] : want) p /= total;
+        SamplingOptions o;
+        o.no_unk = no_unk;
+        MixtureTokenSampler sampler(mix, o);
+        Rng rng(21, 0);
+        std::map<WordId, std::uint64_t> counts;
+        for (int i = 0; i < 100000; ++i) ++counts[sampler.sample(state, &rng)];
+        const ChiSquare r = chi_square(counts, want, 100000);
+        INFO("same vocabulary " << mix.same_vocabulary() << ", context '" << context << "', no_unk " << no_unk
+                                << ": chi2 " << r.statistic << " over " << r.cells << " cells");
+        CHECK(r.p_value > 0.001);
+        CHECK((!no_unk || counts.count(kUnkId) == 0));
+      }
+    }
+  }
+}
+
 TEST_CASE("a chi-square test rejects a wrong distribution", "[sampler]") {
   // The test above can fail: draws after "the" do not fit "<s>"'s distribution.
   const Model m = toy_model(3);

@@ -23,27 +23,33 @@ namespace {
 using detail::to_prob;
 constexpr float kLogPZero = -std::numeric_limits<float>::infinity();
 
-// SRILM's LM::contextProb of entry c of level m: log10 P(w1 .. wm) by the
-// chain rule, summed in float from the first word.
-float context_log10_prob(const NGramTable& table, int m, std::uint32_t c) {
-  std::uint32_t entries[kMaxOrder + 1];
-  entries[m] = c;
-  for (int k = m; k >= 2; --k) entries[k - 1] = table.levels[k - 1].parent[entries[k]];
-  float joint = 0.0f;
-  for (int k = 1; k <= m; ++k) {
-    WordId word = k == 1 ? entries[1] : table.levels[k - 1].words[entries[k]];
-    float p = table.levels[k - 1].log10_prob[entries[k]];
-    // The marginal of an initial <s> is p(</s>): p(<s>) is 0.
-    if (k == 1 && word == kBosId) {
-      word = kEosId;
-      p = table.levels[0].log10_prob[kEosId];
+// SRILM's LM::contextProb of every entry of levels 1 .. top: log10 P(w1 .. wm)
+// by the chain rule, summed in float from the first word (each level adds
+// its word's term to its parent's sum, so the order of the additions is
+// SRILM's). The marginal of an initial <s> is p(</s>) (p(<s>) is 0); a word
+// of probability 0 that is not an event (<s>, a closed vocabulary's <unk>)
+// is skipped, any other makes the sum -inf.
+std::vector<std::vector<float>> context_log10_probs(const NGramTable& table, int top) {
+  std::vector<std::vector<float>> joint(static_cast<std::size_t>(top));
+  auto term = [&](WordId word, float p) {
+    if (p > kLog10Zero) return p;
+    const bool event = word != kBosId && !(table.info.closed_vocab && word == kUnkId);
+    return event ? kLogPZero : 0.0f;
+  };
+  const NGramTable::Level& unigrams = table.levels[0];
+  joint[0].resize(unigrams.size());
+  for (std::size_t w = 0; w < unigrams.size(); ++w) {
+    joint[0][w] = w == kBosId ? term(kEosId, unigrams.log10_prob[kEosId])
+                              : term(static_cast<WordId>(w), unigrams.log10_prob[w]);
+  }
+  for (int k = 2; k <= top; ++k) {
+    const NGramTable::Level& level = table.levels[k - 1];
+    const std::vector<float>& below = joint[k - 2];
+    std::vector<float>& out = joint[k - 1];
+    out.resize(level.size());
+    for (std::size_t i = 0; i < level.size(); ++i) {
+      out[i] = below[level.parent[i]] + term(level.words[i], level.log10_prob[i]);
     }
-    if (p <= kLog10Zero) {
-      const bool event = word != kBosId && !(table.info.closed_vocab && word == kUnkId);
-      if (!event) continue;  // SRILM skips a non-event of probability 0
-      p = kLogPZero;
-    }
-    joint += p;
   }
   return joint;
 }
@@ -103,6 +109,11 @@ PruneResult prune(NGramTable& table, const PruneOptions& options) {
   const unsigned threads = std::max(1u, options.threads);
   const double threshold = options.threshold;
   const TableLookup lookup(table, threads);
+  const std::vector<std::vector<float>> context_probs = context_log10_probs(table, order - 1);
+  // perplexity change < threshold, i.e. x = deltaH ln 10 < log1p(threshold),
+  // decided without exp() when x is clearly on one side (exp's error near 0
+  // is 1e-16); computed as SRILM does when it is within 1e-12.
+  const double x_limit = std::log1p(threshold);
   std::vector<std::vector<std::uint8_t>> keep(static_cast<std::size_t>(order));
   for (int n = 2; n <= order; ++n) keep[n - 1].assign(table.levels[n - 1].size(), 1);
   // alive[i]: entry i of the level just pruned is still a context in SRILM's
@@ -119,6 +130,7 @@ PruneResult prune(NGramTable& table, const PruneOptions& options) {
     parallel_for(contexts.size(), threads, [&](unsigned slice, std::size_t begin, std::size_t end) {
       std::vector<float> lower;  // log10 p_BO(w | h') of the context's successors
       std::vector<double> lower_p;
+      std::vector<double> own_p;  // their p(w | h)
       for (std::size_t ci = begin; ci < end; ++ci) {
         const auto c = static_cast<std::uint32_t>(ci);
         const TableLookup::Range r = lookup.successors(n - 1, c);
@@ -127,10 +139,12 @@ PruneResult prune(NGramTable& table, const PruneOptions& options) {
         detail::BowSums sums;
         lower.resize(r.end - r.begin);
         lower_p.resize(r.end - r.begin);
+        own_p.resize(r.end - r.begin);
         for (std::uint32_t e = r.begin; e < r.end; ++e) {
           lower[e - r.begin] = lookup.log10_lower_prob(n, e);
           lower_p[e - r.begin] = to_prob(lower[e - r.begin]);
-          sums.numerator -= to_prob(level.log10_prob[e]);
+          own_p[e - r.begin] = to_prob(level.log10_prob[e]);
+          sums.numerator -= own_p[e - r.begin];
           sums.denominator -= lower_p[e - r.begin];
         }
         const detail::BowCase verdict = detail::check_bow(&sums);
@@ -140,10 +154,11 @@ PruneResult prune(NGramTable& table, const PruneOptions& options) {
         }
         if (verdict == detail::BowCase::kScale) {
           detail::scale_to_one(std::span<float>(level.log10_prob).subspan(r.begin, r.end - r.begin), sums);
+          for (std::uint32_t e = r.begin; e < r.end; ++e) own_p[e - r.begin] = to_prob(level.log10_prob[e]);
         }
         const double numerator = sums.numerator;
         const double denominator = sums.denominator;
-        const double context_prob = prob_of_log(context_log10_prob(table, n - 1, c));
+        const double context_prob = prob_of_log(context_probs[n - 2][c]);
         for (std::uint32_t e = r.begin; e < r.end; ++e) {
           if (!alive.empty() && alive[e] != 0) {
             context_alive[c] = 1;
@@ -151,15 +166,18 @@ PruneResult prune(NGramTable& table, const PruneOptions& options) {
           }
           const float log10_p = level.log10_prob[e];
           const float backoff_prob = lower[e - r.begin];
-          const double p = to_prob(log10_p);
+          const double p = own_p[e - r.begin];
           const float new_bow = static_cast<float>(std::log10(numerator + p) -
                                                    std::log10(denominator + lower_p[e - r.begin]));
           const float delta_prob = backoff_prob + new_bow - log10_p;
           const double delta_entropy =
               -context_prob * (p * static_cast<double>(delta_prob) +
                                numerator * static_cast<double>(new_bow - bow));
-          const double perplexity_change = std::exp(delta_entropy * M_LN10) - 1.0;
-          if (perplexity_change < threshold) {
+          const double x = delta_entropy * M_LN10;
+          const bool pruned = x < x_limit - 1e-12   ? true
+                              : x > x_limit + 1e-12 ? false
+                                                    : std::exp(x) - 1.0 < threshold;
+          if (pruned) {
             kept[e] = 0;
             ++removed[slice];
           } else {

@@ -47,7 +47,8 @@ struct PruneResult {
 // When nothing is removed (threshold 0, say) the table is left exactly as it
 // was: its backoff weights are not recomputed.
 // Throws ConfigError("threshold") for a negative or non-finite threshold and
-// ConfigError("min_order") for min_order < 1. REQUIRES: the table is valid as
+// ConfigError("min_order") for min_order < 1, Error for a stupid backoff
+// model (its scores are not probabilities). REQUIRES: the table is valid as
 // build_model checks it.
 PruneResult prune(NGramTable& table, const PruneOptions& options);
 

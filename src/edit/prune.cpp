@@ -15,6 +15,7 @@
 #include "edit/srilm_prob.hpp"
 #include "lm/error.hpp"
 #include "lm/parallel.hpp"
+#include "lm/smoothing.hpp"
 
 namespace lm {
 
@@ -99,6 +100,10 @@ PruneResult prune(NGramTable& table, const PruneOptions& options) {
   if (options.min_order < 1) {
     throw ConfigError("min_order", fmt::format("{}: give an order of at least 2 (unigrams are never pruned)",
                                                options.min_order));
+  }
+  if (!smoothing_normalized(table.info.smoothing.method)) {
+    throw Error("a stupid backoff model gives scores, not probabilities: relative-entropy pruning needs a "
+                "normalized model; train it with another --smoothing (or use lm train --prune)");
   }
   const int order = table.order();
   PruneResult result;

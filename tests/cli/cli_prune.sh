@@ -137,6 +137,9 @@ run "$LM" prune toy.lm --threshold 1e-8 -o no-such-dir/bad.lm
 check_error "an output in a missing directory" 1 "no-such-dir"
 run "$LM" prune toy.lm --threshold 1e-8 --min-order 1 -o bad.lm
 check_status "--min-order 1: exit 2" 2
+train_model stupid.lm "$TOY" --order 3 --smoothing stupid
+run "$LM" prune stupid.lm --threshold 1e-8 -o bad.lm
+check_error "a stupid backoff model" 1 "not probabilities"
 printf 'not a model\n' >garbage.arpa
 run "$LM" prune garbage.arpa --threshold 1e-8 -o bad.lm
 check_error "a file that is no model" 1 "garbage.arpa"

@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "lm/error.hpp"
+#include "lm/line_reader.hpp"
 #include "lm/model_io.hpp"
 #include "lm/parallel.hpp"
 #include "lm/prune.hpp"
@@ -43,11 +44,14 @@ void run_prune(const PruneCommandOptions& opt) {
   options.threads = opt.threads == 0 ? available_cpus() : static_cast<unsigned>(opt.threads);
   check_outputs(opt);
   NGramTable table;
-  int bits = 0;
-  {
+  int bits = opt.quantize >= 0 ? opt.quantize : 0;
+  if (is_binary_model_file(opt.input)) {
     const Model model = load_model(opt.input);
-    bits = opt.quantize >= 0 ? opt.quantize : model.info().quantize_bits;
+    if (opt.quantize < 0) bits = model.info().quantize_bits;
     table = unpack_model(model);
+  } else {
+    LineReader reader(opt.input);  // ARPA (plain or gzip): read into a table directly
+    table = read_arpa_table(reader);
   }
   if (options.min_order > table.order()) {
     spdlog::warn("--min-order {} is above the model's order {}: nothing is pruned", options.min_order, table.order());

@@ -97,7 +97,8 @@ void add_prune_command(CLI::App& app) {
   cmd->add_option("--arpa", opt->arpa,
                   "Also (or only) write the pruned model as ARPA text (- for standard output; .gz: gzip-compressed)")
       ->type_name("FILE");
-  cmd->add_option("--min-order", opt->min_order, "Prune n-grams of this order and above only, like SRILM's minprune (default 2)")
+  cmd->add_option("--min-order", opt->min_order,
+                  "Prune n-grams of this order and above only, like SRILM's minprune")
       ->type_name("N")
       ->check(CLI::Range(2, 16))
       ->capture_default_str();

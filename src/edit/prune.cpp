@@ -88,6 +88,88 @@ void compact(NGramTable& table, const std::vector<std::vector<std::uint8_t>>& ke
   }
 }
 
+// One order's pass (SRILM's pruneProbs loop for contexts of order n-1): the
+// inputs every context reads, and the marks it writes for its own successors.
+struct Pass {
+  const NGramTable::Level* contexts;  // level n-1
+  NGramTable::Level* level;           // level n (probabilities scaled in place if a context needs it)
+  const TableLookup* lookup;
+  const std::vector<float>* context_probs;   // log10 P(h) of level n-1
+  const std::vector<std::uint8_t>* alive;    // of level n, as contexts; empty for the top order
+  std::vector<std::uint8_t>* kept;           // of level n
+  std::vector<std::uint8_t>* context_alive;  // of level n-1
+  int n;
+  double threshold;
+  double x_limit;  // log1p(threshold)
+};
+
+// The successors' values a context's decisions share.
+struct Scratch {
+  std::vector<float> lower;     // log10 p_BO(w | h')
+  std::vector<double> lower_p;  // p_BO(w | h')
+  std::vector<double> own_p;    // p(w | h)
+};
+
+// Decides the successors of context c; returns how many are removed.
+std::uint64_t judge_context(const Pass& pass, std::uint32_t c, Scratch* s) {
+  const TableLookup::Range r = pass.lookup->successors(pass.n - 1, c);
+  if (r.begin == r.end) return 0;
+  std::vector<float>& log10_prob = pass.level->log10_prob;
+  const std::size_t count = r.end - r.begin;
+  s->lower.resize(count);
+  s->lower_p.resize(count);
+  s->own_p.resize(count);
+  detail::BowSums sums;
+  for (std::size_t i = 0; i < count; ++i) {
+    s->lower[i] = pass.lookup->log10_lower_prob(pass.n, r.begin + static_cast<std::uint32_t>(i));
+    s->lower_p[i] = to_prob(s->lower[i]);
+    s->own_p[i] = to_prob(log10_prob[r.begin + i]);
+    sums.numerator -= s->own_p[i];
+    sums.denominator -= s->lower_p[i];
+  }
+  const detail::BowCase verdict = detail::check_bow(&sums);
+  if (verdict == detail::BowCase::kImproper) {
+    (*pass.context_alive)[c] = 1;  // SRILM skips the context
+    return 0;
+  }
+  if (verdict == detail::BowCase::kScale) {
+    detail::scale_to_one(std::span<float>(log10_prob).subspan(r.begin, count), sums);
+    for (std::size_t i = 0; i < count; ++i) s->own_p[i] = to_prob(log10_prob[r.begin + i]);
+  }
+  const float bow = pass.contexts->log10_backoff[c];
+  const double context_prob = prob_of_log((*pass.context_probs)[c]);
+  std::uint64_t removed = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t e = r.begin + i;
+    if (!pass.alive->empty() && (*pass.alive)[e] != 0) {
+      (*pass.context_alive)[c] = 1;
+      continue;
+    }
+    // Float where SRILM's LogP is a float, double where its Prob is.
+    const float log10_p = log10_prob[e];
+    const double p = s->own_p[i];
+    const float new_bow =
+        static_cast<float>(std::log10(sums.numerator + p) - std::log10(sums.denominator + s->lower_p[i]));
+    const float delta_prob = s->lower[i] + new_bow - log10_p;
+    const double delta_entropy = -context_prob * (p * static_cast<double>(delta_prob) +
+                                                  sums.numerator * static_cast<double>(new_bow - bow));
+    // perplexity change = 10^deltaH - 1 < threshold, i.e. x = deltaH ln 10 <
+    // log1p(threshold): decided without exp() when x is clearly on one side
+    // (exp's error near 0 is 1e-16), computed as SRILM does within 1e-12.
+    const double x = delta_entropy * M_LN10;
+    const bool pruned = x < pass.x_limit - 1e-12   ? true
+                        : x > pass.x_limit + 1e-12 ? false
+                                                   : std::exp(x) - 1.0 < pass.threshold;
+    if (pruned) {
+      (*pass.kept)[e] = 0;
+      ++removed;
+    } else {
+      (*pass.context_alive)[c] = 1;
+    }
+  }
+  return removed;
+}
+
 }  // namespace
 
 PruneResult prune(NGramTable& table, const PruneOptions& options) {
@@ -112,95 +194,33 @@ PruneResult prune(NGramTable& table, const PruneOptions& options) {
   if (options.threshold == 0.0 || order < lowest) return result;
 
   const unsigned threads = std::max(1u, options.threads);
-  const double threshold = options.threshold;
   std::vector<std::vector<std::uint8_t>> keep(static_cast<std::size_t>(order));
   for (int n = 2; n <= order; ++n) keep[n - 1].assign(table.levels[n - 1].size(), 1);
   {  // the lookups and P(h) are freed before the table is compacted
     const TableLookup lookup(table, threads);
     const std::vector<std::vector<float>> context_probs = context_log10_probs(table, order - 1);
-    // perplexity change < threshold, i.e. x = deltaH ln 10 < log1p(threshold),
-    // decided without exp() when x is clearly on one side (exp's error near 0
-    // is 1e-16); computed as SRILM does when it is within 1e-12.
-    const double x_limit = std::log1p(threshold);
     // alive[i]: entry i of the level just pruned is still a context in SRILM's
     // trie (a BOW node): it keeps a successor, or a longer alive context has it
     // as suffix, or its backoff weight could not be computed.
     std::vector<std::uint8_t> alive;
-
     for (int n = order; n >= lowest; --n) {
-      const NGramTable::Level& contexts = table.levels[n - 2];
-      NGramTable::Level& level = table.levels[n - 1];
-      std::vector<std::uint8_t>& kept = keep[n - 1];
-      std::vector<std::uint8_t> context_alive(contexts.size(), 0);
+      std::vector<std::uint8_t> context_alive(table.levels[n - 2].size(), 0);
+      const Pass pass{&table.levels[n - 2], &table.levels[n - 1], &lookup, &context_probs[n - 2], &alive,
+                      &keep[n - 1], &context_alive, n, options.threshold, std::log1p(options.threshold)};
       std::vector<std::uint64_t> removed(threads, 0);
-      parallel_for(contexts.size(), threads, [&](unsigned slice, std::size_t begin, std::size_t end) {
-        std::vector<float> lower;  // log10 p_BO(w | h') of the context's successors
-        std::vector<double> lower_p;
-        std::vector<double> own_p;  // their p(w | h)
-        for (std::size_t ci = begin; ci < end; ++ci) {
-          const auto c = static_cast<std::uint32_t>(ci);
-          const TableLookup::Range r = lookup.successors(n - 1, c);
-          if (r.begin == r.end) continue;
-          const float bow = contexts.log10_backoff[c];
-          detail::BowSums sums;
-          lower.resize(r.end - r.begin);
-          lower_p.resize(r.end - r.begin);
-          own_p.resize(r.end - r.begin);
-          for (std::uint32_t e = r.begin; e < r.end; ++e) {
-            lower[e - r.begin] = lookup.log10_lower_prob(n, e);
-            lower_p[e - r.begin] = to_prob(lower[e - r.begin]);
-            own_p[e - r.begin] = to_prob(level.log10_prob[e]);
-            sums.numerator -= own_p[e - r.begin];
-            sums.denominator -= lower_p[e - r.begin];
-          }
-          const detail::BowCase verdict = detail::check_bow(&sums);
-          if (verdict == detail::BowCase::kImproper) {
-            context_alive[c] = 1;  // SRILM skips the context
-            continue;
-          }
-          if (verdict == detail::BowCase::kScale) {
-            detail::scale_to_one(std::span<float>(level.log10_prob).subspan(r.begin, r.end - r.begin), sums);
-            for (std::uint32_t e = r.begin; e < r.end; ++e) own_p[e - r.begin] = to_prob(level.log10_prob[e]);
-          }
-          const double numerator = sums.numerator;
-          const double denominator = sums.denominator;
-          const double context_prob = prob_of_log(context_probs[n - 2][c]);
-          for (std::uint32_t e = r.begin; e < r.end; ++e) {
-            if (!alive.empty() && alive[e] != 0) {
-              context_alive[c] = 1;
-              continue;
-            }
-            const float log10_p = level.log10_prob[e];
-            const float backoff_prob = lower[e - r.begin];
-            const double p = own_p[e - r.begin];
-            const float new_bow = static_cast<float>(std::log10(numerator + p) -
-                                                     std::log10(denominator + lower_p[e - r.begin]));
-            const float delta_prob = backoff_prob + new_bow - log10_p;
-            const double delta_entropy =
-                -context_prob * (p * static_cast<double>(delta_prob) +
-                                 numerator * static_cast<double>(new_bow - bow));
-            const double x = delta_entropy * M_LN10;
-            const bool pruned = x < x_limit - 1e-12   ? true
-                                : x > x_limit + 1e-12 ? false
-                                                      : std::exp(x) - 1.0 < threshold;
-            if (pruned) {
-              kept[e] = 0;
-              ++removed[slice];
-            } else {
-              context_alive[c] = 1;
-            }
-          }
+      parallel_for(pass.contexts->size(), threads, [&](unsigned slice, std::size_t begin, std::size_t end) {
+        Scratch scratch;
+        for (std::size_t c = begin; c < end; ++c) {
+          removed[slice] += judge_context(pass, static_cast<std::uint32_t>(c), &scratch);
         }
       });
       for (std::uint64_t count : removed) result.removed[n - 1] += count;
       // A context stays in SRILM's trie while a longer one that has it as
       // suffix does.
-      if (!alive.empty()) {
-        for (std::uint32_t e = 0; e < level.size(); ++e) {
-          if (alive[e] == 0) continue;
-          const std::uint32_t s = lookup.suffix(n, e);
-          if (s != TableLookup::kNone) context_alive[s] = 1;
-        }
+      for (std::uint32_t e = 0; e < alive.size(); ++e) {
+        if (alive[e] == 0) continue;
+        const std::uint32_t s = lookup.suffix(n, e);
+        if (s != TableLookup::kNone) context_alive[s] = 1;
       }
       alive = std::move(context_alive);
     }

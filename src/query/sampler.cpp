@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "lm/error.hpp"
+#include "query/cached_top.hpp"
 
 namespace lm {
 
@@ -26,6 +27,8 @@ std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); 
 // exact too (a draw is rejected independently of the word accepted), and it
 // bounds the work where nearly every proposal would be rejected.
 constexpr int kMaxAttempts = 200;
+// Up to this top_k, NextWordPredictor::top(k) is faster than CachedTop.
+constexpr std::size_t kSmallTopK = 16;
 // Cached cumulative sums past this many are dropped (128 MiB of doubles).
 constexpr std::size_t kMaxCached = std::size_t{1} << 24;
 
@@ -239,12 +242,12 @@ struct TokenSampler::Impl {
   WordId sample_nucleus(const State& s, Rng* rng) {
     if (!predictor) predictor.emplace(model);
     const double target = options.top_p * tempered_total(s);
-    const std::size_t extra = options.no_unk ? 1 : 0;
     std::vector<std::pair<WordId, double>> kept;
     for (std::size_t k = 64;; k *= 8) {
       // Past a sixteenth of the vocabulary, sorting all of it is as fast.
       if (k > unigram_cum.size() / 16) return draw_from(predictor->top(s, 0), options, rng);
-      const std::vector<Prediction> top = predictor->top(s, k + extra);
+      if (!cached_top) cached_top.emplace(model);
+      const std::vector<Prediction> top = cached_top->top(s, k, options.no_unk);
       kept.clear();
       double sum = 0;
       for (const Prediction& p : top) {
@@ -253,7 +256,7 @@ struct TokenSampler::Impl {
         sum += kept.back().second;
         if (sum >= target) break;
       }
-      if (sum >= target || top.size() < k + extra) {
+      if (sum >= target || top.size() < k) {
         if (kept.empty() || !(sum > 0)) throw Error("no word can be sampled here: every next word has probability 0");
         double u = rng->uniform() * sum;
         for (const auto& [w, q] : kept) {
@@ -266,6 +269,13 @@ struct TokenSampler::Impl {
   }
 
   WordId sample_full(const State& s, Rng* rng) {
+    // A small k: top(k) stops early in the model's lists of large contexts'
+    // most probable successors; a larger one: the cached sorted lists (on
+    // gutenberg 10M, k = 40 takes half the time, k = 100 a third).
+    if (options.top_k > kSmallTopK) {
+      if (!cached_top) cached_top.emplace(model);
+      return draw_from(cached_top->top(s, options.top_k, options.no_unk), options, rng);
+    }
     if (!predictor) predictor.emplace(model);
     const std::size_t k = options.top_k == 0 ? 0 : options.top_k + (options.no_unk ? 1 : 0);
     return draw_from(predictor->top(s, k), options, rng);
@@ -280,6 +290,7 @@ struct TokenSampler::Impl {
   std::vector<std::uint32_t> stamp;  // tempered_total's: stamp[w] == generation when covered holds w
   std::uint32_t generation = 0;
   std::vector<WordId> covered;
+  std::optional<detail::CachedTop> cached_top;  // for top_k, and top_p alone
   std::unordered_map<std::uint64_t, Cdf> cache;
   std::vector<double> pool;
   std::optional<NextWordPredictor> predictor;

@@ -313,6 +313,49 @@ TEST_CASE("top-p alone finds the same nucleus as the whole sorted distribution",
   }
 }
 
+TEST_CASE("top-k draws from NextWordPredictor::top(k), renormalized", "[sampler]") {
+  // The sampler merges cached sorted successor lists; a reference draws from
+  // top(k) itself with one uniform per word as documented: the same
+  // sentences, step by step (but where the k-th word ties with the next).
+  const Model m = estimate(test::count_file(std::string(LM_TEST_DATA) + "/../../data/gutenberg.tok.txt", 4)).model;
+  NextWordPredictor predictor(m);
+  std::size_t steps = 0;
+  for (std::size_t k : {1, 5, 40, 300}) {
+    for (double t : {1.0, 0.7}) {
+      for (bool no_unk : {false, true}) {
+        SamplingOptions o;
+        o.top_k = k;
+        o.temperature = t;
+        o.no_unk = no_unk;
+        TokenSampler sampler(m, o);
+        for (std::uint64_t i = 0; i < 10; ++i) {
+          Rng a(8, i), b(8, i);
+          State state = begin_sentence_state(m);
+          for (int step = 0; step < 30; ++step) {
+            std::vector<Prediction> top = predictor.top(state, k + 2);
+            std::erase_if(top, [&](const Prediction& p) { return no_unk && p.word == kUnkId; });
+            if (top.size() > k && top[k].log10_prob == top[k - 1].log10_prob) break;  // a tie at the cut
+            top.resize(std::min(top.size(), k));
+            double total = 0;
+            std::vector<double> w;
+            for (const Prediction& p : top) total += w.emplace_back(std::pow(10.0, (p.log10_prob - top[0].log10_prob) * (1.0 / t)));
+            double u = b.uniform() * total;
+            std::size_t pick = 0;
+            while (pick + 1 < w.size() && u >= w[pick]) u -= w[pick++];
+            const WordId got = sampler.sample(state, &a);
+            INFO("k " << k << " T " << t << " no_unk " << no_unk << " sentence " << i << " step " << step);
+            REQUIRE(got == top[pick].word);
+            ++steps;
+            if (got == kEosId) break;
+            (void)score_word(m, state, got, &state);
+          }
+        }
+      }
+    }
+  }
+  CHECK(steps > 1000);
+}
+
 TEST_CASE("sentences: reproducible by (seed, index), prefix, max_length", "[sampler]") {
   const Model m = toy_model(3);
   SamplingOptions o;

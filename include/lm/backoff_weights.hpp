@@ -23,8 +23,9 @@ namespace lm {
 // Read-only lookups in a table: n-grams by word ids, suffix links and the
 // backoff rule. Built once (it computes every entry's suffix link and every
 // context's successor range); then every call is a few binary searches,
-// without allocation (except the word-sequence overloads on tables that
-// are not suffix-closed), and may be made from several threads at once.
+// without allocation (except where a context's suffix is missing from a
+// table that is not suffix-closed: that context is looked up by its words),
+// and may be made from several threads at once.
 //
 // The lookup reads the table's probabilities and backoffs at each call, so
 // they may change between calls (recompute_backoffs changes them while it

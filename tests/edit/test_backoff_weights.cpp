@@ -186,3 +186,31 @@ TEST_CASE("every context's distribution sums to 1 after recomputing", "[backoff]
 
 }  // namespace
 }  // namespace lm
+
+namespace lm {
+namespace {
+
+TEST_CASE("suffix links and weights do not depend on the threads", "[backoff]") {
+  const NGramTable original = table_of_file(test::test_data("toy.o3.kenlm.arpa"));
+  const TableLookup one(original, 1);
+  const TableLookup three(original, 3);
+  std::size_t links = 0;
+  for (int n = 2; n <= original.order(); ++n) {
+    for (std::uint32_t i = 0; i < original.levels[n - 1].size(); ++i) {
+      REQUIRE(one.suffix(n, i) == three.suffix(n, i));
+      // The link is the entry of the last n-1 words.
+      const std::vector<WordId> words = original.ngram(n, i);
+      CHECK(one.suffix(n, i) == one.find(std::span<const WordId>(words).subspan(1)));
+      ++links;
+    }
+  }
+  CHECK(links == 37);
+  NGramTable a = original;
+  NGramTable b = original;
+  (void)recompute_backoffs(a, 1);
+  (void)recompute_backoffs(b, 3);
+  CHECK(a.levels == b.levels);
+}
+
+}  // namespace
+}  // namespace lm

@@ -242,12 +242,12 @@ struct TokenSampler::Impl {
   WordId sample_nucleus(const State& s, Rng* rng) {
     if (!predictor) predictor.emplace(model);
     const double target = options.top_p * tempered_total(s);
+    const std::size_t extra = options.no_unk ? 1 : 0;
     std::vector<std::pair<WordId, double>> kept;
     for (std::size_t k = 64;; k *= 8) {
       // Past a sixteenth of the vocabulary, sorting all of it is as fast.
       if (k > unigram_cum.size() / 16) return draw_from(predictor->top(s, 0), options, rng);
-      if (!cached_top) cached_top.emplace(model);
-      const std::vector<Prediction> top = cached_top->top(s, k, options.no_unk);
+      const std::vector<Prediction> top = predictor->top(s, k + extra);
       kept.clear();
       double sum = 0;
       for (const Prediction& p : top) {
@@ -256,7 +256,7 @@ struct TokenSampler::Impl {
         sum += kept.back().second;
         if (sum >= target) break;
       }
-      if (sum >= target || top.size() < k) {
+      if (sum >= target || top.size() < k + extra) {
         if (kept.empty() || !(sum > 0)) throw Error("no word can be sampled here: every next word has probability 0");
         double u = rng->uniform() * sum;
         for (const auto& [w, q] : kept) {
@@ -290,7 +290,7 @@ struct TokenSampler::Impl {
   std::vector<std::uint32_t> stamp;  // tempered_total's: stamp[w] == generation when covered holds w
   std::uint32_t generation = 0;
   std::vector<WordId> covered;
-  std::optional<detail::CachedTop> cached_top;  // for top_k, and top_p alone
+  std::optional<detail::CachedTop> cached_top;  // for top_k > kSmallTopK
   std::unordered_map<std::uint64_t, Cdf> cache;
   std::vector<double> pool;
   std::optional<NextWordPredictor> predictor;

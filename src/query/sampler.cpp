@@ -168,11 +168,17 @@ struct TokenSampler::Impl {
     return false;
   }
 
-  WordId sample_exact(const State& s, Rng* rng) {
+  // Drops the cache once it holds kMaxCached sums (between draws, so that
+  // no Cdf in use is lost).
+  void trim_cache() {
     if (pool.size() > kMaxCached) {
       pool.clear();
       cache.clear();
     }
+  }
+
+  WordId sample_exact(const State& s, Rng* rng) {
+    trim_cache();
     const int length = s.length;
     Cdf cdfs[kMaxOrder];
     double weight[kMaxOrder];
@@ -206,6 +212,7 @@ struct TokenSampler::Impl {
   // words left out), without visiting the vocabulary: order j's words that
   // no longer context has weigh its cached total less those that one has.
   double tempered_total(const State& s) {
+    trim_cache();
     if (++generation == 0) {
       std::fill(stamp.begin(), stamp.end(), 0);
       generation = 1;

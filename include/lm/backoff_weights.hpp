@@ -41,6 +41,12 @@ class TableLookup {
   // (0 or 1: the calling thread; the result is the same). REQUIRES: the
   // table is valid as build_model checks it (sorted, parents in range).
   explicit TableLookup(const NGramTable& table, unsigned threads = 1);
+  // The same with the suffix links already known, for an editor that took
+  // entries out of a table it had a lookup for and renumbered their links
+  // (a link to an entry taken out becomes kNone): links[n-2][i] is what
+  // suffix(n, i) returns, for every entry i of every level n >= 2. Computes
+  // only the successor ranges. REQUIRES: links so; not checked.
+  TableLookup(const NGramTable& table, std::vector<std::vector<std::uint32_t>> links);
 
   [[nodiscard]] const NGramTable& table() const { return *table_; }
   [[nodiscard]] int order() const { return table_->order(); }
@@ -86,6 +92,8 @@ class TableLookup {
   [[nodiscard]] float log10_lower_prob(int n, std::uint32_t i) const;
 
  private:
+  void find_successors();
+
   const NGramTable* table_;
   // links_[n-2][i]: suffix link of entry i of level n (n >= 2).
   std::vector<std::vector<std::uint32_t>> links_;

@@ -15,13 +15,13 @@ namespace lm {
 using detail::kProbEpsilon;
 using detail::to_prob;
 
-TableLookup::TableLookup(const NGramTable& table, unsigned threads) : table_(&table) {
-  const int order = table.order();
+void TableLookup::find_successors() {
+  const int order = table_->order();
   first_child_.resize(order > 0 ? order - 1 : 0);
   for (int n = 1; n < order; ++n) {
-    const std::vector<std::uint32_t>& parent = table.levels[n].parent;
+    const std::vector<std::uint32_t>& parent = table_->levels[n].parent;
     std::vector<std::uint32_t>& first = first_child_[n - 1];
-    const std::size_t contexts = table.levels[n - 1].size();
+    const std::size_t contexts = table_->levels[n - 1].size();
     first.assign(contexts + 1, 0);
     // Parents are sorted: the first successor of c is where parent >= c begins.
     std::size_t e = 0;
@@ -30,6 +30,16 @@ TableLookup::TableLookup(const NGramTable& table, unsigned threads) : table_(&ta
       first[c] = static_cast<std::uint32_t>(e);
     }
   }
+}
+
+TableLookup::TableLookup(const NGramTable& table, std::vector<std::vector<std::uint32_t>> links)
+    : table_(&table), links_(std::move(links)) {
+  find_successors();
+}
+
+TableLookup::TableLookup(const NGramTable& table, unsigned threads) : table_(&table) {
+  find_successors();
+  const int order = table.order();
   links_.resize(order > 1 ? order - 1 : 0);
   for (int n = 2; n <= order; ++n) {
     const NGramTable::Level& level = table.levels[n - 1];

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
+#include <memory>
 
 #include "edit/srilm_prob.hpp"
 #include "lm/error.hpp"
@@ -58,18 +59,26 @@ std::vector<std::vector<float>> context_log10_probs(const NGramTable& table, int
 double prob_of_log(float log10_p) { return std::isinf(log10_p) && log10_p < 0 ? 0.0 : std::exp(log10_p * M_LN10); }
 
 // Takes out the entries of every level whose keep mark is 0, renumbering
-// the parents of the level above.
-void compact(NGramTable& table, const std::vector<std::vector<std::uint8_t>>& keep) {
+// the parents of the level above; returns the suffix links of what is left,
+// lookup's renumbered (kNone where the suffix was taken out).
+std::vector<std::vector<std::uint32_t>> compact(NGramTable& table, const std::vector<std::vector<std::uint8_t>>& keep,
+                                                const TableLookup& lookup) {
+  std::vector<std::vector<std::uint32_t>> links(static_cast<std::size_t>(std::max(0, table.order() - 1)));
   std::vector<std::uint32_t> renumber;  // of the level below the one compacted
   for (int n = 2; n <= table.order(); ++n) {
     NGramTable::Level& level = table.levels[n - 1];
     const std::vector<std::uint8_t>& k = keep[n - 1];
     const bool top = n == table.order();
     std::vector<std::uint32_t> next_renumber(top ? 0 : level.size());
+    std::vector<std::uint32_t>& link = links[n - 2];
+    link.reserve(level.size());
     std::size_t out = 0;
     for (std::size_t i = 0; i < level.size(); ++i) {
       if (!top) next_renumber[i] = static_cast<std::uint32_t>(out);
       if (k[i] == 0) continue;
+      std::uint32_t s = lookup.suffix(n, static_cast<std::uint32_t>(i));
+      if (n > 2 && s != TableLookup::kNone) s = keep[n - 2][s] != 0 ? renumber[s] : TableLookup::kNone;
+      link.push_back(s);
       level.words[out] = level.words[i];
       level.parent[out] = n == 2 ? level.parent[i] : renumber[level.parent[i]];
       level.log10_prob[out] = level.log10_prob[i];
@@ -84,8 +93,10 @@ void compact(NGramTable& table, const std::vector<std::vector<std::uint8_t>>& ke
     level.parent.shrink_to_fit();
     level.log10_prob.shrink_to_fit();
     level.log10_backoff.shrink_to_fit();
+    link.shrink_to_fit();
     renumber = std::move(next_renumber);
   }
+  return links;
 }
 
 // One order's pass (SRILM's pruneProbs loop for contexts of order n-1): the
@@ -196,8 +207,9 @@ PruneResult prune(NGramTable& table, const PruneOptions& options) {
   const unsigned threads = std::max(1u, options.threads);
   std::vector<std::vector<std::uint8_t>> keep(static_cast<std::size_t>(order));
   for (int n = 2; n <= order; ++n) keep[n - 1].assign(table.levels[n - 1].size(), 1);
-  {  // the lookups and P(h) are freed before the table is compacted
-    const TableLookup lookup(table, threads);
+  auto lookup_ptr = std::make_unique<const TableLookup>(table, threads);
+  const TableLookup& lookup = *lookup_ptr;
+  {  // P(h) is freed before the table is compacted
     const std::vector<std::vector<float>> context_probs = context_log10_probs(table, order - 1);
     // alive[i]: entry i of the level just pruned is still a context in SRILM's
     // trie (a BOW node): it keeps a successor, or a longer alive context has it
@@ -229,8 +241,10 @@ PruneResult prune(NGramTable& table, const PruneOptions& options) {
   std::uint64_t total = 0;
   for (std::uint64_t count : result.removed) total += count;
   if (total == 0) return result;
-  compact(table, keep);
-  result.backoffs = recompute_backoffs(table, threads);
+  std::vector<std::vector<std::uint32_t>> links = compact(table, keep, lookup);
+  lookup_ptr.reset();
+  const TableLookup pruned(table, std::move(links));
+  result.backoffs = recompute_backoffs(table, pruned, threads);
   return result;
 }
 

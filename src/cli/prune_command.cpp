@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
+#include "heap.hpp"
 #include "lm/error.hpp"
 #include "lm/line_reader.hpp"
 #include "lm/model_io.hpp"
@@ -38,6 +39,7 @@ void check_outputs(const PruneCommandOptions& opt) {
 }
 
 void run_prune(const PruneCommandOptions& opt) {
+  use_huge_page_heap();
   PruneOptions options;
   options.threshold = opt.threshold;
   options.min_order = opt.min_order;

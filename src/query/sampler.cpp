@@ -2,10 +2,10 @@
 #include "lm/sampler.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <fmt/format.h>
 #include <optional>
-#include <unordered_map>
 
 #include "lm/error.hpp"
 #include "query/cached_top.hpp"
@@ -123,7 +123,6 @@ struct TokenSampler::Impl {
       : model(m), options(o), log2_10_over_t(kLog2Of10 / o.temperature),
         exact(o.top_k == 0 && o.top_p == 1), nucleus(o.top_k == 0 && o.top_p < 1) {
     if (!exact && !nucleus) return;
-    cache.reserve(std::size_t{1} << 16);
     // Address space for the cache up front (pages are only taken as they are
     // written): growing it by doubling copied and zeroed 30% of the time.
     std::uint64_t successors = 0;
@@ -140,11 +139,37 @@ struct TokenSampler::Impl {
 
   [[nodiscard]] bool excluded(WordId w) const { return w == kBosId || (options.no_unk && w == kUnkId); }
 
+  // The slot of key in the cache's open-addressing table (keys[slot] is
+  // key, or 0: free; linear probing). Keys are never 0 (n >= 1).
+  std::size_t slot_of(std::uint64_t key) const {
+    const std::size_t mask = keys.size() - 1;
+    std::size_t slot = (key * 0x9E3779B97F4A7C15ULL) >> (64 - std::countr_zero(keys.size()));
+    while (keys[slot] != 0 && keys[slot] != key) slot = (slot + 1) & mask;
+    return slot;
+  }
+  void remember(std::uint64_t key, const Cdf& c) {
+    if (2 * (cached + 1) > keys.size()) {  // keep the table at most half full
+      std::vector<std::uint64_t> old_keys(keys.size() * 2, 0);
+      std::vector<Cdf> old_cdfs(keys.size() * 2);
+      old_keys.swap(keys);
+      old_cdfs.swap(slot_cdfs);
+      for (std::size_t i = 0; i < old_keys.size(); ++i) {
+        if (old_keys[i] == 0) continue;
+        const std::size_t slot = slot_of(old_keys[i]);
+        keys[slot] = old_keys[i];
+        slot_cdfs[slot] = old_cdfs[i];
+      }
+    }
+    const std::size_t slot = slot_of(key);
+    keys[slot] = key;
+    slot_cdfs[slot] = c;
+    ++cached;
+  }
+
   // The cumulative weights of the successors of entry `node` of level n.
   Cdf cdf(int n, std::uint32_t node) {
     const std::uint64_t key = std::uint64_t(n) << 32 | node;
-    const auto it = cache.find(key);
-    if (it != cache.end()) return it->second;
+    if (const std::size_t slot = slot_of(key); keys[slot] == key) return slot_cdfs[slot];
     const ModelLevel::Range r = model.level(n).children(node);
     const Model::Level& next = model.level(n + 1);
     Cdf c{pool.size(), r.begin, static_cast<std::uint32_t>(r.end - r.begin), 0};
@@ -154,7 +179,7 @@ struct TokenSampler::Impl {
       pool.push_back(sum);
     }
     c.total = sum;
-    cache.emplace(key, c);
+    remember(key, c);
     return c;
   }
 
@@ -173,7 +198,8 @@ struct TokenSampler::Impl {
   void trim_cache() {
     if (pool.size() > kMaxCached) {
       pool.clear();
-      cache.clear();
+      std::fill(keys.begin(), keys.end(), 0);
+      cached = 0;
     }
   }
 
@@ -298,7 +324,9 @@ struct TokenSampler::Impl {
   std::uint32_t generation = 0;
   std::vector<WordId> covered;
   std::optional<detail::CachedTop> cached_top;  // for top_k > kSmallTopK
-  std::unordered_map<std::uint64_t, Cdf> cache;
+  std::vector<std::uint64_t> keys = std::vector<std::uint64_t>(std::size_t{1} << 16, 0);  // (n << 32 | node), 0: free
+  std::vector<Cdf> slot_cdfs = std::vector<Cdf>(std::size_t{1} << 16);  // the Cdf of keys[slot]
+  std::size_t cached = 0;
   std::vector<double> pool;
   std::optional<NextWordPredictor> predictor;
 };

@@ -13,7 +13,7 @@
 # Environment: SEED [2027], SENTENCES [1000]. Needs bash 5 (EPOCHREALTIME), bc
 # and /usr/bin/time.
 set -euo pipefail
-[ $# -ge 2 ] || { sed -n '2,16p' "$0"; exit 2; }
+[ $# -ge 2 ] || { sed -n '2,14p' "$0"; exit 2; }
 lm=$(realpath "$1") model=$(realpath "$2") repeats=${3:-5}
 seed=${SEED:-2027} sentences=${SENTENCES:-1000}
 work=$(mktemp -d)

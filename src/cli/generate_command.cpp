@@ -130,9 +130,10 @@ void add_generate_command(CLI::App& app) {
       "--temperature, then cut by --top-k, then by --top-p. The prefix is the sentence's first words\n"
       "(a leading <s> changes nothing) and is printed with it; </s> ends a sentence and is not printed.\n"
       "Sentence i depends only on the seed and i: the same on every machine and with any --threads.\n"
-      "--top-p (and a mixture of models with different vocabularies) scans the whole vocabulary for\n"
-      "each word: much slower. JSON: text, prefix_words, tokens (each sampled token, </s> too, with\n"
-      "the model's log10_prob before temperature and cuts), log10_prob (their sum), ended.");
+      "--top-p near 1 without --top-k, and a mixture with a cut or of models with different\n"
+      "vocabularies, scan the whole vocabulary for each word: much slower. JSON: text, prefix_words,\n"
+      "tokens (each sampled token, </s> too, with the model's log10_prob before temperature and\n"
+      "cuts), log10_prob (their sum), ended.");
   cmd->add_option("prefix", opt->prefix, "Words every sentence starts with")->type_name("PREFIX");
   add_models_option(cmd, &opt->models);
   cmd->add_option("-n,--count", opt->count, "Sentences to generate")

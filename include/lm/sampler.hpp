@@ -75,10 +75,13 @@ struct SampledSentence {
 // p(w | h)^(1/T) normalized over the vocabulary (how stored probabilities
 // that do not sum to exactly 1 are handled: they are normalized). The
 // cumulative sums of each context's successors are computed on first use and
-// cached, so a draw costs a few binary searches. With top_k it uses
-// NextWordPredictor::top(k) (cheap); with top_p the whole distribution
-// (NextWordPredictor::top(0), a pass over the vocabulary per token: slow).
-// Scratch space grows with the contexts seen: one per thread.
+// cached (up to 2^24 sums, then dropped and started again), so a draw
+// costs a few binary searches. With top_k it draws from the k words of
+// NextWordPredictor::top(k) (for k > 16 merged from each order's successors,
+// sorted once and cached; the same words); with top_p alone from the
+// smallest head of top(k) that holds p of the mass, for k = 64, 512, 4096,
+// else from the whole sorted distribution (a pass over the vocabulary per
+// token: slow). Scratch space grows with the contexts seen: one per thread.
 class TokenSampler {
  public:
   // REQUIRES: options.check() passes; model outlives the sampler.

@@ -3,12 +3,14 @@
 #   - toy.txt (always): threshold 0 leaves the model byte-identical, an ARPA
 #     input prunes as its binary does, --min-order 3 leaves the bigrams, a
 #     per-order summary on stderr, pruned distributions sum to 1, bad inputs
-#     are one-line errors and leave no output.
-#   - kjv order 3 (when LM_SHARED_DIR/corpora/kjv exists): SRILM 1.7's n-gram
-#     counts (within 0.5%) and perplexities (within 0.2%) at four thresholds
-#     for modified Kneser-Ney, at 1e-7 for Katz with a closed vocabulary
-#     (SRILM: ngram -lm X -prune T on ngram-count's model of the same
-#     corpus), and 1,000 contexts of a pruned model that sum to 1 within 1e-6.
+#     are one-line errors and leave no output; SRILM 1.7.3's own output on
+#     toy.o3.kenlm.arpa, and its counts on an order-5 model of data/gutenberg.tok.txt.
+#   - kjv (when LM_SHARED_DIR/corpora/kjv exists): SRILM 1.7's n-gram counts
+#     (within 0.5%) and perplexities (within 0.2%) at four thresholds for
+#     modified Kneser-Ney order 3, at 1e-7 for Katz with a closed vocabulary
+#     (SRILM: ngram -lm X -prune T on ngram-count's model of the same corpus),
+#     SRILM's counts on lm's order-5 model, and 1,000 contexts of pruned
+#     models that sum to 1 within 1e-6.
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.bash source-path=SCRIPTDIR
 . "$HERE/lib.bash"
@@ -27,6 +29,15 @@ max_sum_error() {
                 END { d = s - 1; if (d < 0) d = -d; if (d > m) m = d; printf "%.3g %d\n", m, n }'
 }
 
+# check_rel GOT EXPECTED RELTOL DESCRIPTION : |GOT - EXPECTED| <= RELTOL * |EXPECTED|.
+check_rel() {
+  if [ -n "$1" ] && awk -v a="$1" -v b="$2" -v r="$3" \
+    'BEGIN { d = a - b; if (d < 0) d = -d; m = b < 0 ? -b : b; exit !(d <= r * m) }'; then
+    ok "$4 ($1 against $2)"
+  else
+    fail "$4" "expected: $2 (relative tolerance $3)" "got:      '$1'"
+  fi
+}
 train_model toy.lm "$TOY" --order 3 --arpa toy.arpa
 
 # ---- threshold 0: nothing removed, the same model
@@ -107,6 +118,22 @@ run awk -v tol=1e-6 -v max=8 -f "$COMPARE" srilm.0.01.arpa toy.0.01.arpa
 check_status "toy.o3.kenlm.arpa at 0.01: SRILM's n-grams, log10 p and backoffs within 1e-6" 0
 check_empty "$OUT" "toy.o3.kenlm.arpa at 0.01: arpa_compare.awk finds no difference"
 
+# ---- order 5 on data/gutenberg.tok.txt: SRILM 1.7.3's counts (pruneProbs on lm's ARPA
+# file of this model). Without the rule that an n-gram stays while it is the suffix of
+# a longer context still in use, lm kept 210381 trigrams at 1e-7 and 117160 bigrams at 1e-6.
+train_model gutenberg5.lm "$GUTENBERG" --order 5
+while read -r t counts; do
+  check_exit 0 "$LM" prune gutenberg5.lm --threshold "$t" --arpa "gutenberg5.$t.arpa"
+  i=1
+  for want in $counts; do
+    check_rel "$(ngrams "gutenberg5.$t.arpa" $i)" "$want" 0.0005 "gutenberg.tok order 5 at $t: SRILM's $i-gram count"
+    i=$((i + 1))
+  done
+done <<'EOF'
+1e-7 21349 177653 210737 32746 2122
+1e-6 21349 117305 40106 3401 304
+EOF
+
 # ---- --min-order 3 leaves the bigrams
 check_exit 0 "$LM" prune toy.lm --threshold 1 --min-order 3 --arpa min3.arpa
 check_eq "$(ngrams min3.arpa 2)" "$(ngrams toy.arpa 2)" "--min-order 3 leaves every bigram"
@@ -152,15 +179,6 @@ if [ -z "${LM_SHARED_DIR:-}" ] || [ ! -f "$KJV/kjv.tok.train.txt" ]; then
   finish
 fi
 
-# check_rel GOT EXPECTED RELTOL DESCRIPTION : |GOT - EXPECTED| <= RELTOL * |EXPECTED|.
-check_rel() {
-  if [ -n "$1" ] && awk -v a="$1" -v b="$2" -v r="$3" \
-    'BEGIN { d = a - b; if (d < 0) d = -d; m = b < 0 ? -b : b; exit !(d <= r * m) }'; then
-    ok "$4 ($1 against $2)"
-  else
-    fail "$4" "expected: $2 (relative tolerance $3)" "got:      '$1'"
-  fi
-}
 perplexity() {
   "$LM" score -m "$1" --summary-only -i "$KJV/kjv.tok.test.txt" | awk -F'\t' -v k="$2:" '$1 == k { print $2 }'
 }

@@ -56,6 +56,11 @@ std::vector<std::vector<float>> context_log10_probs(const NGramTable& table, int
   return joint;
 }
 
+// SRILM reads log10 -99 (its LogP_PseudoZero) as LogP_Zero, -infinity, and
+// pruneProbs computes with it as such (a context whose backoff weight is 0
+// keeps its n-grams: 0 * infinity is NaN, never below the threshold).
+float logp_of(float log10_p) { return log10_p <= kLog10Zero ? kLogPZero : log10_p; }
+
 double prob_of_log(float log10_p) { return std::isinf(log10_p) && log10_p < 0 ? 0.0 : std::exp(log10_p * M_LN10); }
 
 // Takes out the entries of every level whose keep mark is 0, renumbering
@@ -147,7 +152,7 @@ std::uint64_t judge_context(const Pass& pass, std::uint32_t c, Scratch* s) {
     detail::scale_to_one(std::span<float>(log10_prob).subspan(r.begin, count), sums);
     for (std::size_t i = 0; i < count; ++i) s->own_p[i] = to_prob(log10_prob[r.begin + i]);
   }
-  const float bow = pass.contexts->log10_backoff[c];
+  const float bow = logp_of(pass.contexts->log10_backoff[c]);
   const double context_prob = prob_of_log((*pass.context_probs)[c]);
   std::uint64_t removed = 0;
   for (std::size_t i = 0; i < count; ++i) {
@@ -157,11 +162,11 @@ std::uint64_t judge_context(const Pass& pass, std::uint32_t c, Scratch* s) {
       continue;
     }
     // Float where SRILM's LogP is a float, double where its Prob is.
-    const float log10_p = log10_prob[e];
+    const float log10_p = logp_of(log10_prob[e]);
     const double p = s->own_p[i];
     const float new_bow =
         static_cast<float>(std::log10(sums.numerator + p) - std::log10(sums.denominator + s->lower_p[i]));
-    const float delta_prob = s->lower[i] + new_bow - log10_p;
+    const float delta_prob = logp_of(s->lower[i]) + new_bow - log10_p;
     const double delta_entropy = -context_prob * (p * static_cast<double>(delta_prob) +
                                                   sums.numerator * static_cast<double>(new_bow - bow));
     // perplexity change = 10^deltaH - 1 < threshold, i.e. x = deltaH ln 10 <

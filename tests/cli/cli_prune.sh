@@ -134,6 +134,17 @@ done <<'EOF'
 1e-6 21349 117305 40106 3401 304
 EOF
 
+# A maximum likelihood model: a context whose n-grams take all the mass has backoff
+# weight 0 (log10 -99, which SRILM reads as -infinity), and SRILM then keeps its
+# n-grams (0 * infinity is NaN, never below the threshold). SRILM's counts:
+train_model mle4.lm "$GUTENBERG" --order 4 --smoothing mle
+check_exit 0 "$LM" prune mle4.lm --threshold 1e-6 --arpa mle4.1e-6.arpa
+i=2
+for want in 181045 376603 333527; do
+  check_rel "$(ngrams mle4.1e-6.arpa $i)" "$want" 0.0005 "gutenberg.tok mle order 4 at 1e-6: SRILM's $i-gram count"
+  i=$((i + 1))
+done
+
 # ---- --min-order 3 leaves the bigrams
 check_exit 0 "$LM" prune toy.lm --threshold 1 --min-order 3 --arpa min3.arpa
 check_eq "$(ngrams min3.arpa 2)" "$(ngrams toy.arpa 2)" "--min-order 3 leaves every bigram"

@@ -38,6 +38,8 @@ struct PruneResult {
 // - for each n-gram h w: BOW'(h) = (num + p(w|h)) / (den + p_BO(w|h')), and
 //     deltaH = -P(h) [p(w|h) (log10 p_BO(w|h') + log10 BOW'(h) - log10 p(w|h))
 //                     + num (log10 BOW'(h) - log10 BOW(h))];
+//   (log10 values of kLog10Zero count as -infinity, as SRILM reads them; a
+//   NaN, such as 0 * infinity, keeps the n-gram);
 //   h w is removed if 10^deltaH - 1 < threshold, unless h w is still a
 //   context in SRILM's trie: it has a successor left, or it is the suffix of
 //   such a context (then it is kept);

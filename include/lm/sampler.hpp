@@ -54,6 +54,14 @@ struct SamplingOptions {
   void check() const;
 };
 
+class SamplerCache;
+
+// A cache that the TokenSamplers (and SentenceSamplers) of one model and one
+// temperature and no_unk share across threads, so that the cumulative sums
+// of a context with many successors are computed once rather than once per
+// thread. Thread-safe; what is drawn never depends on it.
+[[nodiscard]] std::shared_ptr<SamplerCache> make_sampler_cache(const Model& model, const SamplingOptions& options);
+
 // One token drawn: the word and the model's log10 p(word | context) as
 // score_word gives it (before any temperature or cut).
 struct SampledToken {
@@ -84,8 +92,10 @@ struct SampledSentence {
 // token: slow). Scratch space grows with the contexts seen: one per thread.
 class TokenSampler {
  public:
-  // REQUIRES: options.check() passes; model outlives the sampler.
-  TokenSampler(const Model& model, const SamplingOptions& options);
+  // REQUIRES: options.check() passes; model outlives the sampler. shared:
+  // a cache from make_sampler_cache(model, options), or null for the
+  // sampler's own only (a cache made for other options is not used).
+  TokenSampler(const Model& model, const SamplingOptions& options, std::shared_ptr<SamplerCache> shared = nullptr);
   ~TokenSampler();
   TokenSampler(TokenSampler&&) noexcept;
   TokenSampler(const TokenSampler&) = delete;
@@ -125,7 +135,7 @@ class MixtureTokenSampler {
 // (not on the thread or the order sentences are drawn in). One per thread.
 class SentenceSampler {
  public:
-  SentenceSampler(const Model& model, const SamplingOptions& options);
+  SentenceSampler(const Model& model, const SamplingOptions& options, std::shared_ptr<SamplerCache> shared = nullptr);
   SentenceSampler(const Mixture& mixture, const SamplingOptions& options);
 
   // The sentence's words after <s> and the prefix (word ids of the model or

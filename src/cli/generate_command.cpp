@@ -86,6 +86,9 @@ void run_generate(GenerateOptions& opt) {
 
   const unsigned threads = opt.threads == 0 ? available_cpus() : static_cast<unsigned>(opt.threads);
   std::vector<std::unique_ptr<SentenceSampler>> samplers(threads);
+  // The threads share what they learn of large contexts (not for a mixture).
+  const std::shared_ptr<SamplerCache> cache =
+      threads > 1 && !models.mixed() ? make_sampler_cache(models.model(), opt.sampling) : nullptr;
   const std::size_t block = 256 * std::size_t{threads};
   std::vector<SampledSentence> sentences(block);
   std::vector<std::string> failures(threads);
@@ -97,7 +100,7 @@ void run_generate(GenerateOptions& opt) {
         auto& sampler = samplers[slice];
         if (!sampler) {
           sampler = models.mixed() ? std::make_unique<SentenceSampler>(models.mixture(), opt.sampling)
-                                   : std::make_unique<SentenceSampler>(models.model(), opt.sampling);
+                                   : std::make_unique<SentenceSampler>(models.model(), opt.sampling, cache);
         }
         for (std::size_t i = begin; i < end; ++i) sentences[i] = sampler->sample(prefix_ids, seed, first + i);
       } catch (const std::exception& e) {

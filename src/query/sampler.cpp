@@ -9,6 +9,7 @@
 
 #include "lm/error.hpp"
 #include "query/cached_top.hpp"
+#include "query/sampler_cache.hpp"
 
 namespace lm {
 
@@ -29,6 +30,8 @@ std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); 
 constexpr int kMaxAttempts = 200;
 // Up to this top_k, NextWordPredictor::top(k) is faster than CachedTop.
 constexpr std::size_t kSmallTopK = 16;
+// Contexts with at least this many successors go to the shared cache.
+constexpr std::uint64_t kShareMin = 256;
 // Cached cumulative sums past this many are dropped (128 MiB of doubles).
 constexpr std::size_t kMaxCached = std::size_t{1} << 24;
 
@@ -111,17 +114,20 @@ void SamplingOptions::check() const {
 // ---------------------------------------------------------------- TokenSampler
 
 struct TokenSampler::Impl {
-  // A context's successors' cumulative weights: pool[offset, offset + size).
+  // A context's successors' cumulative weights: in the shared cache, or
+  // pool[offset, offset + size).
   struct Cdf {
     std::uint64_t offset = 0;
     std::uint64_t first = 0;  // index in the next level of the first successor
     std::uint32_t size = 0;
     double total = 0;
+    const double* shared = nullptr;
   };
 
-  Impl(const Model& m, const SamplingOptions& o)
+  Impl(const Model& m, const SamplingOptions& o, std::shared_ptr<SamplerCache> shared_cache)
       : model(m), options(o), log2_10_over_t(kLog2Of10 / o.temperature),
-        exact(o.top_k == 0 && o.top_p == 1), nucleus(o.top_k == 0 && o.top_p < 1) {
+        exact(o.top_k == 0 && o.top_p == 1), nucleus(o.top_k == 0 && o.top_p < 1),
+        shared(shared_cache != nullptr && shared_cache->serves(m, o) ? std::move(shared_cache) : nullptr) {
     if (!exact && !nucleus) return;
     // Address space for the cache up front (pages are only taken as they are
     // written): growing it by doubling copied and zeroed 30% of the time.
@@ -171,6 +177,15 @@ struct TokenSampler::Impl {
     const std::uint64_t key = std::uint64_t(n) << 32 | node;
     if (const std::size_t slot = slot_of(key); keys[slot] == key) return slot_cdfs[slot];
     const ModelLevel::Range r = model.level(n).children(node);
+    // Contexts with many successors are shared with the other threads (the
+    // others are cheaper to sum again than to pass through a lock).
+    const bool share = shared != nullptr && r.end - r.begin >= kShareMin;
+    SamplerCache::Entry e;
+    if (share && shared->find(key, &e)) {
+      const Cdf c{0, e.first, e.size, e.total, e.cum};
+      remember(key, c);
+      return c;
+    }
     const Model::Level& next = model.level(n + 1);
     Cdf c{pool.size(), r.begin, static_cast<std::uint32_t>(r.end - r.begin), 0};
     double sum = 0;
@@ -179,6 +194,10 @@ struct TokenSampler::Impl {
       pool.push_back(sum);
     }
     c.total = sum;
+    if (share && shared->insert(key, SamplerCache::Entry{pool.data() + c.offset, c.first, c.size, c.total}, &e)) {
+      pool.resize(c.offset);  // the shared copy serves from now on
+      c = Cdf{0, e.first, e.size, e.total, e.cum};
+    }
     remember(key, c);
     return c;
   }
@@ -223,7 +242,7 @@ struct TokenSampler::Impl {
       int j = length;
       while (j > 0 && u >= weight[j]) u -= weight[j--];
       const Cdf& c = cdfs[j];
-      const double* cum = j == 0 ? unigram_cum.data() : pool.data() + c.offset;
+      const double* cum = j == 0 ? unigram_cum.data() : c.shared != nullptr ? c.shared : pool.data() + c.offset;
       const double v = rng->uniform() * c.total;
       const std::size_t i = std::upper_bound(cum, cum + c.size, v) - cum;
       if (i >= c.size) continue;  // only when rounding put v at the total
@@ -328,11 +347,12 @@ struct TokenSampler::Impl {
   std::vector<Cdf> slot_cdfs = std::vector<Cdf>(std::size_t{1} << 16);  // the Cdf of keys[slot]
   std::size_t cached = 0;
   std::vector<double> pool;
+  std::shared_ptr<SamplerCache> shared;
   std::optional<NextWordPredictor> predictor;
 };
 
-TokenSampler::TokenSampler(const Model& model, const SamplingOptions& options)
-    : impl_(std::make_unique<Impl>(model, options)) {}
+TokenSampler::TokenSampler(const Model& model, const SamplingOptions& options, std::shared_ptr<SamplerCache> shared)
+    : impl_(std::make_unique<Impl>(model, options, std::move(shared))) {}
 TokenSampler::~TokenSampler() = default;
 TokenSampler::TokenSampler(TokenSampler&&) noexcept = default;
 
@@ -387,8 +407,9 @@ WordId MixtureTokenSampler::sample(const MixtureState& context, Rng* rng) { retu
 
 // ---------------------------------------------------------------- SentenceSampler
 
-SentenceSampler::SentenceSampler(const Model& model, const SamplingOptions& options)
-    : model_(&model), options_(options), tokens_(std::make_unique<TokenSampler>(model, options)) {}
+SentenceSampler::SentenceSampler(const Model& model, const SamplingOptions& options,
+                                 std::shared_ptr<SamplerCache> shared)
+    : model_(&model), options_(options), tokens_(std::make_unique<TokenSampler>(model, options, std::move(shared))) {}
 
 SentenceSampler::SentenceSampler(const Mixture& mixture, const SamplingOptions& options)
     : mixture_(&mixture), options_(options),

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <thread>
 
 #include "lm/error.hpp"
 #include "lm/model_io.hpp"
@@ -400,6 +401,32 @@ TEST_CASE("sentences: reproducible by (seed, index), prefix, max_length", "[samp
   CHECK(s.tokens[0].word == predictor.top(state, 1)[0].word);
   CHECK(s.tokens.size() <= 2);
   CHECK((s.ended || s.tokens.size() == 2));
+}
+
+TEST_CASE("samplers on two threads sharing a cache draw what one sampler draws", "[sampler]") {
+  // gutenberg.tok.txt's model has contexts large enough (256 successors) to be shared.
+  const Model m = estimate(test::count_file(std::string(LM_TEST_DATA) + "/../../data/gutenberg.tok.txt", 3)).model;
+  for (double t : {1.0, 0.8}) {
+    SamplingOptions o;
+    o.temperature = t;
+    SentenceSampler alone(m, o);
+    std::vector<SampledSentence> want;
+    for (std::uint64_t i = 0; i < 400; ++i) want.push_back(alone.sample({}, 6, i));
+    const std::shared_ptr<SamplerCache> cache = make_sampler_cache(m, o);
+    std::vector<SampledSentence> got(400);
+    std::vector<std::thread> threads;
+    for (std::uint64_t part = 0; part < 2; ++part) {
+      threads.emplace_back([&, part]() {
+        SentenceSampler sampler(m, o, cache);
+        for (std::uint64_t i = part; i < 400; i += 2) got[i] = sampler.sample({}, 6, i);
+      });
+    }
+    for (std::thread& th : threads) th.join();
+    for (std::uint64_t i = 0; i < 400; ++i) {
+      REQUIRE(got[i].tokens.size() == want[i].tokens.size());
+      for (std::size_t k = 0; k < want[i].tokens.size(); ++k) CHECK(got[i].tokens[k].word == want[i].tokens[k].word);
+    }
+  }
 }
 
 TEST_CASE("kjv order 5: 10^6 draws after three contexts fit lm next --all (chi-square)", "[sampler][shared]") {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <optional>
+#include <unordered_map>
 
 #include "lm/error.hpp"
 #include "query/cached_top.hpp"
@@ -219,6 +220,8 @@ struct TokenSampler::Impl {
       pool.clear();
       std::fill(keys.begin(), keys.end(), 0);
       cached = 0;
+      totals.clear();
+      taken_sums.clear();
     }
   }
 
@@ -258,6 +261,7 @@ struct TokenSampler::Impl {
   // no longer context has weigh its cached total less those that one has.
   double tempered_total(const State& s) {
     trim_cache();
+    if (model.suffix_closed()) return tempered_total_closed(s);
     if (++generation == 0) {
       std::fill(stamp.begin(), stamp.end(), 0);
       generation = 1;
@@ -288,12 +292,49 @@ struct TokenSampler::Impl {
     return z;
   }
 
+  // tempered_total for a suffix-closed model: the words a longer context
+  // has are then those of the next longer one, so what order j gives up to
+  // them depends on that context alone and is cached.
+  double tempered_total_closed(const State& s) {
+    double z = 0, log10_backoff = 0;
+    for (int j = s.length; j >= 0; --j) {
+      const double total = j == 0 ? unigram_cum.back() : cdf(j, s.node[j - 1]).total;
+      const double taken = j == s.length ? 0.0 : taken_by(j, s);
+      z += std::exp2(log10_backoff * log2_10_over_t) * std::max(0.0, total - taken);
+      if (j > 0) log10_backoff += model.level(j).log10_backoff(s.node[j - 1]);
+    }
+    return z;
+  }
+  // The weights at order j (context: the last j words of s) of the
+  // successors of the context one word longer. REQUIRES: j < s.length.
+  double taken_by(int j, const State& s) {
+    const std::uint64_t key = std::uint64_t(j + 1) << 32 | s.node[j];
+    if (const auto it = taken_sums.find(key); it != taken_sums.end()) return it->second;
+    const ModelLevel::Range r = model.level(j + 1).children(s.node[j]);
+    const Model::Level& longer = model.level(j + 2);
+    const Model::Level& next = model.level(j + 1);
+    double taken = 0;
+    for (std::uint64_t c = r.begin; c < r.end; ++c) {
+      const WordId w = longer.word(c);
+      if (excluded(w)) continue;
+      const std::uint32_t at = j == 0 ? w : model.find_child(j, s.node[j - 1], w);
+      if (at != kNoEntry) taken += tempered(next.log10_prob(at), log2_10_over_t);
+    }
+    taken_sums.emplace(key, taken);
+    return taken;
+  }
+
   // top_p without top_k: the most probable words, from NextWordPredictor::top(k)
   // for a growing k, until they hold top_p of tempered_total (the same
   // words as draw_from(top(0)) keeps, found without sorting the vocabulary).
   WordId sample_nucleus(const State& s, Rng* rng) {
     if (!predictor) predictor.emplace(model);
-    const double target = options.top_p * tempered_total(s);
+    // The total depends on the longest context alone (the others are its
+    // suffixes): short contexts, whose totals cost the most, come back often.
+    const std::uint64_t key = s.length == 0 ? 0 : std::uint64_t(s.length) << 32 | s.node[s.length - 1];
+    auto [it, added] = totals.try_emplace(key, 0.0);
+    if (added) it->second = tempered_total(s);
+    const double target = options.top_p * it->second;
     const std::size_t extra = options.no_unk ? 1 : 0;
     std::vector<std::pair<WordId, double>> kept;
     for (std::size_t k = 64;; k *= 8) {
@@ -342,6 +383,8 @@ struct TokenSampler::Impl {
   std::vector<std::uint32_t> stamp;  // tempered_total's: stamp[w] == generation when covered holds w
   std::uint32_t generation = 0;
   std::vector<WordId> covered;
+  std::unordered_map<std::uint64_t, double> totals;  // tempered_total by longest context
+  std::unordered_map<std::uint64_t, double> taken_sums;  // taken_by by the longer context
   std::optional<detail::CachedTop> cached_top;  // for top_k > kSmallTopK
   std::vector<std::uint64_t> keys = std::vector<std::uint64_t>(std::size_t{1} << 16, 0);  // (n << 32 | node), 0: free
   std::vector<Cdf> slot_cdfs = std::vector<Cdf>(std::size_t{1} << 16);  // the Cdf of keys[slot]

@@ -54,4 +54,16 @@ struct PruneResult {
 // build_model checks it.
 PruneResult prune(NGramTable& table, const PruneOptions& options);
 
+// A model's table, pruned: unpack_model(model) then prune, with the model's
+// verification (Model::verify, most of unpack_model's time on a large
+// model) on a thread of its own beside the unpacking and pruning, which
+// only read the model as far as they can without going out of bounds. Throws
+// what unpack_model throws for a corrupt model (before anything is returned)
+// and what prune throws.
+struct PrunedModel {
+  NGramTable table;
+  PruneResult result;
+};
+[[nodiscard]] PrunedModel prune_model(const Model& model, const PruneOptions& options);
+
 }  // namespace lm

@@ -46,24 +46,26 @@ void run_prune(const PruneCommandOptions& opt) {
   options.threads = opt.threads == 0 ? available_cpus() : static_cast<unsigned>(opt.threads);
   check_outputs(opt);
   NGramTable table;
+  PruneResult result;
   int bits = opt.quantize >= 0 ? opt.quantize : 0;
   if (is_binary_model_file(opt.input)) {
     const Model model = load_model(opt.input);
     if (opt.quantize < 0) bits = model.info().quantize_bits;
-    table = unpack_model(model);
+    PrunedModel pruned = prune_model(model, options);
+    table = std::move(pruned.table);
+    result = std::move(pruned.result);
   } else {
     LineReader reader(opt.input);  // ARPA (plain or gzip): read into a table directly
     table = read_arpa_table(reader);
+    result = prune(table, options);
   }
   if (options.min_order > table.order()) {
     spdlog::warn("--min-order {} is above the model's order {}: nothing is pruned", options.min_order, table.order());
   }
-  std::vector<std::uint64_t> before(static_cast<std::size_t>(table.order()));
-  for (int n = 1; n <= table.order(); ++n) before[n - 1] = table.levels[n - 1].size();
-  const PruneResult result = prune(table, options);
   for (int n = 1; n <= table.order(); ++n) {
-    spdlog::info("order {}: {} n-grams kept, {} removed (of {})", n, table.levels[n - 1].size(),
-                 result.removed[n - 1], before[n - 1]);
+    const std::uint64_t kept = table.levels[n - 1].size();
+    spdlog::info("order {}: {} n-grams kept, {} removed (of {})", n, kept, result.removed[n - 1],
+                 kept + result.removed[n - 1]);
   }
   if (result.backoffs.scaled_contexts + result.backoffs.improper_contexts > 0) {
     spdlog::warn("{} contexts with nothing left to back off to were scaled to sum to 1; {} are improper "

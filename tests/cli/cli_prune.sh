@@ -178,6 +178,11 @@ check_status "--min-order 1: exit 2" 2
 train_model stupid.lm "$TOY" --order 3 --smoothing stupid
 run "$LM" prune stupid.lm --threshold 1e-8 -o bad.lm
 check_error "a stupid backoff model" 1 "not probabilities"
+# A damaged model: the verification that runs beside the pruning reports it.
+cp toy.lm damaged.lm
+printf '\377\377\377\377\377\377\377\377' | dd of=damaged.lm bs=1 seek=600 conv=notrunc 2>/dev/null
+run "$LM" prune damaged.lm --threshold 0.01 -o bad.lm
+check_error "a damaged model" 1 "corrupt"
 printf 'not a model\n' >garbage.arpa
 run "$LM" prune garbage.arpa --threshold 1e-8 -o bad.lm
 check_error "a file that is no model" 1 "garbage.arpa"

@@ -19,7 +19,7 @@ seed=${SEED:-2027} sentences=${SENTENCES:-1000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+. "$(dirname "$0")/bench_steps.sh"  # median
 
 # bench NAME N ARGS... : runs lm generate -n N ARGS REPEATS times.
 bench() {

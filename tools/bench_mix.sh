@@ -19,19 +19,7 @@ shared=${SHARED:-../shared}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-measure() {  # command...: prints "wall_seconds peak_rss_mb"
-  /usr/bin/time -f '%e %M' -o "$work/time" "$@" > /dev/null 2> "$work/err" || { cat "$work/err" >&2; exit 1; }
-  awk '{printf "%s %.0f\n", $1, $2 / 1024}' "$work/time"
-}
-declare -A times rss
-step() {  # key command...
-  local key=$1
-  shift
-  read -r w r < <(measure "$@")
-  times[$key]+="$w " rss[$key]+="$r "
-  printf '%-22s %8s s %8s MB\n' "$key" "$w" "$r"
-}
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+. tools/bench_steps.sh
 
 # bench NAME A B TEXT DEV
 bench() {

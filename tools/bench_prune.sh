@@ -27,21 +27,7 @@ test_text=$shared/corpora/gutenberg/gutenberg.test.txt
 threads=()
 [ -z "${THREADS:-}" ] || threads=(-t "$THREADS")
 
-measure() {  # command...: prints "wall_seconds peak_rss_mb"
-  /usr/bin/time -v -o "$work/time" "$@" > /dev/null 2> "$work/err" || { cat "$work/err" >&2; exit 1; }
-  awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i] }
-              /Maximum resident set size/ { r = $2 }
-              END { printf "%.2f %.0f\n", s, r / 1024 }' "$work/time"
-}
-declare -A times rss
-step() {  # key command...
-  local key=$1
-  shift
-  read -r w r < <(measure "$@")
-  times[$key]+="$w " rss[$key]+="$r "
-  printf '%-16s %8s s %8s MB\n' "$key" "$w" "$r"
-}
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+. tools/bench_steps.sh
 
 model=$work/gutenberg.100M.o5.lm
 train_runs=$repeats

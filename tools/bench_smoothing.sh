@@ -22,21 +22,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 big=${BIG_DIR:-$work}/gutenberg.train.100M.txt
 [ -f "$big" ] || xz -dc "$shared/corpora/gutenberg/gutenberg.train.100M.txt.xz" > "$big"
-# shellcheck disable=SC2034
-
-measure() {  # command...: prints "wall_seconds peak_rss_mb"
-  /usr/bin/time -f '%e %M' -o "$work/time" "$@" > /dev/null 2> "$work/err" || { cat "$work/err" >&2; exit 1; }
-  awk '{printf "%s %.0f\n", $1, $2 / 1024}' "$work/time"
-}
-declare -A times rss
-step() {  # key command...
-  local key=$1
-  shift
-  read -r w r < <(measure "$@")
-  times[$key]+="$w " rss[$key]+="$r "
-  printf '%-20s %8s s %8s MB\n' "$key" "$w" "$r"
-}
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+. tools/bench_steps.sh
 
 for ((i = 0; i < repeats; i++)); do
   for m in "${methods[@]}"; do

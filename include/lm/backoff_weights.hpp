@@ -93,6 +93,9 @@ class TableLookup {
 
  private:
   void find_successors();
+  // The backoff rule over the context's suffixes that are entries:
+  // entries[k] is the one of length k, for 1 <= k <= length.
+  [[nodiscard]] float backed_off(const std::uint32_t* entries, int length, WordId word) const;
 
   const NGramTable* table_;
   // links_[n-2][i]: suffix link of entry i of level n (n >= 2).

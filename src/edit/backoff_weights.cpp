@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "edit/srilm_prob.hpp"
+#include "edit/successor_starts.hpp"
 #include "lm/parallel.hpp"
 
 namespace lm {
@@ -19,16 +20,7 @@ void TableLookup::find_successors() {
   const int order = table_->order();
   first_child_.resize(order > 0 ? order - 1 : 0);
   for (int n = 1; n < order; ++n) {
-    const std::vector<std::uint32_t>& parent = table_->levels[n].parent;
-    std::vector<std::uint32_t>& first = first_child_[n - 1];
-    const std::size_t contexts = table_->levels[n - 1].size();
-    first.assign(contexts + 1, 0);
-    // Parents are sorted: the first successor of c is where parent >= c begins.
-    std::size_t e = 0;
-    for (std::size_t c = 0; c <= contexts; ++c) {
-      while (e < parent.size() && parent[e] < c) ++e;
-      first[c] = static_cast<std::uint32_t>(e);
-    }
+    first_child_[n - 1] = detail::successor_starts(table_->levels[n].parent, table_->levels[n - 1].size());
   }
 }
 
@@ -121,20 +113,7 @@ float TableLookup::log10_prob(std::span<const WordId> context, WordId word) cons
     entries[k] = e;
     length = static_cast<int>(k);
   }
-  int found = 0;
-  float log10_p = table_->levels[0].log10_prob[word];
-  for (int k = length; k >= 1; --k) {
-    const std::uint32_t e = find_child(k, entries[k], word);
-    if (e != kNone) {
-      found = k;
-      log10_p = table_->levels[k].log10_prob[e];
-      break;
-    }
-  }
-  if (log10_p <= kLog10Zero) return kLog10Zero;
-  float bow = 0.0f;
-  for (int k = found + 1; k <= length; ++k) bow += table_->levels[k - 1].log10_backoff[entries[k]];
-  return clamp_zero(log10_p + bow);
+  return backed_off(entries, length, word);
 }
 
 float TableLookup::log10_prob(int n, std::uint32_t context, WordId word) const {
@@ -149,9 +128,13 @@ float TableLookup::log10_prob(int n, std::uint32_t context, WordId word) const {
       return log10_prob(words, word);
     }
   }
+  return backed_off(entries, n, word);
+}
+
+float TableLookup::backed_off(const std::uint32_t* entries, int length, WordId word) const {
   int found = 0;
   float log10_p = table_->levels[0].log10_prob[word];
-  for (int k = n; k >= 1; --k) {
+  for (int k = length; k >= 1; --k) {
     const std::uint32_t e = find_child(k, entries[k], word);
     if (e != kNone) {
       found = k;
@@ -161,7 +144,7 @@ float TableLookup::log10_prob(int n, std::uint32_t context, WordId word) const {
   }
   if (log10_p <= kLog10Zero) return kLog10Zero;
   float bow = 0.0f;
-  for (int k = found + 1; k <= n; ++k) bow += table_->levels[k - 1].log10_backoff[entries[k]];
+  for (int k = found + 1; k <= length; ++k) bow += table_->levels[k - 1].log10_backoff[entries[k]];
   return clamp_zero(log10_p + bow);
 }
 

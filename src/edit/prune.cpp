@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "edit/srilm_prob.hpp"
+#include "model/unpack.hpp"
 #include "lm/error.hpp"
 #include "lm/parallel.hpp"
 #include "lm/smoothing.hpp"
@@ -256,56 +257,6 @@ PruneResult prune(NGramTable& table, const PruneOptions& options) {
   return result;
 }
 
-namespace {
-
-// unpack_model's levels without Model::verify: the reads a corrupt model
-// could send out of bounds are clamped (words are already: ModelLevel::word),
-// so the table is always safe to prune, though wrong if the model is corrupt
-// (prune_model reports that from verify). Level 1 is indexed by word id.
-std::vector<NGramTable::Level> unpack_levels(const Model& model) {
-  std::vector<NGramTable::Level> levels(static_cast<std::size_t>(model.order()));
-  for (int n = 1; n <= model.order(); ++n) {
-    const ModelLevel& level = model.level(n);
-    const std::size_t count = level.size();
-    NGramTable::Level& out = levels[n - 1];
-    out.log10_prob.resize(count);
-    for (std::size_t i = 0; i < count; ++i) out.log10_prob[i] = level.log10_prob(i);
-    if (n < model.order()) {
-      out.log10_backoff.resize(count);
-      for (std::size_t i = 0; i < count; ++i) out.log10_backoff[i] = level.log10_backoff(i);
-    }
-    if (n == 1) {
-      if (count != model.vocab().size()) throw FormatError("model", 0, "corrupt model: unigrams are not the vocabulary");
-      continue;
-    }
-    out.words.resize(count);
-    for (std::size_t i = 0; i < count; ++i) out.words[i] = level.word(i);
-    const ModelLevel& below = model.level(n - 1);
-    if (count > 0 && below.size() == 0) throw FormatError("model", 0, "corrupt model: n-grams without contexts");
-    out.parent.assign(count, 0);
-    std::uint64_t begin = std::min<std::uint64_t>(below.child_begin(0), count);
-    for (std::uint64_t p = 0; p < below.size(); ++p) {
-      const std::uint64_t end = std::clamp<std::uint64_t>(below.child_begin(p + 1), begin, count);
-      for (std::uint64_t c = begin; c < end; ++c) out.parent[c] = static_cast<std::uint32_t>(p);
-      begin = end;
-    }
-  }
-  return levels;
-}
-
-// unpack_model's vocabulary. REQUIRES: the model is verified.
-Vocabulary unpack_vocabulary(const VocabView& words) {
-  Vocabulary vocab;
-  for (WordId id = 0; id < words.size(); ++id) {
-    if (vocab.find_or_insert(words.word(id)) != id) {
-      throw Error(fmt::format("internal error: word {} of a verified model is not where it belongs", id));
-    }
-  }
-  return vocab;
-}
-
-}  // namespace
-
 PrunedModel prune_model(const Model& model, const PruneOptions& options) {
   std::exception_ptr corrupt;
   auto verify = [&]() {
@@ -324,7 +275,7 @@ PrunedModel prune_model(const Model& model, const PruneOptions& options) {
   PrunedModel out;
   std::exception_ptr failure;
   try {
-    out.table.levels = unpack_levels(model);
+    out.table.levels = detail::unpack_levels(model);
     out.table.info = model.info();
     out.result = prune(out.table, options);
   } catch (...) {
@@ -333,7 +284,7 @@ PrunedModel prune_model(const Model& model, const PruneOptions& options) {
   if (verifier.joinable()) verifier.join();
   if (corrupt) std::rethrow_exception(corrupt);  // the model's problem first
   if (failure) std::rethrow_exception(failure);
-  out.table.vocab = unpack_vocabulary(model.vocab());
+  out.table.vocab = detail::unpack_vocabulary(model.vocab());
   return out;
 }
 

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <memory>
 
+#include "edit/successor_starts.hpp"
 #include "lm/backoff_weights.hpp"
 #include "lm/parallel.hpp"
 
@@ -44,18 +45,6 @@ float mix_log10(const std::vector<double>& weights, const double* l) {
   }
   const double log10 = p > 0 ? std::log10(p) : kLog10Zero;
   return static_cast<float>(std::max(log10, static_cast<double>(kLog10Zero)));
-}
-
-// first[c] .. first[c+1]: the successors of entry c of a level, in the next
-// level (whose parents are sorted).
-std::vector<std::uint32_t> successor_starts(const std::vector<std::uint32_t>& parents, std::size_t contexts) {
-  std::vector<std::uint32_t> first(contexts + 1, 0);
-  std::size_t e = 0;
-  for (std::size_t c = 0; c <= contexts; ++c) {
-    while (e < parents.size() && parents[e] < c) ++e;
-    first[c] = static_cast<std::uint32_t>(e);
-  }
-  return first;
 }
 
 }  // namespace
@@ -153,7 +142,7 @@ NGramTable mix_static(const Mixture& mixture, unsigned threads) {
     {
       const NGramTable::Level& below = out.levels[at - 1];
       const std::vector<std::uint32_t> first =
-          n == 2 ? std::vector<std::uint32_t>{} : successor_starts(below.parent, out.levels[at - 2].size());
+          n == 2 ? std::vector<std::uint32_t>{} : detail::successor_starts(below.parent, out.levels[at - 2].size());
       parallel_for(size, threads, [&](unsigned, std::size_t begin, std::size_t end) {
         for (std::size_t j = begin; j < end; ++j) {
           if (n == 2) {

@@ -2,11 +2,13 @@
 // levels for the layout, and taking a model apart into one.
 #include "lm/ngram_table.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <string>
 
 #include "lm/error.hpp"
 #include "model/model_format.hpp"
+#include "model/unpack.hpp"
 
 namespace lm {
 
@@ -122,11 +124,8 @@ Model build_model(NGramTable table, const LayoutOptions& options) {
   return detail::build_model(std::move(table), options, std::nullopt);
 }
 
-namespace {
+namespace detail {
 
-// The model's vocabulary as a Vocabulary: the same words at the same ids
-// and, since a Vocabulary's table depends only on its words in id order, the
-// same hash slots.
 Vocabulary unpack_vocabulary(const VocabView& words) {
   Vocabulary vocab;
   for (WordId id = 0; id < words.size(); ++id) {
@@ -137,40 +136,46 @@ Vocabulary unpack_vocabulary(const VocabView& words) {
   return vocab;
 }
 
-NGramTable::Level unpack_level(const Model& model, int n) {
-  const ModelLevel& level = model.level(n);
-  const std::size_t count = level.size();
-  NGramTable::Level out;
-  out.log10_prob.resize(count);
-  for (std::size_t i = 0; i < count; ++i) out.log10_prob[i] = level.log10_prob(i);
-  if (n < model.order()) {
-    out.log10_backoff.resize(count);
-    for (std::size_t i = 0; i < count; ++i) out.log10_backoff[i] = level.log10_backoff(i);
-  }
-  if (n >= 2) {
+std::vector<NGramTable::Level> unpack_levels(const Model& model) {
+  std::vector<NGramTable::Level> levels(static_cast<std::size_t>(model.order()));
+  for (int n = 1; n <= model.order(); ++n) {
+    const ModelLevel& level = model.level(n);
+    const std::size_t count = level.size();
+    NGramTable::Level& out = levels[n - 1];
+    out.log10_prob.resize(count);
+    for (std::size_t i = 0; i < count; ++i) out.log10_prob[i] = level.log10_prob(i);
+    if (n < model.order()) {
+      out.log10_backoff.resize(count);
+      for (std::size_t i = 0; i < count; ++i) out.log10_backoff[i] = level.log10_backoff(i);
+    }
+    if (n == 1) {
+      if (count != model.vocab().size()) throw FormatError("model", 0, "corrupt model: unigrams are not the vocabulary");
+      continue;
+    }
     out.words.resize(count);
     for (std::size_t i = 0; i < count; ++i) out.words[i] = level.word(i);
     // The parents from the level below's child pointers: its entry p's
     // successors are [child_begin(p), child_begin(p + 1)).
     const ModelLevel& below = model.level(n - 1);
-    out.parent.resize(count);
-    std::uint64_t begin = below.child_begin(0);
+    if (count > 0 && below.size() == 0) throw FormatError("model", 0, "corrupt model: n-grams without contexts");
+    out.parent.assign(count, 0);
+    std::uint64_t begin = std::min<std::uint64_t>(below.child_begin(0), count);
     for (std::uint64_t p = 0; p < below.size(); ++p) {
-      const std::uint64_t end = below.child_begin(p + 1);
+      const std::uint64_t end = std::clamp<std::uint64_t>(below.child_begin(p + 1), begin, count);
       for (std::uint64_t c = begin; c < end; ++c) out.parent[c] = static_cast<std::uint32_t>(p);
       begin = end;
     }
   }
-  return out;
+  return levels;
 }
 
-}  // namespace
+}  // namespace detail
 
 NGramTable unpack_model(const Model& model) {
   model.verify();  // a corrupt trie could give parents out of range
   NGramTable table;
-  table.vocab = unpack_vocabulary(model.vocab());
-  for (int n = 1; n <= model.order(); ++n) table.levels.push_back(unpack_level(model, n));
+  table.vocab = detail::unpack_vocabulary(model.vocab());
+  table.levels = detail::unpack_levels(model);
   table.info = model.info();
   return table;
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "../test_util.hpp"
+#include "table_checks.hpp"
 #include "lm/backoff_weights.hpp"
 #include "lm/line_reader.hpp"
 #include "lm/model_io.hpp"
@@ -170,18 +171,7 @@ TEST_CASE("every context's distribution sums to 1 after recomputing", "[backoff]
   top.parent.resize(kept);
   top.log10_prob.resize(kept);
   (void)recompute_backoffs(t);
-  const TableLookup lookup(t);
-  for (int n = 0; n < t.order(); ++n) {
-    const std::size_t contexts = n == 0 ? 1 : t.levels[n - 1].size();
-    for (std::size_t c = 0; c < contexts; ++c) {
-      double sum = 0;
-      for (WordId w = 0; w < t.vocab.size(); ++w) {
-        if (w != kBosId) sum += std::pow(10.0, lookup.log10_prob(n, static_cast<std::uint32_t>(c), w));
-      }
-      INFO("order " << n << " context " << c);
-      CHECK(sum == Approx(1.0).margin(1e-6));
-    }
-  }
+  test::check_every_context_sums_to_one(t);
 }
 
 }  // namespace

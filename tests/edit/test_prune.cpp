@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "../test_util.hpp"
+#include "table_checks.hpp"
 #include "lm/error.hpp"
 #include "lm/line_reader.hpp"
 #include "lm/model_io.hpp"
@@ -133,18 +134,7 @@ TEST_CASE("a pruned model's distributions sum to 1", "[prune]") {
   const PruneResult r = prune(t, {0.01, 2, 1});
   REQUIRE(r.removed[2] > 0);
   REQUIRE(r.removed[1] > 0);
-  const TableLookup lookup(t);
-  for (int n = 0; n < t.order(); ++n) {
-    const std::size_t contexts = n == 0 ? 1 : t.levels[n - 1].size();
-    for (std::size_t c = 0; c < contexts; ++c) {
-      double sum = 0;
-      for (WordId w = 0; w < t.vocab.size(); ++w) {
-        if (w != kBosId) sum += std::pow(10.0, lookup.log10_prob(n, static_cast<std::uint32_t>(c), w));
-      }
-      INFO("order " << n << " context " << c);
-      CHECK(sum == Approx(1.0).margin(1e-6));
-    }
-  }
+  test::check_every_context_sums_to_one(t);
 }
 
 TEST_CASE("bad pruning options are ConfigErrors naming the setting", "[prune]") {

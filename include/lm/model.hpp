@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "lm/model_level.hpp"
+#include "lm/text_options.hpp"
 #include "lm/vocabulary.hpp"
 
 namespace lm {
@@ -59,6 +60,10 @@ struct ModelInfo {
   // ends by predicting </s> order-1 times (lm/scorer.hpp).
   bool nltk_padding = false;
   int quantize_bits = 0;     // of a loaded model: 0 = exact, else bits per value (LayoutOptions)
+  // How the model reads text (lm/tokenizer.hpp's Tokenizer): every reader of
+  // the model tokenizes its input this way. Models before format version 9
+  // read the default.
+  TextOptions text;
 };
 
 // How a model is laid out in its file.

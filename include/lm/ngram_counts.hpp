@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lm/text_options.hpp"
 #include "lm/vocabulary.hpp"
 
 namespace lm {
@@ -97,6 +98,8 @@ struct CountConfig {
   // and in memory (for NLTK-sized corpora): memory, threads, temp_dir and
   // prune do not apply (prune must be empty).
   bool nltk_padding = false;
+  // How lines become tokens (lm/tokenizer.hpp's Tokenizer).
+  TextOptions text;
 };
 
 // Pads thresholds to order (the last value repeats) and checks them; throws

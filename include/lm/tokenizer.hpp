@@ -1,11 +1,15 @@
-// Tokens: a line split into whitespace-separated tokens, checked for UTF-8
-// and reserved words. Lines come from LineReader (lm/line_reader.hpp).
+// Tokens: a line split into tokens as a model reads text (lm/text_options.hpp),
+// checked for UTF-8 and reserved words. Lines come from LineReader
+// (lm/line_reader.hpp).
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "lm/text_options.hpp"
 
 namespace lm {
 
@@ -59,5 +63,46 @@ struct LineCheck {
 // for a line with a problem.
 void tokenize_checked(std::string_view line, const std::string& source, std::uint64_t line_number,
                       std::vector<std::string_view>* out);
+
+// A line's tokens as TextOptions say; with default options exactly
+// tokenize_line. Keep one per thread: tokens are views into the line, into
+// the options or into the tokenizer's own buffer, valid until its next call.
+//
+// Words: the line is split at white space; a <s> that starts it and a </s>
+// that ends it are dropped, and <unk> is kept as it is (neither normalized,
+// folded nor split). Each other piece is normalized, case folded and, with
+// split_punct, split into words and punctuation (grapheme clusters that
+// start with a punctuation or symbol code point). Chars: the normalized,
+// folded line's code points that are not white space, with the space token
+// between runs of them. Bytes: every byte, as <0xHH> (any byte is valid).
+class Tokenizer {
+ public:
+  // REQUIRES: check_text_options(options) does not throw.
+  explicit Tokenizer(TextOptions options = {});
+
+  // Like tokenize_line: what is wrong with the line (out is then unspecified).
+  // check.byte is an offset in line.
+  [[nodiscard]] LineCheck tokenize(std::string_view line, std::vector<std::string_view>* out);
+  // tokenize, throwing FormatError(source, line_number, ...) for a bad line.
+  void tokenize_checked(std::string_view line, const std::string& source, std::uint64_t line_number,
+                        std::vector<std::string_view>* out);
+
+  // The text that tokens stand for: words joined by spaces; chars joined
+  // with the space token read as a space; bytes turned back into bytes.
+  // Reserved words (<unk>, ...) stay as they are.
+  [[nodiscard]] std::string join(std::span<const std::string_view> tokens) const;
+
+  [[nodiscard]] const TextOptions& options() const { return options_; }
+
+ private:
+  TextOptions options_;
+  std::string text_;                 // the normalized line or pieces
+  std::vector<std::size_t> spans_;   // token offsets into text_, in pairs
+  std::vector<std::int32_t> code_points_;
+};
+
+// The token for byte b under TextUnits::kBytes: "<0x0A>" (SentencePiece's
+// byte-fallback spelling). The view is static.
+[[nodiscard]] std::string_view byte_token(unsigned char b);
 
 }  // namespace lm

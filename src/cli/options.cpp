@@ -74,6 +74,8 @@ std::string flag_of_setting(std::string_view setting) {
       {"weights", "--weights"},     {"model", "-m"},              {"tune", "--tune"},
       {"temperature", "--temperature"}, {"top_k", "--top-k"},   {"top_p", "--top-p"},
       {"max_length", "--max-len"},
+      {"units", "--units"},         {"normalize", "--normalize"}, {"lowercase", "--lowercase"},
+      {"split_punct", "--split-punct"}, {"space_token", "--space-token"},
   };
   for (const auto& [name, flag] : kFlags) {
     if (name == setting) return std::string(flag);

@@ -171,3 +171,28 @@ void tokenize_checked(std::string_view line, const std::string& source, std::uin
 }
 
 }  // namespace lm
+
+namespace lm {
+
+Tokenizer::Tokenizer(TextOptions options) : options_(std::move(options)) {}
+
+LineCheck Tokenizer::tokenize(std::string_view line, std::vector<std::string_view>* out) {
+  return tokenize_line(line, out);  // TODO(units): the options
+}
+
+void Tokenizer::tokenize_checked(std::string_view line, const std::string& source, std::uint64_t line_number,
+                                 std::vector<std::string_view>* out) {
+  const LineCheck check = tokenize(line, out);
+  if (!check.ok()) throw FormatError(source, line_number, describe_line_problem(line, check));
+}
+
+std::string Tokenizer::join(std::span<const std::string_view> tokens) const {
+  std::string text;
+  for (std::string_view t : tokens) {
+    if (!text.empty()) text += ' ';
+    text += t;
+  }
+  return text;
+}
+
+}  // namespace lm

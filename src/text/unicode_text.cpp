@@ -1,0 +1,1 @@
+#include "text/unicode_text.hpp"

@@ -1,0 +1,2 @@
+// Unicode work for the Tokenizer (lm/tokenizer.hpp), over utf8proc.
+#pragma once

@@ -92,6 +92,17 @@ class Tokenizer {
   // Reserved words (<unk>, ...) stay as they are.
   [[nodiscard]] std::string join(std::span<const std::string_view> tokens) const;
 
+  // Chars with a space token: like tokenize, but white space that ends the
+  // text gives a last space token, for a context or prefix that is followed
+  // by more text ("the " is then followed by a word's first character).
+  [[nodiscard]] LineCheck tokenize_prefix(std::string_view text, std::vector<std::string_view>* out);
+
+  // True when tokens point into the line or into static memory (default
+  // options, bytes): they stay valid after the next call, as long as the line.
+  [[nodiscard]] bool views_outlive_call() const {
+    return options_.is_default() || options_.units == TextUnits::kBytes;
+  }
+
   [[nodiscard]] const TextOptions& options() const { return options_; }
 
  private:
@@ -99,6 +110,19 @@ class Tokenizer {
   std::string text_;                 // the normalized line or pieces
   std::vector<std::size_t> spans_;   // token offsets into text_, in pairs
   std::vector<std::int32_t> code_points_;
+};
+
+// Copies of tokens that stay where they are until clear(): for tokens that
+// must outlive the Tokenizer call that made them.
+class TokenStore {
+ public:
+  // Points each token at a copy of it held here.
+  void keep(std::vector<std::string_view>* tokens);
+  void clear();
+
+ private:
+  std::vector<std::string> blocks_;  // never reallocated once filled
+  std::size_t used_ = 0;             // blocks_ in use (the last may have room)
 };
 
 // The token for byte b under TextUnits::kBytes: "<0x0A>" (SentencePiece's

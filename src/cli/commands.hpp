@@ -14,6 +14,7 @@ void add_convert_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
 void add_mix_command(CLI::App& app);
 void add_prune_command(CLI::App& app);
+void add_tokenize_command(CLI::App& app);
 void add_completion_command(CLI::App& app);
 
 // The model path used when -m is not given: $LM_MODEL, else "model.lm".

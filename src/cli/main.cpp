@@ -125,6 +125,7 @@ int main(int argc, char** argv) {
   lm::cli::add_generate_command(app);
   lm::cli::add_mix_command(app);
   lm::cli::add_prune_command(app);
+  lm::cli::add_tokenize_command(app);
   lm::cli::add_completion_command(app);
 
   // A file-size limit (ulimit -f) must give a write error, not kill lm mid-file.

@@ -1,6 +1,9 @@
 #include "lm/tokenizer.hpp"
 
+#include <algorithm>
+#include <array>
 #include <bit>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <fmt/format.h>
@@ -9,6 +12,7 @@
 #endif
 
 #include "lm/error.hpp"
+#include "text/unicode_text.hpp"
 
 namespace lm {
 
@@ -144,7 +148,10 @@ std::string describe_line_problem(std::string_view line, LineCheck check) {
                          "e.g. with iconv -f latin1 -t utf-8",
                          check.byte + 1, static_cast<unsigned char>(line[check.byte]));
     case LineProblem::kBoundaryInside: {
-      const std::string_view token = line.substr(check.byte, line[check.byte + 1] == '/' ? 4 : 3);
+      std::string_view token = line.substr(check.byte);
+      std::size_t length = 0;
+      while (length < token.size() && !is_space(token[length])) ++length;
+      token = token.substr(0, length);
       return fmt::format("'{}' inside a sentence (at byte {}); sentence boundaries are added automatically "
                          "(a <s> that starts a line and a </s> that ends it are ignored), so remove it",
                          token, check.byte + 1);
@@ -174,10 +181,232 @@ void tokenize_checked(std::string_view line, const std::string& source, std::uin
 
 namespace lm {
 
+namespace {
+
+constexpr std::size_t kSpaceSpan = ~std::size_t{0};  // a span that stands for the space token
+
+bool is_apostrophe_or_hyphen(char32_t c) {
+  return c == U'\'' || c == U'\u2019' || c == U'-' || c == U'\u2010' || c == U'\u2011';
+}
+
+bool is_reserved_boundary(std::string_view token) { return token == kBosWord || token == kEosWord; }
+
+const std::array<std::string, 256>& byte_tokens() {
+  static const std::array<std::string, 256> tokens = [] {
+    std::array<std::string, 256> t;
+    for (unsigned b = 0; b < 256; ++b) t[b] = fmt::format("<0x{:02X}>", b);
+    return t;
+  }();
+  return tokens;
+}
+
+// A grapheme cluster of a piece of text: [begin, end) bytes, and the class
+// of its first code point.
+struct Cluster {
+  std::size_t begin = 0, end = 0;
+  detail::CharClass kind = detail::CharClass::kOther;
+  char32_t first = 0;
+};
+
+// Splits text[begin, end) into words and, with split_punct, punctuation
+// (see TextOptions::split_punct), appending [begin, end) offsets to spans.
+void split_words(std::string_view text, std::size_t begin, std::size_t end, bool split_punct,
+                 std::vector<std::size_t>* spans) {
+  std::size_t word = kSpaceSpan;  // start of the word being read
+  const auto close = [&](std::size_t at) {
+    if (word != kSpaceSpan) {
+      spans->push_back(word);
+      spans->push_back(at);
+      word = kSpaceSpan;
+    }
+  };
+  if (!split_punct) {
+    // Words end at white space only.
+    for (std::size_t i = begin; i < end;) {
+      char32_t c;
+      const std::size_t next = detail::next_code_point(text, i, &c);
+      if (detail::char_class(c) == detail::CharClass::kSpace) {
+        close(i);
+      } else if (word == kSpaceSpan) {
+        word = i;
+      }
+      i = next;
+    }
+    close(end);
+    return;
+  }
+  // Grapheme clusters, so that marks stay with their base and emoji
+  // sequences stay whole; a cluster is punctuation if its first code point is.
+  Cluster previous, current, next;
+  std::int32_t state = 0;
+  std::size_t i = begin;
+  const auto read_cluster = [&](Cluster* cluster) {
+    if (i >= end) return false;
+    cluster->begin = i;
+    i = detail::next_code_point(text, i, &cluster->first);
+    cluster->kind = detail::char_class(cluster->first);
+    char32_t last = cluster->first;
+    while (i < end) {
+      char32_t c;
+      const std::size_t after = detail::next_code_point(text, i, &c);
+      if (detail::grapheme_break(last, c, &state)) break;
+      last = c;
+      i = after;
+    }
+    cluster->end = i;
+    return true;
+  };
+  bool has_next = read_cluster(&next);
+  bool has_previous = false;
+  while (has_next) {
+    current = next;
+    has_next = read_cluster(&next);
+    using detail::CharClass;
+    if (current.kind == CharClass::kSpace) {
+      close(current.begin);
+    } else if (current.kind != CharClass::kPunct) {
+      if (word == kSpaceSpan) word = current.begin;
+    } else {
+      const bool inside = word != kSpaceSpan && has_previous && has_next;
+      const bool joins = inside && ((is_apostrophe_or_hyphen(current.first) && previous.kind == CharClass::kLetter &&
+                                     next.kind == CharClass::kLetter) ||
+                                    ((current.first == U'.' || current.first == U',') &&
+                                     previous.kind == CharClass::kDigit && next.kind == CharClass::kDigit));
+      if (!joins) {
+        close(current.begin);
+        spans->push_back(current.begin);
+        spans->push_back(current.end);
+      }
+    }
+    previous = current;
+    has_previous = true;
+  }
+  close(end);
+}
+
+// Appends the code points of text[begin, end) that are not white space, as
+// spans, with a kSpaceSpan pair for each run of white space between two of
+// them (when space_token); *gap says white space came before.
+void split_chars(std::string_view text, std::size_t begin, std::size_t end, bool space_token, bool* gap,
+                 std::vector<std::size_t>* spans) {
+  for (std::size_t i = begin; i < end;) {
+    char32_t c;
+    const std::size_t next = detail::next_code_point(text, i, &c);
+    if (detail::char_class(c) == detail::CharClass::kSpace) {
+      *gap = true;
+    } else {
+      if (*gap && space_token && !spans->empty()) {
+        spans->push_back(kSpaceSpan);
+        spans->push_back(kSpaceSpan);
+      }
+      *gap = false;
+      spans->push_back(i);
+      spans->push_back(next);
+    }
+    i = next;
+  }
+}
+
+}  // namespace
+
+std::string_view byte_token(unsigned char b) { return byte_tokens()[b]; }
+
 Tokenizer::Tokenizer(TextOptions options) : options_(std::move(options)) {}
 
 LineCheck Tokenizer::tokenize(std::string_view line, std::vector<std::string_view>* out) {
-  return tokenize_line(line, out);  // TODO(units): the options
+  if (options_.units == TextUnits::kBytes) {
+    out->clear();
+    for (const char b : line) out->push_back(byte_token(static_cast<unsigned char>(b)));
+    return {};
+  }
+  if (options_.is_default()) return tokenize_line(line, out);
+  const std::size_t bad = find_invalid_utf8(line);
+  if (bad != std::string_view::npos) {
+    return {line[bad] == '\0' ? LineProblem::kNulByte : LineProblem::kInvalidUtf8, bad};
+  }
+  // Pieces between ASCII white space, each normalized on its own (white
+  // space neither changes nor combines under normalization or folding).
+  split_tokens(line, out);
+  text_.clear();
+  spans_.clear();
+  const bool words = options_.units == TextUnits::kWords;
+  if (words && !out->empty()) {
+    if (out->back() == kEosWord) out->pop_back();
+    if (!out->empty() && out->front() == kBosWord) out->erase(out->begin());
+  }
+  bool gap = false;
+  for (const std::string_view piece : *out) {
+    const auto offset = static_cast<std::size_t>(piece.data() - line.data());
+    if (words && piece.size() <= 5 && piece[0] == '<') {
+      if (is_reserved_boundary(piece)) return {LineProblem::kBoundaryInside, offset};
+      if (piece == kUnkWord) {  // the unknown word as it is
+        spans_.push_back(text_.size());
+        text_ += piece;
+        spans_.push_back(text_.size());
+        continue;
+      }
+    }
+    const std::size_t begin = text_.size();
+    detail::normalize_text(piece, options_.normalize, options_.lowercase, &code_points_, &text_);
+    if (words) {
+      const std::size_t first = spans_.size();
+      split_words(text_, begin, text_.size(), options_.split_punct, &spans_);
+      // Folding or normalization can make a boundary word ("<S>").
+      for (std::size_t k = first; k < spans_.size(); k += 2) {
+        if (is_reserved_boundary(std::string_view(text_).substr(spans_[k], spans_[k + 1] - spans_[k]))) {
+          return {LineProblem::kBoundaryInside, offset};
+        }
+      }
+    } else {
+      gap = true;
+      split_chars(text_, begin, text_.size(), !options_.space_token.empty(), &gap, &spans_);
+    }
+  }
+  out->clear();
+  for (std::size_t k = 0; k < spans_.size(); k += 2) {
+    if (spans_[k] == kSpaceSpan) {
+      out->push_back(options_.space_token);
+    } else {
+      out->emplace_back(text_.data() + spans_[k], spans_[k + 1] - spans_[k]);
+    }
+  }
+  return {};
+}
+
+LineCheck Tokenizer::tokenize_prefix(std::string_view text, std::vector<std::string_view>* out) {
+  const LineCheck check = tokenize(text, out);
+  if (check.ok() && options_.units == TextUnits::kChars && !options_.space_token.empty() && !out->empty() &&
+      !text.empty()) {
+    // The text's last code point: white space (ASCII or not) asks for a boundary.
+    std::size_t last = text.size() - 1;
+    while (last > 0 && (static_cast<unsigned char>(text[last]) & 0xC0) == 0x80) --last;
+    char32_t c;
+    (void)detail::next_code_point(text, last, &c);
+    if (detail::char_class(c) == detail::CharClass::kSpace) out->push_back(options_.space_token);
+  }
+  return check;
+}
+
+void TokenStore::keep(std::vector<std::string_view>* tokens) {
+  std::size_t bytes = 0;
+  for (std::string_view t : *tokens) bytes += t.size();
+  if (used_ == 0 || blocks_[used_ - 1].capacity() - blocks_[used_ - 1].size() < bytes) {
+    if (used_ == blocks_.size()) blocks_.emplace_back();
+    std::string& block = blocks_[used_++];
+    block.clear();
+    block.reserve(std::max<std::size_t>(bytes, 1 << 16));
+  }
+  std::string& block = blocks_[used_ - 1];
+  for (std::string_view& t : *tokens) {
+    const std::size_t at = block.size();
+    block.append(t);  // within the reserved capacity: no reallocation
+    t = std::string_view(block).substr(at, t.size());
+  }
+}
+
+void TokenStore::clear() {
+  for (std::size_t i = 0; i < used_; ++i) blocks_[i].clear();
+  used_ = 0;
 }
 
 void Tokenizer::tokenize_checked(std::string_view line, const std::string& source, std::uint64_t line_number,
@@ -188,9 +417,33 @@ void Tokenizer::tokenize_checked(std::string_view line, const std::string& sourc
 
 std::string Tokenizer::join(std::span<const std::string_view> tokens) const {
   std::string text;
-  for (std::string_view t : tokens) {
-    if (!text.empty()) text += ' ';
-    text += t;
+  switch (options_.units) {
+    case TextUnits::kWords:
+      for (std::string_view t : tokens) {
+        if (!text.empty()) text += ' ';
+        text += t;
+      }
+      break;
+    case TextUnits::kChars:
+      for (std::string_view t : tokens) {
+        if (!options_.space_token.empty() && t == options_.space_token) {
+          text += ' ';
+        } else {
+          text += t;
+        }
+      }
+      break;
+    case TextUnits::kBytes:
+      for (std::string_view t : tokens) {
+        unsigned value = 0;
+        if (t.size() == 6 && t.starts_with("<0x") && t.back() == '>' &&
+            std::from_chars(t.data() + 3, t.data() + 5, value, 16).ptr == t.data() + 5 && byte_token(static_cast<unsigned char>(value)) == t) {
+          text += static_cast<char>(value);
+        } else {
+          text += t;
+        }
+      }
+      break;
   }
   return text;
 }

@@ -23,13 +23,14 @@ struct VocabLimits {
 // naming the file and line for invalid UTF-8, and Error when unreadable.
 [[nodiscard]] Vocabulary read_vocab_file(const std::string& path);
 
-// Reads the corpus once and keeps the words that pass min_count and
-// max_vocab (ties broken by first occurrence), in order of first
-// occurrence. Throws ConfigError for standard input (it is read twice), and
+// Reads the corpus once (its lines tokenized as text says) and keeps the
+// words that pass min_count and max_vocab (ties broken by first occurrence),
+// in order of first occurrence. Throws ConfigError for standard input (it is read twice), and
 // FormatError for a line that cannot be a sentence unless skip_bad_lines
 // (then it is left out, as counting leaves it out).
 [[nodiscard]] Vocabulary scan_vocabulary(const std::string& corpus, const VocabLimits& limits,
-                                         const ProgressFn& progress = {}, bool skip_bad_lines = false);
+                                         const ProgressFn& progress = {}, bool skip_bad_lines = false,
+                                         const TextOptions& text = {});
 
 // count_corpus with a vocabulary fixed by limits: tokens outside it count as
 // <unk>. Reads the corpus twice when limits.scans_corpus().

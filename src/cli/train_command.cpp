@@ -20,6 +20,7 @@
 #include "output.hpp"
 #include "progress.hpp"
 #include "smoothing_options.hpp"
+#include "text_flags.hpp"
 #include "size_option.hpp"
 
 namespace lm::cli {
@@ -41,6 +42,7 @@ struct TrainOptions {
   bool closed_vocab = false;
   VocabLimits limits;
   LayoutOptions layout;  // --quantize (issue 3)
+  TextOptions text;      // --units, --lowercase, ...
 };
 
 std::uint64_t file_size(const std::string& path) {
@@ -124,6 +126,7 @@ void run_train(TrainOptions opt, const CLI::App& cmd) {
   config.prune = prune;
   config.skip_bad_lines = opt.skip_bad_lines;
   config.nltk_padding = opt.smoothing.nltk;
+  config.text = opt.text;
   if (config.temp_dir.empty()) {
     const char* env = std::getenv("TMPDIR");
     config.temp_dir = (env != nullptr && *env != '\0') ? env : "/tmp";
@@ -150,7 +153,8 @@ void run_train(TrainOptions opt, const CLI::App& cmd) {
   observer.counted = [&](const CorpusStats& stats, const CountReport& report, std::size_t vocab_size) {
     bar.end();
     const std::size_t types = vocab_size - (stats.unk_words ? 2 : 3);
-    spdlog::info("read {} sentences, {} words, {} word types from {}", stats.sentences, stats.words, types,
+    const char* unit = opt.text.units == TextUnits::kWords ? "word" : opt.text.units == TextUnits::kChars ? "character" : "byte";
+    spdlog::info("read {} sentences, {} {}s, {} {} types from {}", stats.sentences, stats.words, unit, unit, types,
                  opt.corpus == "-" ? "standard input" : opt.corpus);
     if (stats.skipped_lines > 0) {
       spdlog::warn("skipped {} line{} that could not be used (--skip-bad-lines); the first: {}", stats.skipped_lines,
@@ -258,6 +262,7 @@ void add_train_command(CLI::App& app) {
                   "Store probabilities and backoffs of orders >= 2 in BITS bits (2-16; 0 = exact)")
       ->type_name("BITS")
       ->check(CLI::Range(0, 16));
+  (void)add_text_flags(cmd, &opt->text);
   cmd->callback([opt, cmd]() { run_train(*opt, *cmd); });
 }
 

@@ -5,11 +5,11 @@
 
 namespace lm::detail {
 
-bool next_sentence(LineReader& reader, bool skip_bad_lines, CorpusStats* stats,
+bool next_sentence(LineReader& reader, Tokenizer& tokenizer, bool skip_bad_lines, CorpusStats* stats,
                    std::vector<std::string_view>* tokens) {
   std::string_view line;
   while (reader.next(&line)) {
-    const LineCheck check = tokenize_line(line, tokens);
+    const LineCheck check = tokenizer.tokenize(line, tokens);
     if (check.ok()) return true;
     const FormatError error(reader.name(), reader.line_number(), describe_line_problem(line, check));
     if (!skip_bad_lines) throw error;

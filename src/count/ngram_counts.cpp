@@ -277,7 +277,8 @@ NGramCounts count_lines(LineReader& reader, const CountConfig& config, const Voc
   if (fixed_vocab != nullptr) counter.vocab() = *fixed_vocab;
   std::vector<std::string_view> tokens;
   std::vector<WordId> ids;
-  while (detail::next_sentence(reader, config.skip_bad_lines, &counter.stats(), &tokens)) {
+  Tokenizer tokenizer(config.text);
+  while (detail::next_sentence(reader, tokenizer, config.skip_bad_lines, &counter.stats(), &tokens)) {
     ids.clear();
     for (std::string_view token : tokens) {
       ids.push_back(fixed_vocab != nullptr ? counter.vocab().find(token) : counter.vocab().find_or_insert(token));

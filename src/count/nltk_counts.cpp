@@ -51,7 +51,8 @@ NGramCounts count_corpus_nltk(LineReader& reader, const CountConfig& config) {
 
   std::vector<std::string_view> tokens;
   std::vector<WordId> padded;
-  while (detail::next_sentence(reader, config.skip_bad_lines, &stats, &tokens)) {
+  Tokenizer tokenizer(config.text);
+  while (detail::next_sentence(reader, tokenizer, config.skip_bad_lines, &stats, &tokens)) {
     padded.assign(pad, kBosId);
     for (std::string_view token : tokens) {
       const WordId id = vocab.find_or_insert(token);

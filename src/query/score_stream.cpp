@@ -7,6 +7,7 @@
 
 #include "lm/error.hpp"
 #include "lm/parallel.hpp"
+#include "lm/tokenizer.hpp"
 
 namespace lm {
 
@@ -60,6 +61,8 @@ struct Slice {
 // A thread's working space, reused from slice to slice: a slice's tokens are
 // in it only while the slice is scored.
 struct Scratch {
+  Tokenizer tokenizer;  // as the model reads text
+  TokenStore kept;      // the slice's tokens, when the tokenizer's views do not outlive its call
   std::vector<std::string_view> words;
   SentenceBatch sentences;
   MixtureBatch mixed;  // instead of sentences, for a mixture of models
@@ -72,7 +75,7 @@ struct Scratch {
 void score_slice(const Model* model, const Mixture* mixture, const ScoreStreamOptions& opt, Slice& s,
                  Scratch& scratch) {
   for (std::size_t i = 0; i < s.size(); ++i) {
-    const LineCheck check = tokenize_line(s.at(i), &scratch.words);
+    const LineCheck check = scratch.tokenizer.tokenize(s.at(i), &scratch.words);
     if (!check.ok()) {
       const FormatError error(s.source, s.line[i], describe_line_problem(s.at(i), check));
       if (opt.strict) {
@@ -83,6 +86,7 @@ void score_slice(const Model* model, const Mixture* mixture, const ScoreStreamOp
       s.failures.push_back({i, check.problem, error.what()});
       scratch.words.clear();  // an empty sentence holds the line's place in the batch
     }
+    if (!scratch.tokenizer.views_outlive_call()) scratch.kept.keep(&scratch.words);
     if (mixture != nullptr) {
       scratch.mixed.add(scratch.words);
     } else {
@@ -136,7 +140,10 @@ class ScoreStream::Impl {
         pool_(
             threads, slices_.size(),
             [this](std::size_t slot, unsigned thread) { run(slices_[slot], scratch_[thread]); },
-            [this](std::size_t slot) { deliver_slice(slices_[slot]); }) {}
+            [this](std::size_t slot) { deliver_slice(slices_[slot]); }) {
+    const TextOptions& text = model != nullptr ? model->info().text : mixture->model(0).info().text;
+    for (Scratch& s : scratch_) s.tokenizer = Tokenizer(text);
+  }
 
   [[nodiscard]] unsigned threads() const { return pool_.threads(); }
 
@@ -179,6 +186,7 @@ class ScoreStream::Impl {
     }
     scratch.sentences.clear();
     scratch.mixed.clear();
+    scratch.kept.clear();
   }
 
   // Ends the slice being read into: submits it, or holds it back while the

@@ -35,7 +35,7 @@ Vocabulary read_vocab_file(const std::string& path) {
 }
 
 Vocabulary scan_vocabulary(const std::string& corpus, const VocabLimits& limits, const ProgressFn& progress,
-                           bool skip_bad_lines) {
+                           bool skip_bad_lines, const TextOptions& text) {
   if (corpus == "-") {
     throw ConfigError("", "{min_count} and {max_vocab} read the corpus twice; give a file, not standard input");
   }
@@ -44,11 +44,12 @@ Vocabulary scan_vocabulary(const std::string& corpus, const VocabLimits& limits,
   std::vector<std::uint64_t> counts(3, 0);
   std::string_view line;
   std::vector<std::string_view> tokens;
+  Tokenizer tokenizer(text);
   while (reader.next(&line)) {
     if (skip_bad_lines) {
-      if (!tokenize_line(line, &tokens).ok()) continue;
+      if (!tokenizer.tokenize(line, &tokens).ok()) continue;
     } else {
-      tokenize_checked(line, reader.name(), reader.line_number(), &tokens);
+      tokenizer.tokenize_checked(line, reader.name(), reader.line_number(), &tokens);
     }
     for (std::string_view t : tokens) {
       const WordId id = seen.find_or_insert(t);
@@ -82,7 +83,7 @@ NGramCounts count_corpus_limited(const std::string& corpus, const CountConfig& c
   } else if (limits.scans_corpus()) {
     ProgressFn scan_progress;
     if (progress) scan_progress = [&progress](std::uint64_t done, std::uint64_t total) { progress(CountPhase::kVocab, done, total); };
-    vocab = scan_vocabulary(corpus, limits, scan_progress, config.skip_bad_lines);
+    vocab = scan_vocabulary(corpus, limits, scan_progress, config.skip_bad_lines, config.text);
   }
   LineReader reader(corpus);
   if (!limits.any()) return count_corpus(reader, config, progress, report);

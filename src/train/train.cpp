@@ -51,6 +51,7 @@ void check_nltk_spec(const TrainSpec& spec, const SmoothingMethod& method) {
 
 TrainResult train(const TrainSpec& spec, const TrainObserver& observer) {
   const TrainProgressFn& progress = observer.progress;
+  check_text_options(spec.count.text);
   check_outputs(spec);
   (void)check_min_counts(spec.settings.min_counts, spec.count.order);  // before reading anything
   ModifiedKneserNey default_method;
@@ -88,6 +89,7 @@ TrainResult train(const TrainSpec& spec, const TrainObserver& observer) {
     progress(TrainPhase::kEstimate, 1, static_cast<std::uint64_t>(config.order));
   }
   TableEstimate estimated = estimate_table(std::move(counts), method, estimate_config);
+  estimated.table.info.text = config.text;
   if (progress) progress(TrainPhase::kWrite, 0, 0);
   // The ARPA file first (exact, from the table): if it fails, the old model
   // is still in place. The table is then laid out once, quantized or not.

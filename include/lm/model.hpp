@@ -171,6 +171,10 @@ class Model {
   // missing at one order ends no longer n-gram either, and scoring stops
   // searching there.
   [[nodiscard]] bool suffix_closed() const { return suffix_closed_; }
+  // The format version of the file the model was read from (docs/FORMAT.md):
+  // an older one than kModelFormatVersion (lm/model_io.hpp) for a model
+  // written by an older lm; that version for a model built in memory.
+  [[nodiscard]] std::uint32_t format_version() const { return format_version_; }
   // Word ids other than <s>, sorted by unigram probability, most probable
   // first. Not checked on open: in a corrupt file ids may be out of range.
   [[nodiscard]] std::span<const WordId> unigrams_by_prob() const { return by_prob_; }
@@ -267,6 +271,7 @@ class Model {
   std::string source_;
   ChildHash hashes_[2];  // contexts of order 1 (bigrams) and 2 (trigrams)
   bool suffix_closed_ = false;
+  std::uint32_t format_version_ = 0;
 };
 
 // Through a successor hash table (docs/FORMAT.md).

@@ -12,8 +12,10 @@ namespace lm {
 
 class LineReader;
 
-// The version of lm's binary format that this lm writes and reads (docs/FORMAT.md).
-inline constexpr unsigned kModelFormatVersion = 8;
+// The version of lm's binary format that this lm writes (docs/FORMAT.md). It
+// reads this one and version 8 (models written before the text options:
+// they read text as words split at white space).
+inline constexpr unsigned kModelFormatVersion = 9;
 
 // How outputs are written, by save_model and write_arpa_file alike:
 // - atomically: the data goes to a temporary file beside path, renamed over
@@ -70,7 +72,7 @@ void write_arpa(const Model& model, std::ostream& out);
 void write_arpa_file(const Model& model, const std::string& path);
 // The same for a table: the text that write_arpa writes for
 // build_model(table). Checks the table first as build_model does (throws
-// Error naming the n-gram, ConfigError for its order).
+// Error naming the n-gram, ConfigError for its order or text options).
 void write_arpa(const NGramTable& table, std::ostream& out);
 void write_arpa_file(const NGramTable& table, const std::string& path);
 

@@ -43,7 +43,8 @@ struct NGramTable {
 // first that the order is 1..kMaxOrder (else ConfigError), that every array
 // has its size, and that every level is sorted, unique, has its contexts
 // (parents in range) and word ids in the vocabulary: else throws Error
-// naming the n-gram. ConfigError for bad options. Takes the table by value
+// naming the n-gram. ConfigError for bad options, and for text options
+// (info.text) that check_text_options refuses. Takes the table by value
 // and releases each level's parents once linked, so that the peak memory is
 // the table and the model (pass a copy, or std::move, as fits the caller).
 [[nodiscard]] Model build_model(NGramTable table, const LayoutOptions& options = {});

@@ -70,11 +70,14 @@ bool is_binary_model_file(const std::string& path) {
 Model load_verified_model(const std::string& path) {
   if (path.empty()) throw Error("empty model path; give -m FILE");
   Buffer buffer = Buffer::map_file(path);
-  detail::FileHeader h;
-  if (buffer.size() >= sizeof(h) && std::memcmp(buffer.data(), detail::kMagic, sizeof(detail::kMagic)) == 0) {
-    std::memcpy(&h, buffer.data(), sizeof(h));
-    if (h.version == detail::kFormatVersion &&
-        detail::file_checksum(h, buffer.data(), buffer.size()) != h.checksum) {
+  std::uint32_t version = 0;
+  if (buffer.size() >= 12 && std::memcmp(buffer.data(), detail::kMagic, sizeof(detail::kMagic)) == 0) {
+    std::memcpy(&version, buffer.data() + 8, sizeof(version));
+  }
+  // Other versions and short files: load_model says what is wrong.
+  if (detail::readable_version(version) && buffer.size() >= detail::header_bytes(version)) {
+    const detail::FileHeader h = detail::load_header(buffer.data());
+    if (detail::file_checksum(h, buffer.data(), buffer.size()) != h.checksum) {
       throw FormatError(path, 0,
                         "checksum mismatch: the model file is corrupt (damaged on disk or in transfer); "
                         "retrain or copy it again");

@@ -49,8 +49,9 @@ std::uint64_t checksum(const std::byte* data, std::size_t bytes) {
 std::uint64_t file_checksum(const FileHeader& header, const std::byte* file, std::size_t bytes) {
   FileHeader h = header;
   h.checksum = 0;
-  const std::uint64_t head = checksum(reinterpret_cast<const std::byte*>(&h), sizeof(h));
-  const std::uint64_t body = checksum(file + sizeof(FileHeader), bytes - sizeof(FileHeader));
+  const std::size_t head_bytes = header_bytes(h.version);
+  const std::uint64_t head = checksum(reinterpret_cast<const std::byte*>(&h), head_bytes);
+  const std::uint64_t body = checksum(file + head_bytes, bytes - head_bytes);
   return head ^ (body * 0x9E3779B97F4A7C15ULL);
 }
 
@@ -167,19 +168,37 @@ FileHeader read_header(const Buffer& buffer, const std::string& source) {
   }
   std::uint32_t version = 0;
   std::memcpy(&version, buffer.data() + 8, 4);
-  if (version != detail::kFormatVersion) {
-    throw bad_model(source, fmt::format("model format version {} is not supported by this lm (it reads version "
-                                        "{}); retrain the model, or convert its ARPA file with 'lm convert'",
-                                        version, detail::kFormatVersion));
+  if (!detail::readable_version(version)) {
+    throw bad_model(source, fmt::format("model format version {} is not supported by this lm (it reads versions "
+                                        "{} to {}); retrain the model, or convert its ARPA file with 'lm convert'",
+                                        version, detail::kOldestFormatVersion, detail::kFormatVersion));
   }
-  if (buffer.size() < sizeof(FileHeader)) {
+  if (buffer.size() < detail::header_bytes(version)) {
     throw bad_model(source, fmt::format("model file is {} bytes, shorter than its header: the file is truncated; "
                                         "retrain or copy it again",
                                         buffer.size()));
   }
-  FileHeader h{};
-  std::memcpy(&h, buffer.data(), sizeof(h));
-  return h;
+  return detail::load_header(buffer.data());
+}
+
+// Whether the text options (version 9) are in their ranges: a known units
+// and normalization, flags 0 or 1, a space token of valid UTF-8 that
+// check_text_options accepts, zero-padded. Zero in a version 8 header.
+bool text_options_ok(const FileHeader& h) {
+  if (h.text_units > 2 || h.text_normalize > 2 || h.text_lowercase > 1 || h.text_split_punct > 1 ||
+      h.space_token_bytes > sizeof(h.space_token)) {
+    return false;
+  }
+  // Zero-padded, and no NUL inside the token.
+  for (std::size_t i = 0; i < sizeof(h.space_token); ++i) {
+    if ((h.space_token[i] == '\0') != (i >= h.space_token_bytes)) return false;
+  }
+  try {
+    check_text_options(detail::text_options(h));
+  } catch (const ConfigError&) {
+    return false;
+  }
+  return true;
 }
 
 // Whether the header's fields are in their ranges and agree with each other.
@@ -199,7 +218,7 @@ bool header_fields_ok(const FileHeader& h) {
     const bool allowed = n < h.order && (h.quantize_bits == 0 || n == 1);
     header_ok = bits == 0 || (allowed && bits <= detail::kMaxBackoffTableBits);
   }
-  return header_ok;
+  return header_ok && text_options_ok(h);
 }
 
 // Whether every array the header describes fits in a file of `size` bytes:
@@ -256,6 +275,7 @@ ModelInfo read_model_info(const FileHeader& h) {
   info.nltk_padding = (h.flags & detail::kFlagNltkPadding) != 0;
   info.quantize_bits = static_cast<int>(h.quantize_bits);
   info.smoothing = detail::decode_smoothing(h.smoothing, h.method_params, static_cast<int>(h.order));
+  info.text = detail::text_options(h);
   return info;
 }
 
@@ -308,6 +328,7 @@ Model::Model(Buffer buffer, const std::string& source) : buffer_(std::move(buffe
   by_prob_ = view<WordId>(buffer_, layout.by_prob);
   info_ = read_model_info(h);
   suffix_closed_ = (h.flags & detail::kFlagSuffixClosed) != 0;
+  format_version_ = h.version;
   for (std::uint32_t n = 1; n <= h.order; ++n) levels_.emplace_back(level_parts(buffer_, h, layout.levels[n - 1], n, source));
   const Section tables[2] = {layout.bigram_hash, layout.trigram_hash};
   for (int n = 1; n <= 2; ++n) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -64,8 +65,65 @@ struct FileHeader {
   // Since version 6: size of the trigram hash table (exact models of order
   // >= 3; else 0).
   std::uint64_t trigram_slots;
+  // Since version 9: how the model reads text (ModelInfo::text). A version 8
+  // header ends before them: its model reads the default (all zero here).
+  std::uint8_t text_units;        // TextUnits: 0 words, 1 chars, 2 bytes
+  std::uint8_t text_normalize;    // Normalization: 0 none, 1 nfc, 2 nfkc
+  std::uint8_t text_lowercase;    // 0 or 1
+  std::uint8_t text_split_punct;  // 0 or 1
+  std::uint32_t space_token_bytes;  // 0..kMaxSpaceTokenBytes
+  char space_token[TextOptions::kMaxSpaceTokenBytes];  // UTF-8, zero-padded
 };
-static_assert(sizeof(FileHeader) == 904);  // docs/FORMAT.md
+static_assert(sizeof(FileHeader) == 960);  // docs/FORMAT.md
+// The header of version 8 files: the fields before the text options.
+inline constexpr std::size_t kHeaderBytesV8 = 904;
+static_assert(offsetof(FileHeader, text_units) == kHeaderBytesV8);
+// The oldest version this lm reads (docs/FORMAT.md, Version history).
+inline constexpr std::uint32_t kOldestFormatVersion = 8;
+
+// Whether this lm reads files of `version`.
+[[nodiscard]] constexpr bool readable_version(std::uint32_t version) {
+  return version >= kOldestFormatVersion && version <= kFormatVersion;
+}
+// Bytes of the header in a file of `version` (a readable one): where its
+// vocabulary starts, and what its checksum covers of the header.
+[[nodiscard]] constexpr std::size_t header_bytes(std::uint32_t version) {
+  return version <= 8 ? kHeaderBytesV8 : sizeof(FileHeader);
+}
+// The header at the start of a file of a readable version, with
+// header_bytes(version) bytes there: fields the version lacks are zero.
+[[nodiscard]] inline FileHeader load_header(const std::byte* file) {
+  FileHeader h{};
+  std::uint32_t version = 0;
+  std::memcpy(&version, file + offsetof(FileHeader, version), sizeof(version));
+  std::memcpy(&h, file, header_bytes(version));
+  return h;
+}
+
+// The text options a header records (version 9; the default in version 8).
+// Fields out of range are the model loader's to refuse (a FormatError); here
+// the token's length is only clamped to the array.
+[[nodiscard]] inline TextOptions text_options(const FileHeader& h) {
+  TextOptions text;
+  text.units = static_cast<TextUnits>(h.text_units);
+  text.normalize = static_cast<Normalization>(h.text_normalize);
+  text.lowercase = h.text_lowercase != 0;
+  text.split_punct = h.text_split_punct != 0;
+  text.space_token.assign(h.space_token, std::min<std::size_t>(h.space_token_bytes, sizeof(h.space_token)));
+  return text;
+}
+// Records text in the header. REQUIRES: check_text_options(text) passes (so
+// the space token fits).
+inline void set_text_options(const TextOptions& text, FileHeader* h) {
+  h->text_units = static_cast<std::uint8_t>(text.units);
+  h->text_normalize = static_cast<std::uint8_t>(text.normalize);
+  h->text_lowercase = text.lowercase ? 1 : 0;
+  h->text_split_punct = text.split_punct ? 1 : 0;
+  const std::size_t bytes = std::min(text.space_token.size(), sizeof(h->space_token));
+  h->space_token_bytes = static_cast<std::uint32_t>(bytes);
+  std::memset(h->space_token, 0, sizeof(h->space_token));
+  std::memcpy(h->space_token, text.space_token.data(), bytes);
+}
 inline constexpr unsigned kMaxBackoffTableBits = 16;
 
 inline constexpr unsigned kKeyLineBits = ModelLevel::kKeyLineBytes * 8;  // a key line is one cache line
@@ -196,7 +254,8 @@ template <typename T>
 // 64-bit checksum of bytes (stable; part of the format).
 [[nodiscard]] std::uint64_t checksum(const std::byte* data, std::size_t bytes);
 // The value stored in FileHeader::checksum: covers the header (with its
-// checksum field as 0) and every byte after it. REQUIRES: bytes >= sizeof(FileHeader).
+// checksum field as 0; header_bytes(header.version) of it) and every byte
+// after it. REQUIRES: bytes >= header_bytes(header.version).
 [[nodiscard]] std::uint64_t file_checksum(const FileHeader& header, const std::byte* file, std::size_t bytes);
 
 // The arrays of one level, as build_model links them (child pointers in
@@ -223,7 +282,8 @@ struct VocabArrays {
                                    const ModelInfo& info, const LayoutOptions& options,
                                    std::optional<bool> suffix_closed = std::nullopt);
 
-// The checks build_model makes before the layout: the order (ConfigError),
+// The checks build_model makes before the layout: the order and the text
+// options (ConfigError),
 // every array's size, and every level sorted, unique, with its contexts and
 // words in the vocabulary (Error naming the n-gram when not).
 void check_table(const NGramTable& table);

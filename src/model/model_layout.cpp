@@ -212,7 +212,7 @@ bool is_suffix_closed(std::span<const LevelArrays> levels) {
 
 Layout compute_layout(const FileHeader& h) {
   Layout layout;
-  std::uint64_t at = sizeof(FileHeader);
+  std::uint64_t at = header_bytes(h.version);
   auto take = [&at](std::uint64_t bytes) {
     Section s{at, bytes};
     at += (bytes + 7) / 8 * 8;
@@ -292,6 +292,7 @@ void write_model_info(const ModelInfo& info, FileHeader* header) {
   FileHeader& h = *header;
   h.training_tokens = info.training_tokens;
   encode_smoothing(info.smoothing, static_cast<int>(h.order), &h.smoothing, h.method_params);
+  set_text_options(info.text, &h);
 }
 
 // Whether every n-gram's suffix is an n-gram: seconds on a large model, so
@@ -476,6 +477,7 @@ void write_top_lists(std::byte* base, const Layout& layout, std::span<const TopL
 Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> levels, const ModelInfo& info,
                      const LayoutOptions& options, std::optional<bool> suffix_closed) {
   check_quantize_bits(options.quantize_bits);
+  check_text_options(info.text);
   std::future<bool> closed;
   if (!suffix_closed) closed = check_suffix_closed(levels);
   FileHeader h = start_header(vocab, levels, info, options.quantize_bits);
@@ -493,7 +495,7 @@ Buffer lay_out_model(const VocabArrays& vocab, std::span<const LevelArrays> leve
   write_top_lists(base, layout, plans.tops);
   if (suffix_closed ? *suffix_closed : closed.get()) h.flags |= kFlagSuffixClosed;
   h.checksum = file_checksum(h, base, layout.total);
-  std::memcpy(base, &h, sizeof(h));
+  std::memcpy(base, &h, header_bytes(h.version));
   return buffer;
 }
 

@@ -123,8 +123,7 @@ int first_unclosed_order(const Model& model) {
 
 void Model::verify() const {
   auto bad = [this](const std::string& what) { return FormatError(source_, 0, what); };
-  detail::FileHeader h;
-  std::memcpy(&h, buffer_.data(), sizeof(h));
+  const detail::FileHeader h = detail::load_header(buffer_.data());  // the constructor checked its version and size
   if (detail::file_checksum(h, buffer_.data(), buffer_.size()) != h.checksum) {
     throw bad("checksum mismatch: the model file is corrupt (damaged on disk or in transfer); retrain "
               "or copy it again");

@@ -94,6 +94,7 @@ std::vector<std::uint32_t> child_begin_of(std::size_t count, std::span<const std
 namespace detail {
 
 void check_table(const NGramTable& table) {
+  check_text_options(table.info.text);  // the header and the ARPA comment hold only valid ones
   check_sizes(table);
   for (int n = 2; n <= table.order(); ++n) check_level(table, n);
 }

@@ -3,7 +3,9 @@
 # version this lm writes, and all but the regress_* findings pass
 # lm info --verify. A seed in an old version is refused at the version check,
 # so mutating it fuzzes little else. When the format version changes, run
-# tools/make_fuzz_seeds.sh and commit the seeds.
+# tools/make_fuzz_seeds.sh and commit the seeds. The regress_* findings stay
+# as they were found, in version 8 (which lm still reads: docs/FORMAT.md) or
+# the current one.
 . "$(dirname "$0")/lib.bash"
 
 seeds=$(cd "$LM_TEST_DATA/../fuzz/seeds/fuzz_model" && pwd)
@@ -16,6 +18,7 @@ for f in "$seeds"/*.lm.bin; do
   n=$((n + 1))
   name=$(basename "$f")
   got=$(od -An -tu4 -j8 -N4 "$f" | tr -d ' ')
+  case "$name" in regress_*) [ "$got" = 8 ] && got=$want ;; esac
   if [ "$got" = "$want" ]; then
     ok "$name: format version $got"
   else

@@ -18,7 +18,7 @@ need_file "$ARPA"
 head -n 3000 "$GUTENBERG" >corpus.txt
 train_model m.lm corpus.txt
 SIZE=$(wc -c <m.lm)
-HEADER=904  # sizeof(FileHeader), docs/FORMAT.md
+HEADER=960  # sizeof(FileHeader) in version 9, docs/FORMAT.md
 { sed -n '2990,3010p' "$GUTENBERG"; cat "$TOY"; echo "zzyzx the qqq"; } >sentences.txt
 CONTEXT="of the"
 
@@ -117,11 +117,16 @@ harmless() {
 }
 
 # ---------------------------------------- an old or future format version
-for version in 1 2 3 4 5 6 7 9 99 4294967295; do
+for version in 1 2 3 4 5 6 7 10 99 4294967295; do
   cp m.lm v$version.lm
   put_le v$version.lm 8 4 $version
   rejected "a model of format version $version" v$version.lm "version"
 done
+# Version 8 is read, with its shorter header: a version 9 file that says 8
+# does not fit its own sizes.
+cp m.lm v8.lm
+put_le v8.lm 8 4 8
+rejected "a version 9 model marked version 8" v8.lm "truncated or corrupt"
 
 # ---------------------------------------------- hostile header fields
 # (The checksum covers the bytes after the header, so the loader must check
@@ -152,6 +157,30 @@ header_case "file_size 0" 568 8 0
 header_case "backoff_table_bits[0] 17 (over 16)" 880 1 17
 header_case "backoff_table_bits[15] 8 (above the order)" 895 1 8
 header_case "trigram_slots 2^62" 896 8 $((1 << 62))
+# The text options (version 9): out of range, or options check_text_options refuses.
+header_case "text_units 3" 904 1 3
+header_case "text_normalize 3" 905 1 3
+header_case "text_lowercase 2" 906 1 2
+header_case "text_split_punct 255" 907 1 255
+header_case "space_token_bytes 49" 908 4 49
+header_case "space_token_bytes 2^32-1" 908 4 -1
+text_case() {  # text_case NAME OFFSET:BYTES:VALUE... : several fields at once
+  local name=$1 spec off n v
+  shift
+  cp m.lm "hdr-$name.lm"
+  for spec in "$@"; do
+    IFS=: read -r off n v <<<"$spec"
+    put_le "hdr-$name.lm" "$off" "$n" "$v"
+  done
+  rejected "a header with $name" "hdr-$name.lm" "corrupt model header"
+}
+text_case "space token x without chars" 908:4:1 912:1:120
+text_case "lowercase bytes" 904:1:2 906:1:1
+text_case "split-punct chars" 904:1:1 907:1:1
+text_case "a space token of invalid UTF-8" 904:1:1 908:4:1 912:1:255
+text_case "a space token with a NUL inside" 904:1:1 908:4:2 913:1:120
+text_case "a byte after the space token" 904:1:1 908:4:1 912:1:120 959:1:120
+text_case "the reserved space token <s>" 904:1:1 908:4:3 912:1:60 913:1:115 914:1:62
 # verify_rejected DESC MODEL : lm info --verify fails naming MODEL and the checksum.
 verify_rejected() {
   run timeout 20 "$LM" info --verify -m "$2"
@@ -226,7 +255,7 @@ import random, struct, sys
 
 M = (1 << 64) - 1
 K = 0xff51afd7ed558ccd
-HEADER, AT = 904, 576
+HEADER, AT = 960, 576
 
 def checksum(data):
     n = len(data)

@@ -2,7 +2,8 @@
 // anything else lm::load_model accepts (it falls back to ARPA).
 //
 // So that mutations get past the integrity checks, an input that starts with
-// the magic and is at least a FileHeader long gets two header fields
+// the magic and is at least a header long (header_bytes of its version: a
+// version 8 seed's is shorter) gets two header fields
 // rewritten before it is written to an in-memory file (other inputs go to the
 // ARPA reader untouched). The input's own `checksum` field is free for
 // control bits, since it is always recomputed; its low byte says:
@@ -36,20 +37,23 @@ using lm::detail::FileHeader;
 constexpr std::size_t kMaxFitSize = 1 << 20;
 
 void patch_header(std::vector<std::uint8_t>* bytes) {
-  if (bytes->size() < sizeof(FileHeader) ||
-      std::memcmp(bytes->data(), lm::detail::kMagic, sizeof(lm::detail::kMagic)) != 0) {
+  if (bytes->size() < 12 || std::memcmp(bytes->data(), lm::detail::kMagic, sizeof(lm::detail::kMagic)) != 0) {
     return;  // not a binary model: load_model reads it as ARPA, leave it alone
   }
-  FileHeader h;
-  std::memcpy(&h, bytes->data(), sizeof(h));
+  std::uint32_t version = 0;
+  std::memcpy(&version, bytes->data() + 8, sizeof(version));
+  const std::size_t header = lm::detail::header_bytes(version);
+  if (bytes->size() < header) return;
+  FileHeader h{};
+  std::memcpy(&h, bytes->data(), header);
   const std::uint8_t control = static_cast<std::uint8_t>(h.checksum & 0xFF);
   if ((control & 0x10) != 0 && h.order >= 1 && h.order <= static_cast<std::uint32_t>(lm::kMaxOrder)) {
     const std::uint64_t total = lm::detail::compute_layout(h).total;
-    if (total >= sizeof(FileHeader) && total <= kMaxFitSize) bytes->resize(total, 0);
+    if (total >= header && total <= kMaxFitSize) bytes->resize(total, 0);
   }
   if ((control & 0x0F) != 0x0F) h.file_size = bytes->size();
   h.checksum = lm::detail::file_checksum(h, reinterpret_cast<const std::byte*>(bytes->data()), bytes->size());
-  std::memcpy(bytes->data(), &h, sizeof(h));
+  std::memcpy(bytes->data(), &h, header);
 }
 
 }  // namespace

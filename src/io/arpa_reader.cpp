@@ -45,6 +45,7 @@ class ArpaParser {
   bool next_nonblank(std::string_view* line);
   float number(std::string_view text, const char* what) const;
   void check_irstlm_marker(std::string_view line);
+  void read_text_comment(std::string_view line);
   void read_header();
   void read_level(int n);
   void read_unigram(float prob, float backoff);
@@ -68,6 +69,18 @@ class ArpaParser {
   // IRSTLM's iARPA: the n-grams above 1 hold discounted frequencies.
   bool incomplete_ = false;
 };
+
+// "# lm text: --units chars ...": how the model reads text (its writer's
+// text_flags). Not one lm wrote (or edited by hand into nonsense): an error,
+// since scoring with other text options would give other numbers silently.
+void ArpaParser::read_text_comment(std::string_view line) {
+  const std::string_view flags = line.substr(detail::kArpaTextPrefix.size());
+  if (!parse_text_flags(flags, &table_.info.text)) {
+    throw error(fmt::format("bad '{}' comment '{}'; expected lm train's text flags, such as '{} --units chars "
+                            "--space-token ▁': fix the line, or delete it to read text as words",
+                            detail::kArpaTextPrefix, line, detail::kArpaTextPrefix));
+  }
+}
 
 bool ArpaParser::next_nonblank(std::string_view* line) {
   while (reader_.next(line)) {
@@ -149,8 +162,13 @@ void ArpaParser::read_header() {
     }
     if (first) check_irstlm_marker(line);
     first = false;
-    // lm's own comments: the smoothing method (others are skipped).
-    if (line.starts_with("# lm ")) (void)detail::parse_arpa_smoothing_comment(line, &table_.info.smoothing);
+    // lm's own comments: the smoothing method, NLTK's padding, the text
+    // options (others are skipped).
+    if (line.starts_with(detail::kArpaTextPrefix)) {
+      read_text_comment(line);
+    } else if (line.starts_with("# lm ")) {
+      (void)detail::parse_arpa_smoothing_comment(line, &table_.info.smoothing);
+    }
     if (line.starts_with(detail::kArpaNltkPaddingPrefix)) table_.info.nltk_padding = true;
     if (find_invalid_utf8(line) != std::string_view::npos || reader_.line_number() > 1000) {
       throw FormatError(reader_.name(), 0,

@@ -25,12 +25,15 @@ class ArpaText {
   ArpaText(const VocabView& vocab, const Sink& sink) : vocab_(vocab), sink_(sink) {}
 
   // \data\ and the count of each order, counts[n-1] for order n.
-  // The comment lines that name the smoothing method (and NLTK's padding,
-  // which the reader reads back), then the counts.
+  // The comment lines that name the smoothing method (and NLTK's padding
+  // and the text options, which the reader reads back), then the counts.
   void begin(const ModelInfo& info, std::span<const std::uint64_t> counts) {
     const std::string comment = detail::arpa_smoothing_comment(info.smoothing);
     if (!comment.empty()) buf_.append(comment.data(), comment.data() + comment.size());
     if (info.nltk_padding) fmt::format_to(std::back_inserter(buf_), "{}\n", detail::kArpaNltkPaddingComment);
+    if (!info.text.is_default()) {
+      fmt::format_to(std::back_inserter(buf_), "{} {}\n", detail::kArpaTextPrefix, text_flags(info.text));
+    }
     fmt::format_to(std::back_inserter(buf_), "\\data\\\n");
     for (std::size_t n = 1; n <= counts.size(); ++n) {
       fmt::format_to(std::back_inserter(buf_), "ngram {}={}\n", n, counts[n - 1]);

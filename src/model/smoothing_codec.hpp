@@ -54,4 +54,10 @@ inline constexpr std::string_view kArpaNltkPaddingComment =
     "# lm padding: nltk (order-1 <s> and </s> around each sentence, as NLTK's nltk.lm)";
 inline constexpr std::string_view kArpaNltkPaddingPrefix = "# lm padding: nltk";
 
+// The comment line that records how a model reads text (ModelInfo::text),
+// when not as words split at white space: this prefix, a space and
+// text_flags() ("# lm text: --units chars --space-token ▁"). The ARPA reader
+// reads it back with parse_text_flags; one that does not parse is an error.
+inline constexpr std::string_view kArpaTextPrefix = "# lm text:";
+
 }  // namespace lm::detail

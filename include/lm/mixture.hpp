@@ -32,7 +32,9 @@ class Mixture {
   // sum to 1 exactly); empty means equal weights. Throws
   // ConfigError("weights", ...) for bad weights, ConfigError("model", ...)
   // for models that cannot be mixed: stupid backoff models (scores, not
-  // probabilities) and models of NLTK's padding beside ones without.
+  // probabilities), models of NLTK's padding beside ones without, and models
+  // that read text differently (ModelInfo::text): their tokens are not the
+  // same events.
   explicit Mixture(std::vector<const Model*> models, std::vector<double> weights = {});
 
   [[nodiscard]] std::size_t size() const { return models_.size(); }

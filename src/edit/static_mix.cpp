@@ -61,6 +61,7 @@ NGramTable mix_static(const Mixture& mixture, unsigned threads) {
   out.levels.resize(static_cast<std::size_t>(order));
   out.info.smoothing.method = "mix";
   out.info.closed_vocab = true;
+  out.info.text = parts[0].table.info.text;  // the same in every model (Mixture's constructor checks)
   for (std::size_t k = 0; k < models; ++k) {
     out.info.unk_is_word = out.info.unk_is_word || parts[k].table.info.unk_is_word;
     out.info.closed_vocab = out.info.closed_vocab && parts[k].table.info.closed_vocab;

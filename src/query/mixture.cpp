@@ -23,6 +23,26 @@ double mix_log10(const std::vector<double>& weights, const double* log10_probs) 
   return p > 0 ? std::log10(p) : -std::numeric_limits<double>::infinity();
 }
 
+// How a model reads text, for a message: its lm train flags, or "words".
+std::string text_description(const TextOptions& text) {
+  return text.is_default() ? std::string("words") : text_flags(text);
+}
+
+// Models that tokenize their input differently cannot share one input, so
+// their probabilities are of different events: mixing them has no meaning.
+void check_same_text(const std::vector<const Model*>& models) {
+  const TextOptions& first = models[0]->info().text;
+  for (std::size_t i = 1; i < models.size(); ++i) {
+    const TextOptions& text = models[i]->info().text;
+    if (text == first) continue;
+    throw ConfigError("model", "model " + std::to_string(i + 1) + " reads text differently from model 1 (" +
+                                   ConfigError::literal(text_description(text)) + " vs " +
+                                   ConfigError::literal(text_description(first)) +
+                                   "); mix models trained with the same {units}, {normalize}, {lowercase}, "
+                                   "{split_punct} and {space_token}");
+  }
+}
+
 }  // namespace
 
 Mixture::Mixture(std::vector<const Model*> models, std::vector<double> weights) : models_(std::move(models)) {
@@ -39,6 +59,7 @@ Mixture::Mixture(std::vector<const Model*> models, std::vector<double> weights) 
     }
     order_ = std::max(order_, m->order());
   }
+  check_same_text(models_);
   to_union_.resize(models_.size());
   for (std::size_t i = 0; i < models_.size(); ++i) {
     const VocabView v = models_[i]->vocab();

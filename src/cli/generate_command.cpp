@@ -27,11 +27,11 @@ struct GenerateOptions {
   Format format = Format::kText;
 };
 
-// The prefix's words, tokenized as lm score's input (a leading <s> is the
+// The prefix's tokens, as the model reads text (a leading <s> is the
 // sentence start every sentence has anyway).
-std::vector<std::string_view> prefix_words(const std::string& text) {
+std::vector<std::string_view> prefix_words(Tokenizer& tokenizer, const std::string& text) {
   std::vector<std::string_view> words;
-  const LineCheck check = tokenize_line(text, &words);
+  const LineCheck check = tokenizer.tokenize_prefix(text, &words);
   if (!check.ok()) throw ConfigError("prefix", ConfigError::literal(describe_line_problem(text, check)));
   std::string_view t = text;
   while (!t.empty() && is_space(t.back())) t.remove_suffix(1);
@@ -42,13 +42,13 @@ std::vector<std::string_view> prefix_words(const std::string& text) {
 }
 
 void print_sentence(fmt::memory_buffer& out, Format format, const std::vector<std::string_view>& prefix,
-                    const SampledSentence& s, const VocabView& vocab) {
-  std::string text;
-  for (std::string_view w : prefix) (text += w) += ' ';
+                    const SampledSentence& s, const VocabView& vocab, const Tokenizer& tokenizer,
+                    std::vector<std::string_view>* tokens) {
+  tokens->assign(prefix.begin(), prefix.end());
   for (const SampledToken& t : s.tokens) {
-    if (t.word != kEosId) (text += vocab.word(t.word)) += ' ';
+    if (t.word != kEosId) tokens->push_back(vocab.word(t.word));
   }
-  if (!text.empty()) text.pop_back();
+  const std::string text = tokenizer.join(*tokens);
   if (format != Format::kJson) {
     out.append(text);
     out.push_back('\n');
@@ -69,9 +69,6 @@ void print_sentence(fmt::memory_buffer& out, Format format, const std::vector<st
 void run_generate(GenerateOptions& opt) {
   use_huge_page_heap();
   opt.sampling.check();
-  std::string joined;
-  for (const std::string& p : opt.prefix) (joined += p) += ' ';
-  const std::vector<std::string_view> prefix = prefix_words(joined);
   const std::uint64_t seed = opt.seed ? *opt.seed : (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
   spdlog::debug("seed {}", seed);
   LoadedModels models(opt.models);
@@ -81,6 +78,11 @@ void run_generate(GenerateOptions& opt) {
     for (const Model& m : models.models()) m.buffer().prefault();
   }
   const VocabView vocab = models.mixed() ? models.mixture().vocab() : models.model().vocab();
+  // The prefix arguments are one text, as the model reads text.
+  std::string joined;
+  for (const std::string& p : opt.prefix) (joined += joined.empty() ? "" : " ") += p;
+  Tokenizer tokenizer(models.model().info().text);
+  const std::vector<std::string_view> prefix = prefix_words(tokenizer, joined);
   std::vector<WordId> prefix_ids;
   for (std::string_view w : prefix) prefix_ids.push_back(vocab.find(w));
 
@@ -93,6 +95,7 @@ void run_generate(GenerateOptions& opt) {
   std::vector<SampledSentence> sentences(block);
   std::vector<std::string> failures(threads);
   Output output;
+  std::vector<std::string_view> tokens;
   for (std::uint64_t first = 0; first < opt.count; first += block) {
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(block, opt.count - first));
     parallel_for(n, threads, [&](unsigned slice, std::size_t begin, std::size_t end) {
@@ -111,7 +114,7 @@ void run_generate(GenerateOptions& opt) {
       if (!f.empty()) throw Error(f);
     }
     for (std::size_t i = 0; i < n; ++i) {
-      print_sentence(output.buffer(), opt.format, prefix, sentences[i], vocab);
+      print_sentence(output.buffer(), opt.format, prefix, sentences[i], vocab, tokenizer, &tokens);
       output.end_record();
     }
   }

@@ -47,8 +47,9 @@ std::vector<double> component_scores(const Mixture& mixture, const std::string& 
   input.files.push_back(file);
   std::vector<std::string_view> words;
   std::vector<std::string> held;
+  Tokenizer tokenizer(mixture.model(0).info().text);
   for_each_input(input, [&](std::string_view text, const std::string& source, std::uint64_t line) {
-    const LineCheck check = tokenize_line(text, &words);
+    const LineCheck check = tokenizer.tokenize(text, &words);
     if (!check.ok()) throw FormatError(source, line, describe_line_problem(text, check));
     held.assign(words.begin(), words.end());
     lines.push_back(std::move(held));

@@ -30,18 +30,24 @@ struct NextOptions {
   bool strict = false;  // stop at the first context that cannot be used
 };
 
-// Splits a context into words (a leading <s>: the start of a sentence).
-// Returns what is wrong with it, and its message ("" when it is fine). A
-// context cannot end with </s>: nothing follows the end of a sentence.
-std::string context_words(std::string_view text, bool bos, std::vector<std::string_view>* words,
+// Splits a context into tokens as the model reads text (a leading <s>
+// word, whatever the units: the start of a sentence). Returns what is wrong
+// with it, and its message ("" when it is fine). A context cannot end with
+// </s>: nothing follows the end of a sentence.
+std::string context_words(Tokenizer& tokenizer, std::string_view text, bool bos, std::vector<std::string_view>* words,
                           LineProblem* problem) {
   std::size_t skip = 0;
   while (skip < text.size() && is_space(text[skip])) ++skip;
-  const bool starts_sentence =
-      bos || (text.substr(skip, 3) == "<s>" && (skip + 3 == text.size() || is_space(text[skip + 3])));
-  const LineCheck check = tokenize_line(text, words);
+  const bool leading_bos = text.substr(skip, 3) == "<s>" && (skip + 3 == text.size() || is_space(text[skip + 3]));
+  const bool starts_sentence = bos || leading_bos;
+  const std::string_view rest = leading_bos ? text.substr(skip + 3) : text;
+  const LineCheck check = tokenizer.tokenize_prefix(rest, words);
   *problem = check.problem;
-  if (!check.ok()) return describe_line_problem(text, check);
+  if (!check.ok()) {
+    LineCheck in_text = check;
+    in_text.byte += static_cast<std::size_t>(rest.data() - text.data());
+    return describe_line_problem(text, in_text);
+  }
   std::size_t end = text.size();
   while (end > 0 && is_space(text[end - 1])) --end;
   if (end >= 4 && text.substr(end - 4, 4) == "</s>" && (end == 4 || is_space(text[end - 5]))) {
@@ -104,6 +110,7 @@ void run_next(const NextOptions& opt) {
   Output output(line_buffered);
   LineErrors errors;
   std::vector<std::string_view> words;
+  Tokenizer tokenizer(model.info().text);
   std::uint64_t lines = 0;
   const bool many = opt.input.args.size() != 1;
   for_each_input(opt.input, [&](std::string_view text, const std::string& source, std::uint64_t line) {
@@ -112,7 +119,7 @@ void run_next(const NextOptions& opt) {
     // knows when one is complete.
     if (lines++ > 0 && opt.format == Format::kText && !line_buffered) output.buffer().push_back('\n');
     LineProblem problem = LineProblem::kNone;
-    const std::string why = context_words(text, opt.bos, &words, &problem);
+    const std::string why = context_words(tokenizer, text, opt.bos, &words, &problem);
     if (problem != LineProblem::kNone) {
       const FormatError error(source, line, why);
       if (opt.strict) {

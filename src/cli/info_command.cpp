@@ -1,4 +1,4 @@
-// lm info: what a model holds (order, vocabulary, n-grams, discounts, size).
+// lm info: what a model holds (order, vocabulary, n-grams, discounts, how it reads text, size).
 #include <chrono>
 #include <cstdio>
 
@@ -10,6 +10,19 @@
 namespace lm::cli {
 
 namespace {
+
+// How the model reads text, in words and as lm train's flags:
+// "chars, NFKC, case folded, space token ▁ (lm train --units chars ...)".
+std::string describe_text(const TextOptions& text) {
+  if (text.is_default()) return "words (as given, split at white space)";
+  std::string out(units_name(text.units));
+  if (text.units == TextUnits::kBytes) out += ", each a token spelled <0xHH>";
+  if (text.normalize != Normalization::kNone) out += fmt::format(", {} normalized", text.normalize == Normalization::kNfc ? "NFC" : "NFKC");
+  if (text.lowercase) out += ", case folded";
+  if (text.split_punct) out += ", punctuation split off";
+  if (!text.space_token.empty()) out += fmt::format(", space token {}", text.space_token);
+  return fmt::format("{} (lm train {})", out, text_flags(text));
+}
 
 struct InfoOptions {
   std::string model = default_model_path();
@@ -51,6 +64,7 @@ void run_info(const InfoOptions& opt) {
   if (info.nltk_padding) {
     fmt::format_to(o, "padding\tNLTK's: order-1 <s> and </s> around each sentence (scored as nltk.lm scores it)\n");
   }
+  fmt::format_to(o, "text\t{}\n", describe_text(info.text));
   const std::size_t bytes = model.buffer().size();
   fmt::format_to(o, "n-grams\t{}\n", total);
   if (model.order() > 2) {
@@ -81,7 +95,10 @@ void run_info(const InfoOptions& opt) {
   if (arpa) {
     fmt::format_to(o, "format\tARPA text (size above: the in-memory binary layout)\n");
   } else {
-    fmt::format_to(o, "format\tlm binary, format version {}\n", kModelFormatVersion);
+    fmt::format_to(o, "format\tlm binary, format version {}{}\n", model.format_version(),
+                   model.format_version() < kModelFormatVersion
+                       ? fmt::format(" (lm convert writes it again in version {})", kModelFormatVersion)
+                       : "");
   }
   fmt::format_to(o, "integrity\t{}\n", opt.verify ? "checksum and structure verified"
                                                    : "not verified (lm info --verify reads the whole file)");

@@ -154,7 +154,7 @@ void run_train(TrainOptions opt, const CLI::App& cmd) {
     bar.end();
     const std::size_t types = vocab_size - (stats.unk_words ? 2 : 3);
     const char* unit = opt.text.units == TextUnits::kWords ? "word" : opt.text.units == TextUnits::kChars ? "character" : "byte";
-    spdlog::info("read {} sentences, {} {}s, {} {} types from {}", stats.sentences, stats.words, unit, unit, types,
+    spdlog::info("read {} sentences, {} {}s, {} {} types from {}", stats.sentences, stats.words, unit, types, unit,
                  opt.corpus == "-" ? "standard input" : opt.corpus);
     if (stats.skipped_lines > 0) {
       spdlog::warn("skipped {} line{} that could not be used (--skip-bad-lines); the first: {}", stats.skipped_lines,

@@ -39,7 +39,10 @@ void check_output_path(const std::string& path, OutputFormat format);
 // same inode, or the same name when neither exists yet.
 [[nodiscard]] bool same_output(const std::string& a, const std::string& b);
 
-// Writes the model in lm's binary format (see above). Throws Error on failure.
+// Writes the model in lm's binary format (see above), version
+// kModelFormatVersion: a model read from a version 8 file is written in the
+// current version (the same arrays; its checksum checked first, Error if it
+// does not match). Throws Error on failure.
 void save_model(const Model& model, const std::string& path);
 
 // Deletes the temporary files of outputs still being written (by save_model

@@ -6,6 +6,7 @@
 #include <functional>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 #include "io/atomic_file.hpp"
 #include "model/model_format.hpp"
@@ -39,10 +40,55 @@ bool same_output(const std::string& a, const std::string& b) {
   return name(a) == name(b);
 }
 
+namespace {
+
+// Every array of a layout, in file order.
+std::vector<detail::Section> sections(const detail::Layout& layout) {
+  std::vector<detail::Section> out = {layout.vocab_chars, layout.vocab_offsets, layout.vocab_slots, layout.by_prob};
+  for (const detail::Layout::LevelSections& l : layout.levels) {
+    out.insert(out.end(), {l.keys, l.records, l.exceptions, l.prob_centers, l.backoff_centers, l.top_nodes,
+                           l.top_entries});
+  }
+  out.insert(out.end(), {layout.bigram_hash, layout.trigram_hash});
+  return out;
+}
+
+// A model of an older readable version (8) in the current one: the same
+// arrays after the longer header (they move as the key lines' alignment
+// says), the text options it reads by (the default), a new size and
+// checksum. Checks the old checksum first, so that a damaged file is not
+// given a valid one.
+Buffer upgraded_buffer(const Model& model, const std::string& path) {
+  const Buffer& old = model.buffer();
+  detail::FileHeader h = detail::load_header(old.data());
+  if (detail::file_checksum(h, old.data(), old.size()) != h.checksum) {
+    throw Error(fmt::format("cannot write {}: the version {} model it is made from fails its checksum (the file "
+                            "is corrupt); retrain or copy it again",
+                            path, h.version));
+  }
+  const std::vector<detail::Section> from = sections(detail::compute_layout(h));
+  h.version = detail::kFormatVersion;
+  detail::set_text_options(model.info().text, &h);
+  const detail::Layout layout = detail::compute_layout(h);
+  const std::vector<detail::Section> to = sections(layout);
+  h.file_size = layout.total;
+  Buffer buffer(layout.total);
+  std::byte* base = buffer.mutable_data();
+  for (std::size_t i = 0; i < to.size(); ++i) std::memcpy(base + to[i].offset, old.data() + from[i].offset, to[i].bytes);
+  h.checksum = detail::file_checksum(h, base, layout.total);
+  std::memcpy(base, &h, detail::header_bytes(h.version));
+  return buffer;
+}
+
+}  // namespace
+
 void save_model(const Model& model, const std::string& path) {
   check_output_path(path, OutputFormat::kBinary);
+  // Writers write the current version, also of a model read from an older file.
+  const Buffer upgraded = model.format_version() == detail::kFormatVersion ? Buffer() : upgraded_buffer(model, path);
+  const Buffer& buffer = upgraded.size() != 0 ? upgraded : model.buffer();
   detail::AtomicFile file(path);
-  file.write(model.buffer().data(), model.buffer().size());
+  file.write(buffer.data(), buffer.size());
   file.commit();
 }
 

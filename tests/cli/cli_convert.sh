@@ -22,6 +22,21 @@ check_exit 0 "$LM" convert --arpa toy.lm toy2.arpa
 check_true "convert --arpa: same ARPA as train --arpa" "$(diff toy.arpa toy2.arpa | head -5)" \
   cmp -s toy.arpa toy2.arpa
 
+# A version 8 model (tests/data/toy.o3.v8.lm, written before the text
+# options) converts to the version 9 file that training writes now, byte for
+# byte, and scores as it does; a damaged one is refused, nothing written.
+check_exit 0 "$LM" convert "$LM_TEST_DATA/toy.o3.v8.lm" up.lm
+check_same toy.lm up.lm "convert: a version 8 model in version 9 is the model trained now"
+run "$LM" score -q --format tsv -m "$LM_TEST_DATA/toy.o3.v8.lm" < "$SENTENCES"
+cp "$OUT" v8.tsv
+run "$LM" score -q --format tsv -m toy.lm < "$SENTENCES"
+check_same v8.tsv "$OUT" "score: a version 8 model scores as the model trained now"
+cp "$LM_TEST_DATA/toy.o3.v8.lm" bad8.lm
+printf 'x' | dd of=bad8.lm bs=1 seek=3000 conv=notrunc status=none
+run "$LM" convert bad8.lm bad9.lm
+check_error "convert: a damaged version 8 model" 1 "bad9.lm" "checksum"
+check_true "convert: nothing written for a damaged model" "bad9.lm exists" test ! -e bad9.lm
+
 # Errors: missing input, unwritable output (old file intact).
 run "$LM" convert missing.arpa out.lm
 check_error "convert: missing input" 1 "missing.arpa"

@@ -128,6 +128,15 @@ check_error "a dev line that cannot be scored" 1 "bad.txt:2"
 train_model stupid.lm "$TOY" --order 2 --smoothing stupid
 run "$LM" score -m a.lm -m stupid.lm "the cat"
 check_error "a stupid backoff model cannot be mixed" 2 "stupid backoff"
+# Models that read text differently (lm train --units, ...): their tokens are
+# not the same events.
+train_model chars.lm "$TOY" --order 2 --units chars --space-token ▁
+for cmd in "score -m a.lm -m chars.lm the" "next -m a.lm -m chars.lm the" "mix -m a.lm -m chars.lm --weights 0.5,0.5 -o m.lm"; do
+  # shellcheck disable=SC2086
+  run "$LM" $cmd
+  check_error "${cmd%% *}: models that read text differently" 2 \
+    "model 2 reads text differently from model 1 (--units chars --space-token ▁ vs words)" "--units" "--split-punct"
+done
 run "$LM" mix -m a.lm -m b.lm --weights 0.5,0.5 -o /nonexistent/dir/m.lm
 check_error "an output in a missing directory" 1 "/nonexistent/dir"
 check_true "[ ! -e /nonexistent/dir/m.lm ]" "no partial output"

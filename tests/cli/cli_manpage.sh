@@ -24,7 +24,7 @@ man_options() {
     grep -oE -- '(^|[ "])--?[A-Za-z][A-Za-z-]*' | tr -d ' "' | sort -u
 }
 
-for sub in train score next info convert mix generate prune; do
+for sub in train score next info convert mix generate prune tokenize; do
   missing=$(comm -23 <(help_options "$sub") <(man_options "$sub") | tr '\n' ' ')
   check_eq "$missing" "" "docs/lm.1 describes every option of lm $sub --help"
   extra=$(comm -13 <(help_options "$sub") <(man_options "$sub") | tr '\n' ' ')
@@ -32,7 +32,7 @@ for sub in train score next info convert mix generate prune; do
 done
 missing=$(comm -23 <(help_options) <(man_options "GLOBAL OPTIONS") | tr '\n' ' ')
 check_eq "$missing" "" "docs/lm.1 describes every top-level option"
-for sub in train score next info convert mix generate prune completion; do
+for sub in train score next info convert mix generate prune tokenize completion; do
   check_true "docs/lm.1 has a section for lm $sub" "no '.SS \"lm $sub' heading" grep -q "^\.SS \"lm $sub" "$MAN"
 done
 for status in 0 1 2 3 128+N; do

@@ -235,6 +235,33 @@ void split_words(std::string_view text, std::size_t begin, std::size_t end, bool
     close(end);
     return;
   }
+  if (detail::is_ascii(text.substr(begin, end - begin))) {
+    // Every ASCII character is a cluster of its own (no CR LF inside a piece).
+    using detail::CharClass;
+    const auto kind = [&text](std::size_t i) { return detail::char_class(static_cast<unsigned char>(text[i])); };
+    for (std::size_t i = begin; i < end; ++i) {
+      const CharClass k = kind(i);
+      if (k == CharClass::kSpace) {
+        close(i);
+      } else if (k != CharClass::kPunct) {
+        if (word == kSpaceSpan) word = i;
+      } else {
+        const char c = text[i];
+        const bool inside = word != kSpaceSpan && i + 1 < end;
+        const bool joins = inside && (((c == '\'' || c == '-') && kind(i - 1) == CharClass::kLetter &&
+                                       kind(i + 1) == CharClass::kLetter) ||
+                                      ((c == '.' || c == ',') && kind(i - 1) == CharClass::kDigit &&
+                                       kind(i + 1) == CharClass::kDigit));
+        if (!joins) {
+          close(i);
+          spans->push_back(i);
+          spans->push_back(i + 1);
+        }
+      }
+    }
+    close(end);
+    return;
+  }
   // Grapheme clusters, so that marks stay with their base and emoji
   // sequences stay whole; a cluster is punctuation if its first code point is.
   Cluster previous, current, next;

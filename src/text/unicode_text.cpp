@@ -42,16 +42,6 @@ CharClass class_of_category(char32_t c) {
   }
 }
 
-// The classes of the ASCII code points, looked up once.
-const std::array<CharClass, 128>& ascii_classes() {
-  static const std::array<CharClass, 128> classes = [] {
-    std::array<CharClass, 128> table{};
-    for (char32_t c = 0; c < 128; ++c) table[c] = class_of_category(c);
-    return table;
-  }();
-  return classes;
-}
-
 utf8proc_option_t utf8proc_options(Normalization form, bool fold) {
   int options = UTF8PROC_STABLE;
   if (form == Normalization::kNfc) options |= UTF8PROC_COMPOSE;
@@ -62,7 +52,13 @@ utf8proc_option_t utf8proc_options(Normalization form, bool fold) {
 
 }  // namespace
 
-CharClass char_class(char32_t c) { return c < 128 ? ascii_classes()[c] : class_of_category(c); }
+const std::array<CharClass, 128> kAsciiClasses = [] {
+  std::array<CharClass, 128> table{};
+  for (char32_t c = 0; c < 128; ++c) table[c] = class_of_category(c);
+  return table;
+}();
+
+CharClass char_class_slow(char32_t c) { return class_of_category(c); }
 
 bool is_ascii(std::string_view text) {
   std::size_t i = 0;

@@ -3,6 +3,7 @@
 // points that tokenization needs, and grapheme cluster boundaries.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -21,7 +22,10 @@ enum class CharClass : std::uint8_t {
   kOther,   // marks, other numbers, format and other controls, unassigned
 };
 
-[[nodiscard]] CharClass char_class(char32_t c);
+// The classes of the ASCII code points, from their categories at start-up.
+extern const std::array<CharClass, 128> kAsciiClasses;
+[[nodiscard]] CharClass char_class_slow(char32_t c);
+[[nodiscard]] inline CharClass char_class(char32_t c) { return c < 128 ? kAsciiClasses[c] : char_class_slow(c); }
 
 // Appends text in the normalization form, case folded when fold, to *out.
 // ASCII text is only folded, without a call to utf8proc (ASCII is in every

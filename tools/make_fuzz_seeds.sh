@@ -19,6 +19,8 @@
 #   q8_o3        toy.txt, order 3, probabilities and backoffs in 8 bits
 #   open_o3      converted from an ARPA file whose n-grams are not
 #                suffix-closed (the header's closure flag is clear)
+#   chars_o3     toy.txt in characters, NFKC, case folded, space token ▁:
+#                text options in the header (version 9)
 # The regress_* seeds are fuzz findings, kept as they were found (the low byte
 # of the checksum field is fuzz_model's control byte). This script leaves them
 # alone: they are in format version 8, which lm still reads; rewriting their
@@ -53,6 +55,8 @@ printf '%s\n' '\data\' 'ngram 1=5' 'ngram 2=3' 'ngram 3=1' '' '\1-grams:' '-1.2	
 "$lm" -q train --threads 1 --order 2 -o zipf_o2.lm zipf.txt
 "$lm" -q train --threads 1 --order 3 --quantize 8 -o q8_o3.lm "$root/tests/data/toy.txt"
 "$lm" -q convert open.arpa open_o3.lm
+"$lm" -q train --threads 1 --order 3 --units chars --normalize nfkc --lowercase --space-token ▁ -o chars_o3.lm \
+  "$root/tests/data/toy.txt"
 
 # Seeds this script no longer writes go too.
 find "$out" -name '*.lm.bin' ! -name 'regress_*' -delete

@@ -90,8 +90,9 @@ inline constexpr std::uint32_t kOldestFormatVersion = 8;
 [[nodiscard]] constexpr std::size_t header_bytes(std::uint32_t version) {
   return version <= 8 ? kHeaderBytesV8 : sizeof(FileHeader);
 }
-// The header at the start of a file of a readable version, with
-// header_bytes(version) bytes there: fields the version lacks are zero.
+// The header at the start of a file: its version's header_bytes, and zero
+// for the fields that version lacks. REQUIRES: the file holds that many
+// bytes (and its version, at offset 8).
 [[nodiscard]] inline FileHeader load_header(const std::byte* file) {
   FileHeader h{};
   std::uint32_t version = 0;
@@ -283,9 +284,9 @@ struct VocabArrays {
                                    std::optional<bool> suffix_closed = std::nullopt);
 
 // The checks build_model makes before the layout: the order and the text
-// options (ConfigError),
-// every array's size, and every level sorted, unique, with its contexts and
-// words in the vocabulary (Error naming the n-gram when not).
+// options (ConfigError), every array's size, and every level sorted, unique,
+// with its contexts and words in the vocabulary (Error naming the n-gram
+// when not).
 void check_table(const NGramTable& table);
 
 // lm::build_model, for a caller that knows whether the table is suffix-closed

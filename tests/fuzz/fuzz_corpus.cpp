@@ -3,7 +3,10 @@
 // Byte 0 chooses the order: '1'..'5' mean that order, any other byte b means
 // b % 5 + 1. The remaining bytes are the corpus (plain or gzip), read through
 // an in-memory file with lm::LineReader, counted, estimated, and the model
-// scored. Each line is also passed to lm::tokenize_checked directly. The
+// scored. Each line is also passed to lm::tokenize_checked directly, and to
+// Tokenizers of other text options (normalized, folded and split words;
+// chars with a space token; bytes), whose tokens must be non-empty and free
+// of ASCII white space, and bytes must join back into the line. The
 // model is written as ARPA (what 'lm train --arpa' does), which must read back
 // with lm::read_arpa and write back byte-identically.
 // lm::Error is a normal outcome; anything else (crash, sanitizer report,
@@ -33,14 +36,51 @@ int order_from(std::uint8_t b) {
   return b % 5 + 1;
 }
 
+std::vector<lm::Tokenizer> other_tokenizers() {
+  lm::TextOptions words;
+  words.lowercase = true;
+  words.normalize = lm::Normalization::kNfkc;
+  words.split_punct = true;
+  lm::TextOptions chars;
+  chars.units = lm::TextUnits::kChars;
+  chars.normalize = lm::Normalization::kNfc;
+  chars.space_token = "<sp>";
+  lm::TextOptions bytes;
+  bytes.units = lm::TextUnits::kBytes;
+  return {lm::Tokenizer(words), lm::Tokenizer(chars), lm::Tokenizer(bytes)};
+}
+
+// The line through each of the other tokenizers: no crash, and sane tokens.
+void check_other_tokenizers(std::vector<lm::Tokenizer>& tokenizers, std::string_view line) {
+  std::vector<std::string_view> tokens;
+  for (lm::Tokenizer& tokenizer : tokenizers) {
+    const lm::LineCheck check = tokenizer.tokenize(line, &tokens);
+    const bool bytes = tokenizer.options().units == lm::TextUnits::kBytes;
+    if (!check.ok()) {
+      if (bytes) lm_fuzz::fail("Tokenizer: bytes refused a line");
+      if (check.byte >= line.size()) lm_fuzz::fail("Tokenizer: a problem past the end of the line");
+      continue;
+    }
+    for (std::string_view t : tokens) {
+      if (t.empty()) lm_fuzz::fail("Tokenizer: an empty token");
+      for (char c : t) {
+        if (lm::is_space(c)) lm_fuzz::fail("Tokenizer: white space in a token");
+      }
+    }
+    if (bytes && tokenizer.join(tokens) != line) lm_fuzz::fail("Tokenizer: bytes do not join back into the line");
+  }
+}
+
 // Tokenizes every line on its own; returns the first few tokens seen, copied.
 std::vector<std::string> tokenize_lines(const std::string& path) {
   std::vector<std::string> first_tokens;
+  std::vector<lm::Tokenizer> others = other_tokenizers();
   try {
     lm::LineReader reader(path);
     std::string_view line;
     std::vector<std::string_view> tokens;
     while (reader.next(&line)) {
+      check_other_tokenizers(others, line);
       try {
         lm::tokenize_checked(line, reader.name(), reader.line_number(), &tokens);
       } catch (const lm::FormatError&) {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What reading text costs: `lm train` of gutenberg 100M at order 5 as plain
 # words and with --lowercase --normalize nfkc --split-punct (the same run,
-# interleaved), `lm tokenize` of the corpus with both (the tokenizer alone),
-# and `lm train --units chars` / `lm score` of fortunes-zh (the issue's split);
+# interleaved), `lm score` of gutenberg.test with each model, `lm tokenize`
+# of the corpus with both (the tokenizer alone), and `lm train --units
+# chars` / `lm score` of fortunes-zh (the issue's split);
 # wall time and peak RSS (/usr/bin/time), medians of REPEATS runs.
 #
 # Usage: tools/bench_units.sh LM [REPEATS]   (default 3)
@@ -20,6 +21,7 @@ big=${BIG_DIR:-$work}/gutenberg.train.100M.txt
 [ -f "$big" ] || xz -dc "$shared/corpora/gutenberg/gutenberg.train.100M.txt.xz" > "$big"
 threads=()
 [ -z "${THREADS:-}" ] || threads=(-t "$THREADS")
+test_text=$shared/corpora/gutenberg/gutenberg.test.txt
 zh=$shared/corpora/fortunes/fortunes-zh.txt
 head -n 5000 "$zh" > "$work/zh.train"
 sed -n '5001,5671p' "$zh" > "$work/zh.test"
@@ -28,8 +30,10 @@ sed -n '5001,5671p' "$zh" > "$work/zh.test"
 
 options=(--lowercase --normalize nfkc --split-punct)
 for ((i = 0; i < repeats; i++)); do
-  step train_words "$lm" -q train "$big" --order 5 "${threads[@]}" -o "$work/g.lm"
-  step train_options "$lm" -q train "$big" --order 5 "${threads[@]}" "${options[@]}" -o "$work/g.lm"
+  step train_words "$lm" -q train "$big" --order 5 "${threads[@]}" -o "$work/words.lm"
+  step train_options "$lm" -q train "$big" --order 5 "${threads[@]}" "${options[@]}" -o "$work/options.lm"
+  step score_words "$lm" -q score -m "$work/words.lm" "${threads[@]}" --summary-only -i "$test_text"
+  step score_options "$lm" -q score -m "$work/options.lm" "${threads[@]}" --summary-only -i "$test_text"
   step tokenize_words "$lm" tokenize --units words -i "$big"
   step tokenize_options "$lm" tokenize "${options[@]}" -i "$big"
   step zh_train_chars "$lm" -q train "$work/zh.train" --order 5 --units chars -o "$work/zh.lm"
@@ -37,7 +41,7 @@ for ((i = 0; i < repeats; i++)); do
 done
 echo
 echo "medians of $repeats runs:"
-for key in train_words train_options tokenize_words tokenize_options zh_train_chars zh_score_chars; do
+for key in train_words train_options score_words score_options tokenize_words tokenize_options zh_train_chars zh_score_chars; do
   printf '%-22s %8s s %8s MB\n' "$key" "$(median <<< "${times[$key]}")" "$(median <<< "${rss[$key]}")"
 done
 w=$(median <<< "${times[train_words]}") o=$(median <<< "${times[train_options]}")

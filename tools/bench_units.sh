@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What reading text costs: `lm train` of gutenberg 100M at order 5 as plain
 # words and with --lowercase --normalize nfkc --split-punct (the same run,
-# interleaved), `lm score` of gutenberg.test with each model, `lm tokenize`
+# interleaved), `lm score` of gutenberg.train.10M with each model, `lm tokenize`
 # of the corpus with both (the tokenizer alone), and `lm train --units
 # chars` / `lm score` of fortunes-zh (the issue's split);
 # wall time and peak RSS (/usr/bin/time), medians of REPEATS runs.
@@ -21,7 +21,7 @@ big=${BIG_DIR:-$work}/gutenberg.train.100M.txt
 [ -f "$big" ] || xz -dc "$shared/corpora/gutenberg/gutenberg.train.100M.txt.xz" > "$big"
 threads=()
 [ -z "${THREADS:-}" ] || threads=(-t "$THREADS")
-test_text=$shared/corpora/gutenberg/gutenberg.test.txt
+test_text=$shared/corpora/gutenberg/gutenberg.train.10M.txt
 zh=$shared/corpora/fortunes/fortunes-zh.txt
 head -n 5000 "$zh" > "$work/zh.train"
 sed -n '5001,5671p' "$zh" > "$work/zh.test"

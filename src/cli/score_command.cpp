@@ -77,7 +77,7 @@ class OovWatch {
       spdlog::warn("{} of the {} tokens of {} ({:.1f}%) are not in the model's vocabulary: the text is probably "
                    "tokenized differently from the training text (this model reads {}); compare 'lm tokenize -m "
                    "MODEL' with the training text",
-                   f.oovs, f.tokens, f.source == "-" ? "standard input" : f.source,
+                   f.oovs, f.tokens, f.source == "<stdin>" ? "standard input" : f.source,
                    100.0 * static_cast<double>(f.oovs) / static_cast<double>(f.tokens),
                    flags.empty() ? "words split at white space, as given" : "text as 'lm train " + flags + "'");
       return;  // once

@@ -80,6 +80,8 @@ for i in 1 2 3 4 5; do cat raw.txt; done >raw5.txt
 run "$LM" score -m tok.lm --summary-only -i raw5.txt
 check_contains "$ERR" "tokenized differently" "raw text on a tokenized model: a warning"
 check_eq "$(grep -c warning "$ERR")" "1" "the warning comes once"
+run "$LM" score -m tok.lm --summary-only <raw5.txt
+check_contains "$ERR" "tokens of standard input" "the warning names standard input"
 run "$LM" score -m tok.lm --summary-only -i tok5.txt
 check_not_contains "$ERR" "warning" "tokenized text on a tokenized model: no warning"
 

@@ -189,6 +189,15 @@ bool is_apostrophe_or_hyphen(char32_t c) {
   return c == U'\'' || c == U'\u2019' || c == U'-' || c == U'\u2010' || c == U'\u2011';
 }
 
+// Whether punctuation c between clusters of classes before and after stays
+// inside the word (TextOptions::split_punct): an apostrophe or hyphen
+// between letters, a period or comma between digits.
+bool joins_word(char32_t c, detail::CharClass before, detail::CharClass after) {
+  using detail::CharClass;
+  return (is_apostrophe_or_hyphen(c) && before == CharClass::kLetter && after == CharClass::kLetter) ||
+         ((c == U'.' || c == U',') && before == CharClass::kDigit && after == CharClass::kDigit);
+}
+
 bool is_reserved_boundary(std::string_view token) { return token == kBosWord || token == kEosWord; }
 
 const std::array<std::string, 256>& byte_tokens() {
@@ -246,12 +255,8 @@ void split_words(std::string_view text, std::size_t begin, std::size_t end, bool
       } else if (k != CharClass::kPunct) {
         if (word == kSpaceSpan) word = i;
       } else {
-        const char c = text[i];
-        const bool inside = word != kSpaceSpan && i + 1 < end;
-        const bool joins = inside && (((c == '\'' || c == '-') && kind(i - 1) == CharClass::kLetter &&
-                                       kind(i + 1) == CharClass::kLetter) ||
-                                      ((c == '.' || c == ',') && kind(i - 1) == CharClass::kDigit &&
-                                       kind(i + 1) == CharClass::kDigit));
+        const bool joins = word != kSpaceSpan && i + 1 < end &&
+                           joins_word(static_cast<unsigned char>(text[i]), kind(i - 1), kind(i + 1));
         if (!joins) {
           close(i);
           spans->push_back(i);
@@ -294,11 +299,8 @@ void split_words(std::string_view text, std::size_t begin, std::size_t end, bool
     } else if (current.kind != CharClass::kPunct) {
       if (word == kSpaceSpan) word = current.begin;
     } else {
-      const bool inside = word != kSpaceSpan && has_previous && has_next;
-      const bool joins = inside && ((is_apostrophe_or_hyphen(current.first) && previous.kind == CharClass::kLetter &&
-                                     next.kind == CharClass::kLetter) ||
-                                    ((current.first == U'.' || current.first == U',') &&
-                                     previous.kind == CharClass::kDigit && next.kind == CharClass::kDigit));
+      const bool joins = word != kSpaceSpan && has_previous && has_next &&
+                         joins_word(current.first, previous.kind, next.kind);
       if (!joins) {
         close(current.begin);
         spans->push_back(current.begin);

@@ -8,9 +8,7 @@
 
 namespace lm::detail {
 
-namespace {
-
-CharClass class_of_category(char32_t c) {
+CharClass char_class_slow(char32_t c) {
   switch (utf8proc_category(static_cast<utf8proc_int32_t>(c))) {
     case UTF8PROC_CATEGORY_ZS:
     case UTF8PROC_CATEGORY_ZL:
@@ -42,6 +40,8 @@ CharClass class_of_category(char32_t c) {
   }
 }
 
+namespace {
+
 utf8proc_option_t utf8proc_options(Normalization form, bool fold) {
   int options = UTF8PROC_STABLE;
   if (form == Normalization::kNfc) options |= UTF8PROC_COMPOSE;
@@ -54,11 +54,10 @@ utf8proc_option_t utf8proc_options(Normalization form, bool fold) {
 
 const std::array<CharClass, 128> kAsciiClasses = [] {
   std::array<CharClass, 128> table{};
-  for (char32_t c = 0; c < 128; ++c) table[c] = class_of_category(c);
+  for (char32_t c = 0; c < 128; ++c) table[c] = char_class_slow(c);
   return table;
 }();
 
-CharClass char_class_slow(char32_t c) { return class_of_category(c); }
 
 bool is_ascii(std::string_view text) {
   std::size_t i = 0;

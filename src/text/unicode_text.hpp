@@ -22,9 +22,11 @@ enum class CharClass : std::uint8_t {
   kOther,   // marks, other numbers, format and other controls, unassigned
 };
 
-// The classes of the ASCII code points, from their categories at start-up.
-extern const std::array<CharClass, 128> kAsciiClasses;
+// A code point's class, from its general category (a utf8proc lookup).
 [[nodiscard]] CharClass char_class_slow(char32_t c);
+// char_class_slow of the ASCII code points, computed at start-up, so that
+// char_class needs no call for them.
+extern const std::array<CharClass, 128> kAsciiClasses;
 [[nodiscard]] inline CharClass char_class(char32_t c) { return c < 128 ? kAsciiClasses[c] : char_class_slow(c); }
 
 // Appends text in the normalization form, case folded when fold, to *out.

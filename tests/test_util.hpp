@@ -5,12 +5,15 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <unistd.h>
 
 #include "lm/estimator.hpp"
 #include "lm/ngram_counts.hpp"
 #include "lm/line_reader.hpp"
+#include "lm/model_io.hpp"
+#include "lm/ngram_table.hpp"
 #include "lm/tokenizer.hpp"
 
 namespace lm::test {
@@ -58,6 +61,30 @@ inline double smoothing_param(const ModelInfo& info, const std::string& name, in
     if (p.name == name && p.order == order) return p.value;
   }
   return std::nan("");
+}
+
+// ARPA text of a model or a table, as write_arpa writes it.
+inline std::string arpa_of(const Model& m) {
+  std::ostringstream out;
+  write_arpa(m, out);
+  return out.str();
+}
+inline std::string arpa_of(const NGramTable& t) {
+  std::ostringstream out;
+  write_arpa(t, out);
+  return out.str();
+}
+
+// A model, or a table, read from ARPA text.
+inline Model read_arpa_text(const std::string& text) {
+  TempFile file(text, "m.arpa");
+  LineReader reader(file.path());
+  return read_arpa(reader);
+}
+inline NGramTable read_arpa_table_text(const std::string& text) {
+  TempFile file(text, "t.arpa");
+  LineReader reader(file.path());
+  return read_arpa_table(reader);
 }
 
 }  // namespace lm::test

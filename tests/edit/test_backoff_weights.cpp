@@ -13,11 +13,7 @@
 namespace lm {
 namespace {
 
-NGramTable table_of(const std::string& arpa) {
-  const test::TempFile file(arpa, "model.arpa");
-  LineReader reader(file.path());
-  return read_arpa_table(reader);
-}
+NGramTable table_of(const std::string& arpa) { return test::read_arpa_table_text(arpa); }
 
 NGramTable table_of_file(const std::string& path) {
   LineReader reader(path);

@@ -14,9 +14,7 @@ namespace lm {
 namespace {
 
 NGramTable table_of(const std::string& arpa) {
-  const test::TempFile file(arpa, "model.arpa");
-  LineReader reader(file.path());
-  NGramTable t = read_arpa_table(reader);
+  NGramTable t = test::read_arpa_table_text(arpa);
   (void)recompute_backoffs(t);
   return t;
 }

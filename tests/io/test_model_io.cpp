@@ -25,17 +25,8 @@ Model save_and_load(const Model& model) {
   return load_model(file.path());
 }
 
-std::string arpa_of(const Model& m) {
-  std::ostringstream out;
-  write_arpa(m, out);
-  return out.str();
-}
-
-Model read_arpa_text(const std::string& text) {
-  test::TempFile file(text, "m.arpa");
-  LineReader reader(file.path());
-  return read_arpa(reader);
-}
+using test::arpa_of;
+using test::read_arpa_text;
 
 const char* kSmallArpa =
     "\\data\\\nngram 1=4\nngram 2=2\n\n\\1-grams:\n-1\t<unk>\n-99\t<s>\t-0.5\n-0.5\t</s>\n-0.3\ta\t-0.2\n\n"

@@ -34,17 +34,8 @@ Model with_text(const TextOptions& text) {
   return build_model(std::move(table));
 }
 
-std::string arpa_of(const Model& m) {
-  std::ostringstream out;
-  write_arpa(m, out);
-  return out.str();
-}
-
-Model read_arpa_text(const std::string& text) {
-  test::TempFile file(text, "m.arpa");
-  LineReader reader(file.path());
-  return read_arpa(reader);
-}
+using test::arpa_of;
+using test::read_arpa_text;
 
 // One of each kind: every unit, both normalizations, the flags, the longest
 // space token (16 x "▁", 48 bytes) and one with characters ARPA and fmt

@@ -66,13 +66,7 @@ SentenceScore score_word_by_word(const Model& m, std::span<const std::string_vie
   return out;
 }
 
-Model via_arpa(const Model& m) {
-  std::ostringstream arpa;
-  write_arpa(m, arpa);
-  test::TempFile file(arpa.str(), "m.arpa");
-  LineReader reader(file.path());
-  return read_arpa(reader);
-}
+Model via_arpa(const Model& m) { return test::read_arpa_text(test::arpa_of(m)); }
 
 }  // namespace
 

@@ -72,17 +72,8 @@ const Model& trained() {
   return model;
 }
 
-std::string arpa_text(const NGramTable& t) {
-  std::ostringstream out;
-  write_arpa(t, out);
-  return out.str();
-}
-
-NGramTable read_table(const std::string& text) {
-  test::TempFile file(text, "t.arpa");
-  LineReader reader(file.path());
-  return read_arpa_table(reader);
-}
+using test::arpa_of;
+using test::read_arpa_table_text;
 
 }  // namespace
 
@@ -160,26 +151,26 @@ TEST_CASE("build_model refuses unsorted, duplicate and context-less n-grams, nam
 
 TEST_CASE("a table's ARPA text reads back to the same table and writes again the same", "[ngram_table]") {
   for (const NGramTable& t : {hand_made(), unpack_model(trained())}) {
-    const std::string first = arpa_text(t);
-    const NGramTable back = read_table(first);
+    const std::string first = arpa_of(t);
+    const NGramTable back = read_arpa_table_text(first);
     require_same_ngrams(back, t);
-    CHECK(arpa_text(back) == first);
+    CHECK(arpa_of(back) == first);
     // The model's ARPA text is the table's.
     std::ostringstream model_text;
     write_arpa(build_model(t), model_text);
     CHECK(model_text.str() == first);
   }
-  CHECK(arpa_text(hand_made()).find("-0.0625\ta b c\n") != std::string::npos);
+  CHECK(arpa_of(hand_made()).find("-0.0625\ta b c\n") != std::string::npos);
   NGramTable bad = hand_made();
   bad.levels[2].parent[0] = 9;
-  CHECK_THROWS_AS(arpa_text(bad), Error);
+  CHECK_THROWS_AS(arpa_of(bad), Error);
 }
 
 TEST_CASE("rebuild_model quantized is build_model of the table quantized, byte for byte", "[ngram_table]") {
   // The table as the ARPA reader gives it, and the trained model's own.
   std::ostringstream arpa;
   write_arpa(trained(), arpa);
-  for (const NGramTable& t : {read_table(arpa.str()), unpack_model(trained())}) {
+  for (const NGramTable& t : {read_arpa_table_text(arpa.str()), unpack_model(trained())}) {
     const Model exact = build_model(t);
     for (int bits : {4, 8, 16}) {
       INFO("bits " << bits);

@@ -92,10 +92,14 @@ class Tokenizer {
   // Reserved words (<unk>, ...) stay as they are.
   [[nodiscard]] std::string join(std::span<const std::string_view> tokens) const;
 
-  // Chars with a space token: like tokenize, but white space that ends the
-  // text gives a last space token, for a context or prefix that is followed
-  // by more text ("the " is then followed by a word's first character).
-  [[nodiscard]] LineCheck tokenize_prefix(std::string_view text, std::vector<std::string_view>* out);
+  // A context or prefix: text that more text follows (lm next, lm generate).
+  // Like tokenize, but a leading <s> word, whatever the units, is not a token:
+  // it says that the text starts a sentence (*starts_sentence). Chars with a
+  // space token: white space that ends the text gives a last space token
+  // ("the " is then followed by a word's first character). check.byte is an
+  // offset in text.
+  [[nodiscard]] LineCheck tokenize_prefix(std::string_view text, std::vector<std::string_view>* out,
+                                          bool* starts_sentence);
 
   // True when tokens point into the line or into static memory (default
   // options, bytes): they stay valid after the next call, as long as the line.
@@ -124,6 +128,10 @@ class TokenStore {
   std::vector<std::string> blocks_;  // never reallocated once filled
   std::size_t used_ = 0;             // blocks_ in use (the last may have room)
 };
+
+// True when the last white-space-separated word of text is </s>: a context
+// or prefix that nothing can follow.
+[[nodiscard]] bool ends_with_eos_word(std::string_view text);
 
 // The token for byte b under TextUnits::kBytes: "<0x0A>" (SentencePiece's
 // byte-fallback spelling). The view is static.

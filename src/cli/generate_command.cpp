@@ -31,11 +31,10 @@ struct GenerateOptions {
 // sentence start every sentence has anyway).
 std::vector<std::string_view> prefix_words(Tokenizer& tokenizer, const std::string& text) {
   std::vector<std::string_view> words;
-  const LineCheck check = tokenizer.tokenize_prefix(text, &words);
+  bool starts_sentence = false;  // every sentence starts one anyway
+  const LineCheck check = tokenizer.tokenize_prefix(text, &words, &starts_sentence);
   if (!check.ok()) throw ConfigError("prefix", ConfigError::literal(describe_line_problem(text, check)));
-  std::string_view t = text;
-  while (!t.empty() && is_space(t.back())) t.remove_suffix(1);
-  if (t == "</s>" || (t.size() > 4 && t.substr(t.size() - 4) == "</s>" && is_space(t[t.size() - 5]))) {
+  if (ends_with_eos_word(text)) {
     throw ConfigError("prefix", "'</s>' ends it, and nothing follows the end of a sentence: remove it");
   }
   return words;

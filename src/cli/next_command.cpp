@@ -36,25 +36,15 @@ struct NextOptions {
 // </s>: nothing follows the end of a sentence.
 std::string context_words(Tokenizer& tokenizer, std::string_view text, bool bos, std::vector<std::string_view>* words,
                           LineProblem* problem) {
-  std::size_t skip = 0;
-  while (skip < text.size() && is_space(text[skip])) ++skip;
-  const bool leading_bos = text.substr(skip, 3) == "<s>" && (skip + 3 == text.size() || is_space(text[skip + 3]));
-  const bool starts_sentence = bos || leading_bos;
-  const std::string_view rest = leading_bos ? text.substr(skip + 3) : text;
-  const LineCheck check = tokenizer.tokenize_prefix(rest, words);
+  bool starts_sentence = false;
+  const LineCheck check = tokenizer.tokenize_prefix(text, words, &starts_sentence);
   *problem = check.problem;
-  if (!check.ok()) {
-    LineCheck in_text = check;
-    in_text.byte += static_cast<std::size_t>(rest.data() - text.data());
-    return describe_line_problem(text, in_text);
-  }
-  std::size_t end = text.size();
-  while (end > 0 && is_space(text[end - 1])) --end;
-  if (end >= 4 && text.substr(end - 4, 4) == "</s>" && (end == 4 || is_space(text[end - 5]))) {
+  if (!check.ok()) return describe_line_problem(text, check);
+  if (ends_with_eos_word(text)) {
     *problem = LineProblem::kBoundaryInside;
     return "'</s>' ends the context, and nothing follows the end of a sentence: remove it";
   }
-  if (starts_sentence) words->insert(words->begin(), "<s>");
+  if (bos || starts_sentence) words->insert(words->begin(), "<s>");
   return {};
 }
 

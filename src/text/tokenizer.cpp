@@ -402,8 +402,20 @@ LineCheck Tokenizer::tokenize(std::string_view line, std::vector<std::string_vie
   return {};
 }
 
-LineCheck Tokenizer::tokenize_prefix(std::string_view text, std::vector<std::string_view>* out) {
-  const LineCheck check = tokenize(text, out);
+bool ends_with_eos_word(std::string_view text) {
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text.ends_with(kEosWord) && (text.size() == kEosWord.size() || is_space(text[text.size() - 5]));
+}
+
+LineCheck Tokenizer::tokenize_prefix(std::string_view text, std::vector<std::string_view>* out,
+                                     bool* starts_sentence) {
+  std::size_t skip = 0;
+  while (skip < text.size() && is_space(text[skip])) ++skip;
+  const std::string_view rest = text.substr(skip);
+  *starts_sentence = rest.starts_with(kBosWord) && (rest.size() == 3 || is_space(rest[3]));
+  if (*starts_sentence) text = rest.substr(3);
+  LineCheck check = tokenize(text, out);
+  if (!check.ok() && *starts_sentence) check.byte += skip + 3;
   if (check.ok() && options_.units == TextUnits::kChars && !options_.space_token.empty() && !out->empty() &&
       !text.empty()) {
     // The text's last code point: white space (ASCII or not) asks for a boundary.

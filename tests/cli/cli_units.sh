@@ -60,6 +60,8 @@ run "$LM" next -m ch.lm -k 1 --format tsv "The Mouse ate "
 check_eq "$(cut -f3 "$OUT")" "t" "a context that ends with a space continues after <sp>"
 run "$LM" generate -m ch.lm -n 1 --seed 1 --top-k 1 "举头望"
 check_eq "$(cat "$OUT")" "举头望明月，低头思故乡。" "generate on chars joins the characters back into text"
+run "$LM" generate -m ch.lm -n 1 --seed 1 --top-k 1 "<s> 举头望"
+check_eq "$(cat "$OUT")" "举头望明月，低头思故乡。" "a leading <s> in a chars prefix changes nothing"
 run "$LM" score -m ch.lm --format tsv "$(printf 'caf\x65\xcc\x81')" "café"
 check_eq "$(cut -f1 "$OUT" | sed -n 1p)" "$(cut -f1 "$OUT" | sed -n 2p)" "NFC: a decomposed é scores as the composed one"
 

@@ -194,14 +194,38 @@ TEST_CASE("join turns tokens back into the text they stand for", "[tokenizer][te
 TEST_CASE("tokenize_prefix ends with the space token after trailing white space", "[tokenizer][text]") {
   Tokenizer tokenizer(chars(Normalization::kNone, "<space>"));
   std::vector<std::string_view> out;
-  REQUIRE(tokenizer.tokenize_prefix("ab ", &out).ok());
+  bool starts = true;
+  REQUIRE(tokenizer.tokenize_prefix("ab ", &out, &starts).ok());
   CHECK(Tokens(out.begin(), out.end()) == Tokens{"a", "b", "<space>"});
-  REQUIRE(tokenizer.tokenize_prefix("ab\u3000", &out).ok());
+  CHECK_FALSE(starts);
+  REQUIRE(tokenizer.tokenize_prefix("ab\u3000", &out, &starts).ok());
   CHECK(Tokens(out.begin(), out.end()) == Tokens{"a", "b", "<space>"});
-  REQUIRE(tokenizer.tokenize_prefix("ab", &out).ok());
+  REQUIRE(tokenizer.tokenize_prefix("ab", &out, &starts).ok());
   CHECK(Tokens(out.begin(), out.end()) == Tokens{"a", "b"});
-  REQUIRE(tokenizer.tokenize_prefix(" ", &out).ok());
+  REQUIRE(tokenizer.tokenize_prefix(" ", &out, &starts).ok());
   CHECK(out.empty());
+}
+
+TEST_CASE("tokenize_prefix: a leading <s> word starts a sentence, whatever the units", "[tokenizer][text]") {
+  std::vector<std::string_view> out;
+  bool starts = false;
+  for (const TextOptions& options : {TextOptions{}, chars(), bytes()}) {
+    Tokenizer tokenizer(options);
+    REQUIRE(tokenizer.tokenize_prefix("  <s> ab", &out, &starts).ok());
+    CHECK(starts);
+    CHECK(out.size() == (options.units == TextUnits::kBytes ? 3u : options.is_default() ? 1u : 2u));
+    REQUIRE(tokenizer.tokenize_prefix("<s>ab", &out, &starts).ok());  // not a word of its own
+    CHECK_FALSE(starts);
+  }
+  // A problem after the <s> is reported where it is in the text.
+  Tokenizer tokenizer(chars());
+  const LineCheck c = tokenizer.tokenize_prefix(" <s> a\xFF", &out, &starts);
+  CHECK(c.problem == LineProblem::kInvalidUtf8);
+  CHECK(c.byte == 6);
+  CHECK(ends_with_eos_word("a b </s>  "));
+  CHECK(ends_with_eos_word("</s>"));
+  CHECK_FALSE(ends_with_eos_word("a b</s>"));
+  CHECK_FALSE(ends_with_eos_word("a </s> b"));
 }
 
 TEST_CASE("TokenStore keeps tokens past the tokenizer's next call", "[tokenizer][text]") {

@@ -1,0 +1,1 @@
+from ._lm import *  # noqa

@@ -76,6 +76,8 @@ std::string flag_of_setting(std::string_view setting) {
       {"max_length", "--max-len"},
       {"units", "--units"},         {"normalize", "--normalize"}, {"lowercase", "--lowercase"},
       {"split_punct", "--split-punct"}, {"space_token", "--space-token"},
+      {"smoothing", "--smoothing"}, {"backoff", "--backoff"},     {"nltk", "--nltk"},
+      {"strict_discounts", "--strict-discounts"},
   };
   for (const auto& [name, flag] : kFlags) {
     if (name == setting) return std::string(flag);

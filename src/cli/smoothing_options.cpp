@@ -3,13 +3,9 @@
 #include <charconv>
 #include <fmt/format.h>
 #include <string_view>
-#include <utility>
 
-#include "lm/classic_smoothing.hpp"
 #include "lm/error.hpp"
-#include "lm/kneser_ney.hpp"
-#include "lm/nltk_smoothing.hpp"
-#include "lm/stupid_backoff.hpp"
+#include "lm/smoothing_choice.hpp"
 #include "options.hpp"
 
 namespace lm::cli {
@@ -30,74 +26,21 @@ std::vector<double> parse_discounts(std::vector<std::string> values, std::string
   return out;
 }
 
-// --nltk: NLTK's model that --smoothing names.
-std::unique_ptr<SmoothingMethod> make_nltk_method(const SmoothingFlags& opt, std::string* corpus) {
-  static constexpr std::pair<std::string_view, NltkKind> kKinds[] = {
-      {"wb", NltkKind::kWittenBell}, {"absolute", NltkKind::kAbsolute},
-      {"add", NltkKind::kAdditive},  {"mle", NltkKind::kMle},
-  };
-  for (const auto& [kind_name, kind] : kKinds) {
-    if (kind_name != opt.method) continue;
-    if (opt.backoff) throw ConfigError("--backoff: NLTK's wb and absolute are interpolated; leave out --backoff with --nltk");
-    NltkOptions options;
-    options.kind = kind;
-    if (!opt.discount.empty()) {
-      const std::vector<double> d = parse_discounts(opt.discount, corpus);
-      if (d.size() != 1) throw ConfigError("--discount: NLTK has one discount for every order; give one value with --nltk");
-      options.discount = d[0];
-    }
-    options.add = opt.add;
-    return std::make_unique<NltkSmoothing>(options);
-  }
-  throw ConfigError(fmt::format("--nltk: --smoothing {} is not one of NLTK's models here; give --smoothing wb "
-                                "(WittenBellInterpolated), absolute (AbsoluteDiscountingInterpolated), add "
-                                "(Lidstone, Laplace with --add 1) or mle (MLE)",
-                                opt.method));
-}
-
 }  // namespace
 
-// The method --smoothing names, with its options; checks that the options
-// given are the method's.
+// The method --smoothing names, with its options (make_smoothing_method
+// checks that the options given are the method's).
 std::unique_ptr<SmoothingMethod> make_method(const SmoothingFlags& opt, const CLI::App& cmd, std::string* corpus) {
-  const std::string& name = opt.method;
-  auto only_for = [&](const char* flag, const char* method) {
-    if (cmd.count(flag) > 0 && name != method) {
-      throw ConfigError(fmt::format("{} is an option of --smoothing {}, not of {}", flag, method, name));
-    }
-  };
-  only_for("--discount", "absolute");
-  only_for("--gt-max", "katz");
-  only_for("--add", "add");
-  only_for("--alpha", "stupid");
-  if (opt.nltk) return make_nltk_method(opt, corpus);
-  if (opt.backoff && name != "kn" && name != "wb" && name != "absolute") {
-    throw ConfigError(fmt::format("--backoff: {} has no interpolated and backoff variants (kn, wb and absolute do; "
-                                  "mkn is interpolated, katz, add and mle are backoff models)",
-                                  name));
-  }
-  if (name == "mkn") {
-    KneserNeyOptions kn;
-    kn.allow_discount_fallback = !opt.strict_discounts;
-    return std::make_unique<ModifiedKneserNey>(kn);
-  }
-  if (name == "stupid") return std::make_unique<StupidBackoff>(opt.alpha);
-  static constexpr std::pair<std::string_view, ClassicKind> kKinds[] = {
-      {"kn", ClassicKind::kKneserNey}, {"wb", ClassicKind::kWittenBell}, {"absolute", ClassicKind::kAbsolute},
-      {"katz", ClassicKind::kKatz},    {"add", ClassicKind::kAdditive},  {"mle", ClassicKind::kMle},
-  };
-  for (const auto& [kind_name, kind] : kKinds) {
-    if (kind_name != name) continue;
-    ClassicOptions options;
-    options.kind = kind;
-    options.interpolate = !opt.backoff;
-    options.allow_discount_fallback = !opt.strict_discounts;
-    if (!opt.discount.empty()) options.discounts = parse_discounts(opt.discount, corpus);
-    if (!opt.gt_max.empty()) options.gt_max = parse_counts("--gt-max", opt.gt_max, corpus, "1 7 7", "1,7,7");
-    options.add = opt.add;
-    return std::make_unique<ClassicSmoothing>(options);
-  }
-  throw ConfigError(fmt::format("--smoothing {}: give mkn, kn, wb, absolute, katz, add, mle or stupid", name));
+  SmoothingChoice choice;
+  choice.method = opt.method;
+  choice.backoff = opt.backoff;
+  if (!opt.discount.empty()) choice.discount = parse_discounts(opt.discount, corpus);
+  if (!opt.gt_max.empty()) choice.gt_max = parse_counts("--gt-max", opt.gt_max, corpus, "1 7 7", "1,7,7");
+  if (cmd.count("--add") > 0) choice.add = opt.add;
+  if (cmd.count("--alpha") > 0) choice.alpha = opt.alpha;
+  choice.strict_discounts = opt.strict_discounts;
+  choice.nltk = opt.nltk;
+  return make_smoothing_method(choice);
 }
 
 void add_smoothing_options(CLI::App* cmd, SmoothingFlags* flags) {

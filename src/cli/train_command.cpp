@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "heap.hpp"
 #include "lm/error.hpp"
+#include "lm/memory_size.hpp"
 #include "lm/model_io.hpp"
 #include "lm/ngram_counts.hpp"
 #include "lm/parallel.hpp"
@@ -21,7 +22,6 @@
 #include "progress.hpp"
 #include "smoothing_options.hpp"
 #include "text_flags.hpp"
-#include "size_option.hpp"
 
 namespace lm::cli {
 
@@ -120,7 +120,7 @@ void run_train(TrainOptions opt, const CLI::App& cmd) {
   spec.limits = opt.limits;
   CountConfig& config = spec.count;
   config.order = opt.order;
-  config.memory = parse_memory_size(opt.memory, "--memory");
+  config.memory = parse_memory_size(opt.memory);
   config.threads = opt.threads > 0 ? opt.threads : static_cast<int>(available_cpus());
   config.temp_dir = opt.temp_dir;
   config.prune = prune;

@@ -1,4 +1,4 @@
-#include "size_option.hpp"
+#include "lm/memory_size.hpp"
 
 #include <cctype>
 #include <cmath>
@@ -7,11 +7,11 @@
 
 #include "lm/error.hpp"
 
-namespace lm::cli {
+namespace lm {
 
-std::uint64_t parse_memory_size(const std::string& text, const std::string& option) {
+std::uint64_t parse_memory_size(const std::string& text) {
   const auto bad = [&]() {
-    return ConfigError(fmt::format("{} {}: give a size such as 4G, 500M or 50%", option, text));
+    return ConfigError("", fmt::format("{{memory}} {}: give a size such as 4G, 500M or 50%", ConfigError::literal(text)));
   };
   std::size_t used = 0;
   double value = 0;
@@ -43,10 +43,10 @@ std::uint64_t parse_memory_size(const std::string& text, const std::string& opti
     throw bad();
   }
   if (bytes < 1024.0 * 1024.0) {
-    throw ConfigError(fmt::format("{} {} is too small; give at least 1M", option, text));
+    throw ConfigError("", fmt::format("{{memory}} {} is too small; give at least 1M", ConfigError::literal(text)));
   }
   if (bytes > 1e18) throw bad();
   return static_cast<std::uint64_t>(bytes);
 }
 
-}  // namespace lm::cli
+}  // namespace lm

@@ -57,7 +57,17 @@ struct SentenceScore {
   std::vector<TokenScore> factors;  // filled when asked for: one per token, </s> last
   // 10^(-log10_prob / tokens).
   [[nodiscard]] double perplexity() const;
+  // Counts one more token scored `score`: an OOV's log10 p goes into
+  // oov_log10_prob too; a word of the vocabulary with log10 p <= kLog10Zero
+  // is a zero probability (-inf). Appends the token to factors when keep.
+  void add(std::string_view token, WordId id, bool oov, WordScore score, bool keep);
 };
+
+// True when token (looked up as id) is scored as <unk> and counts as an OOV:
+// id is kUnkId, unless the token is "<unk>" itself in a model trained with it.
+[[nodiscard]] inline bool is_oov(const Model& model, WordId id, std::string_view token) {
+  return id == kUnkId && !(model.info().unk_is_word && token == "<unk>");
+}
 
 // Scores <s> words... </s> by the chain rule (a model of NLTK's padding:
 // from order-1 <s>, then </s> order-1 times, each a token, as NLTK's
@@ -67,6 +77,16 @@ struct SentenceScore {
 // into words.
 [[nodiscard]] SentenceScore score_sentence(const Model& model, std::span<const std::string_view> words,
                                            bool keep_factors = false);
+
+// Where score_words starts and ends, as KenLM's Model.score(sentence, bos, eos).
+struct SentenceEnds {
+  bool bos = true;  // from begin_sentence_state (else from the null context)
+  bool eos = true;  // then the sentence_end_tokens </s> tokens (else none)
+};
+// score_sentence with a choice of ends, one word at a time (score_word): with
+// both ends, the same result.
+[[nodiscard]] SentenceScore score_words(const Model& model, std::span<const std::string_view> words, SentenceEnds ends,
+                                        bool keep_factors = false);
 
 // Scores many sentences, each from begin_sentence_state, exactly as
 // score_word word by word would, but faster: the lookups of many tokens are

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "lm/tokenizer.hpp"
 #include "query/backoff.hpp"
 
 namespace lm {
@@ -68,6 +69,36 @@ WordScore score_word(const Model& model, const State& in, WordId word, State* ou
 
 double SentenceScore::perplexity() const {
   return std::pow(10.0, -log10_prob / static_cast<double>(tokens));
+}
+
+void SentenceScore::add(std::string_view token, WordId id, bool oov, WordScore score, bool keep) {
+  if (score.log10_prob <= kLog10Zero && !oov) {
+    score.log10_prob = -std::numeric_limits<double>::infinity();
+    ++zero_probs;
+  }
+  log10_prob += score.log10_prob;
+  ++tokens;
+  if (oov) {
+    ++oovs;
+    oov_log10_prob += score.log10_prob;
+  }
+  if (keep) factors.push_back(TokenScore{token, id, oov, score});
+}
+
+SentenceScore score_words(const Model& model, std::span<const std::string_view> words, SentenceEnds ends,
+                          bool keep_factors) {
+  SentenceScore result;
+  State state = ends.bos ? begin_sentence_state(model) : null_context_state();
+  for (const std::string_view word : words) {
+    const WordId id = model.vocab().find(word);
+    result.add(word, id, is_oov(model, id, word), score_word(model, state, id, &state), keep_factors);
+  }
+  if (ends.eos) {
+    for (std::size_t k = sentence_end_tokens(model); k > 0; --k) {
+      result.add(kEosWord, kEosId, false, score_word(model, state, kEosId, &state), keep_factors);
+    }
+  }
+  return result;
 }
 
 SentenceScore score_sentence(const Model& model, std::span<const std::string_view> words,

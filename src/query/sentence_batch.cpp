@@ -36,11 +36,8 @@ void SentenceBatch::score(const Model& model) {
   ids_.resize(tokens_.size());
   model.vocab().find_many(tokens_, ids_.data());
   // "<unk>" written in the text is the unknown word, not a new one.
-  const bool unk_trained = model.info().unk_is_word;
   oov_.assign(tokens_.size(), 0);
-  for (std::size_t k = 0; k < tokens_.size(); ++k) {
-    if (ids_[k] == kUnkId) oov_[k] = !(unk_trained && tokens_[k] == "<unk>");
-  }
+  for (std::size_t k = 0; k < tokens_.size(); ++k) oov_[k] = is_oov(model, ids_[k], tokens_[k]);
   // Each sentence ends with </s>, whatever its text (the view "</s>" is not
   // looked up as a word: a word "</s>" in the text is refused by the tokenizer).
   for (const std::size_t end : ends_) {
@@ -56,18 +53,7 @@ void SentenceBatch::score(const Model& model) {
 SentenceScore SentenceBatch::result(std::size_t i, bool keep_factors) const {
   SentenceScore result;
   for (std::size_t k = begin(i); k < ends_[i]; ++k) {
-    WordScore score = scores_[k];
-    if (score.log10_prob <= kLog10Zero && oov_[k] == 0) {
-      score.log10_prob = -std::numeric_limits<double>::infinity();
-      ++result.zero_probs;
-    }
-    result.log10_prob += score.log10_prob;
-    ++result.tokens;
-    if (oov_[k] != 0) {
-      ++result.oovs;
-      result.oov_log10_prob += score.log10_prob;
-    }
-    if (keep_factors) result.factors.push_back(TokenScore{tokens_[k], ids_[k], oov_[k] != 0, score});
+    result.add(tokens_[k], ids_[k], oov_[k] != 0, scores_[k], keep_factors);
   }
   return result;
 }

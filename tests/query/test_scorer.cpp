@@ -125,3 +125,31 @@ TEST_CASE("the demo sentence beats its scrambled version", "[scorer]") {
   std::vector<std::string_view> bad{"mouse", "the", "the", "cheese", "ate"};
   CHECK(score_sentence(m, good).log10_prob > score_sentence(m, bad).log10_prob + 1.0);
 }
+
+TEST_CASE("score_words: both ends as score_sentence, and each end left out as KenLM's bos/eos", "[scorer]") {
+  const Model m = toy_model();
+  std::vector<std::string_view> words{"the", "zebra", "ate", "the", "cheese"};
+  const SentenceScore whole = score_sentence(m, words, true);
+  const SentenceScore same = score_words(m, words, SentenceEnds{}, true);
+  CHECK(same.log10_prob == whole.log10_prob);
+  CHECK(same.tokens == whole.tokens);
+  CHECK(same.oovs == whole.oovs);
+  REQUIRE(same.factors.size() == whole.factors.size());
+  for (std::size_t i = 0; i < same.factors.size(); ++i) {
+    CHECK(same.factors[i].score.log10_prob == whole.factors[i].score.log10_prob);
+    CHECK(same.factors[i].score.ngram_order == whole.factors[i].score.ngram_order);
+  }
+  // No </s>: the words' factors, and one token fewer.
+  const SentenceScore open = score_words(m, words, SentenceEnds{true, false}, true);
+  CHECK(open.tokens == 5);
+  CHECK(open.log10_prob == Approx(whole.log10_prob - whole.factors.back().score.log10_prob));
+  // No <s>: the first word is a unigram, then the chain goes on from it.
+  const SentenceScore loose = score_words(m, words, SentenceEnds{false, true}, true);
+  State s = null_context_state();
+  double sum = 0;
+  for (std::string_view w : words) sum += score_word(m, s, m.vocab().find(w), &s).log10_prob;
+  sum += score_word(m, s, kEosId, &s).log10_prob;
+  CHECK(loose.log10_prob == Approx(sum));
+  CHECK(loose.factors[0].score.ngram_order == 1);
+  CHECK(loose.factors[0].score.log10_prob == m.level(1).log10_prob(m.vocab().find("the")));
+}

@@ -1,0 +1,118 @@
+"""Fixtures of the lm module's tests.
+
+Run from the repository root, with the module built (cmake -DLM_PYTHON=ON):
+
+    PYTHONPATH=build/python LM_BIN=build/lm LM_SHARED_DIR=../shared python3 -m pytest -q python/tests
+
+- Test data: <repo>/tests/data (toy.txt: a 5-line corpus; toy.o3.kenlm.arpa: KenLM's
+  order-3 model of it, lmplz --discount_fallback).
+- ../shared corpora and KenLM reference outputs: $LM_SHARED_DIR, else <repo>/../shared.
+  Tests that need them skip (saying so) when the directory is missing.
+- The lm command: $LM_BIN, else <repo>/build/lm, else lm on PATH. Tests that compare
+  with it skip (saying so) when there is none.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import warnings
+from pathlib import Path
+
+import pytest
+
+import lm
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "tests" / "data"
+TOY = DATA / "toy.txt"
+TOY_KENLM_ARPA = DATA / "toy.o3.kenlm.arpa"
+TOY_LINES = TOY.read_text(encoding="utf-8").splitlines()
+
+
+def shared_dir() -> Path:
+    env = os.environ.get("LM_SHARED_DIR")
+    return Path(env) if env else REPO.parent / "shared"
+
+
+def lm_bin() -> str | None:
+    env = os.environ.get("LM_BIN")
+    if env:
+        return env
+    built = REPO / "build" / "lm"
+    if built.exists():
+        return str(built)
+    return shutil.which("lm")
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    d = shared_dir()
+    if not (d / "corpora").is_dir() or not (d / "reference").is_dir():
+        pytest.skip(f"needs ../shared (LM_SHARED_DIR): no corpora/ and reference/ in {d}")
+    return d
+
+
+@pytest.fixture(scope="session")
+def cli():
+    """Runs the lm command: cli('next', '-m', path, ...) -> stdout (str). Fails on a non-zero exit."""
+    binary = lm_bin()
+    if binary is None or not Path(binary).exists():
+        pytest.skip("needs the lm command (LM_BIN, build/lm or lm on PATH) to compare with")
+
+    def run(*args, stdin: str | None = None) -> str:
+        p = subprocess.run([binary, *map(str, args)], input=stdin, capture_output=True, text=True, timeout=600)
+        assert p.returncode == 0, f"lm {' '.join(map(str, args))} exited {p.returncode}: {p.stderr}"
+        return p.stdout
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def session_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("lm-models")
+
+
+def train_quietly(*args, **kwargs) -> lm.Model:
+    """lm.train without the discount-fallback warnings a tiny corpus gives."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return lm.train(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def toy_path(session_dir) -> Path:
+    """The toy corpus's order-3 model (mkn, as lm train --order 3), in lm's binary format."""
+    path = session_dir / "toy.lm"
+    train_quietly(str(TOY), order=3, output=path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def toy(toy_path) -> lm.Model:
+    return lm.Model(toy_path)
+
+
+@pytest.fixture(scope="session")
+def toy_kenlm() -> lm.Model:
+    """KenLM's own order-3 model of toy.txt (ARPA)."""
+    return lm.Model(TOY_KENLM_ARPA)
+
+
+@pytest.fixture(scope="session")
+def kjv_path(shared, session_dir) -> Path:
+    """kjv.tok.train.txt, order 3, default options: KenLM's lmplz -o 3 equivalent."""
+    path = session_dir / "kjv.tok.o3.lm"
+    lm.train(shared / "corpora" / "kjv" / "kjv.tok.train.txt", order=3, output=path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def kjv(kjv_path) -> lm.Model:
+    return lm.Model(kjv_path)
+
+
+@pytest.fixture(scope="session")
+def kjv_test_lines(shared) -> list[str]:
+    return (shared / "corpora" / "kjv" / "kjv.tok.test.txt").read_text(encoding="utf-8").splitlines()

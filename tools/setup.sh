@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(g++ make cmake libcli11-dev libfmt-dev libspdlog-dev catch2 zlib1g-dev libutf8proc-dev xz-utils ${EXTRA_PACKAGES:-})
+packages=(g++ make cmake libcli11-dev libfmt-dev libspdlog-dev catch2 zlib1g-dev libutf8proc-dev xz-utils pkg-config ${EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,82 @@
+"""Model.score_batch: the same numbers as score(), on any number of threads."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from conftest import TOY_LINES
+
+TOY_SENTENCES = TOY_LINES + ["the cat", "a mouse ate the dog", "zebra", "", "the zebra ate the cat", "<s> the cat </s>"]
+
+
+def test_score_batch_equals_score(toy):
+    scores = toy.score_batch(TOY_SENTENCES)
+    assert isinstance(scores, np.ndarray) and scores.dtype == np.float64 and scores.shape == (len(TOY_SENTENCES),)
+    assert scores.tolist() == [toy.score(s) for s in TOY_SENTENCES]
+
+
+@pytest.mark.parametrize("bos,eos", list(itertools.product((True, False), repeat=2)))
+def test_score_batch_bos_eos(toy, bos, eos):
+    scores, lengths = toy.score_batch(TOY_SENTENCES, bos=bos, eos=eos, return_lengths=True)
+    assert scores.tolist() == [toy.score(s, bos=bos, eos=eos) for s in TOY_SENTENCES]
+    assert lengths.dtype == np.int64
+    expected = [len([w for w in s.split() if w not in ("<s>", "</s>")]) + (1 if eos else 0) for s in TOY_SENTENCES]
+    assert lengths.tolist() == expected
+    # positional arguments, as the stub's second overload
+    assert toy.score_batch(TOY_SENTENCES, bos, eos, 1, False).tolist() == scores.tolist()
+
+
+def test_score_batch_inputs(toy):
+    expected = [toy.score(s) for s in TOY_SENTENCES]
+    assert toy.score_batch([s.encode() for s in TOY_SENTENCES]).tolist() == expected
+    assert toy.score_batch(s for s in TOY_SENTENCES).tolist() == expected  # a generator
+    assert toy.score_batch(tuple(TOY_SENTENCES)).tolist() == expected
+    mixed = [s.encode() if i % 2 else s for i, s in enumerate(TOY_SENTENCES)]
+    assert toy.score_batch(mixed).tolist() == expected
+    empty = toy.score_batch([])
+    assert empty.shape == (0,) and empty.dtype == np.float64
+    s, n = toy.score_batch(iter([]), return_lengths=True)
+    assert s.shape == (0,) and n.shape == (0,)
+
+
+def test_score_batch_kjv_threads(kjv, kjv_test_lines):
+    # 3110 sentences: more than two batches of 1024, so threads=2 really uses two threads
+    lines = kjv_test_lines * 2
+    one, lengths1 = kjv.score_batch(lines, threads=1, return_lengths=True)
+    two, lengths2 = kjv.score_batch(lines, threads=2, return_lengths=True)
+    default = kjv.score_batch(lines)
+    assert np.array_equal(one, two) and np.array_equal(one, default)
+    assert np.array_equal(lengths1, lengths2)
+    assert one.tolist() == [kjv.score(s) for s in lines]
+    assert lengths1.tolist() == [len(s.split()) + 1 for s in lines]
+    for bos, eos in ((False, False), (True, False), (False, True)):
+        a = kjv.score_batch(lines, bos=bos, eos=eos, threads=1)
+        b = kjv.score_batch(lines, bos=bos, eos=eos, threads=2)
+        assert np.array_equal(a, b)
+        assert a[:200].tolist() == [kjv.score(s, bos=bos, eos=eos) for s in lines[:200]]
+
+
+def test_score_batch_bad_sentence_names_its_index(toy, kjv, kjv_test_lines):
+    with pytest.raises(ValueError, match=r"sentences\[2\]"):
+        toy.score_batch(["the cat", "a mouse", "a <s> b", "the dog"])
+    with pytest.raises(ValueError, match=r"sentences\[0\]"):
+        toy.score_batch(["the </s> cat"])
+    # in the second thread's slice, and the first bad one is named
+    lines = kjv_test_lines * 2
+    lines[3000] = "a <s> b"
+    lines[3100] = "c <s> d"
+    with pytest.raises(ValueError, match=r"sentences\[3000\]"):
+        kjv.score_batch(lines, threads=2)
+    lines[100] = "e </s> f"
+    with pytest.raises(ValueError, match=r"sentences\[100\]"):
+        kjv.score_batch(lines, threads=2)
+
+
+def test_score_batch_type_errors(toy):
+    with pytest.raises(TypeError, match=r"sentences\[1\]"):
+        toy.score_batch(["the cat", 3, "a mouse"])
+    with pytest.raises(TypeError):
+        toy.score_batch(5)

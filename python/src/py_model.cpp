@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fmt/format.h>
 
 #include "lm/model_io.hpp"
@@ -13,7 +14,20 @@ namespace py = pybind11;
 
 namespace lm::py {
 
-PyModel::PyModel(const std::string& path) : path_(path) {
+namespace {
+
+// path made absolute, so that a pickled model reopens the same file from
+// another working directory ("" stays "").
+std::string absolute_path(const std::string& path) {
+  if (path.empty()) return path;
+  std::error_code ec;
+  const std::filesystem::path p = std::filesystem::absolute(path, ec);
+  return ec ? path : p.string();
+}
+
+}  // namespace
+
+PyModel::PyModel(const std::string& path) : path_(path), reopen_path_(absolute_path(path)) {
   model_ = file_call(path, [&] {
     pybind11::gil_scoped_release release;
     return std::make_unique<Model>(load_model(path));
@@ -21,7 +35,7 @@ PyModel::PyModel(const std::string& path) : path_(path) {
 }
 
 PyModel::PyModel(Model model, std::string path)
-    : model_(std::make_unique<Model>(std::move(model))), path_(std::move(path)) {}
+    : model_(std::make_unique<Model>(std::move(model))), path_(std::move(path)), reopen_path_(absolute_path(path_)) {}
 
 PyModel::Lease PyModel::lease() {
   {
@@ -129,7 +143,10 @@ State context_state(PyModel& self, Scratch& scratch, const pybind11::object& con
     starts_sentence = starts_sentence || leading_bos;
   } else {
     words.clear();
-    for (pybind11::handle item : context) words.push_back(text_of(item, "each token of context"));
+    for (pybind11::handle item : context) {
+      keep.push_back(pybind11::reinterpret_borrow<pybind11::object>(item));  // a generator's items die as it goes
+      words.push_back(text_of(item, "each token of context"));
+    }
     if (!words.empty() && words.front() == kBosWord) {
       starts_sentence = true;
       words.erase(words.begin());
@@ -330,11 +347,11 @@ KenLM's `kenlm.Model` calls work unchanged: `import lm as kenlm`.)");
           pybind11::arg("path"), "Writes the model as an ARPA file (gzip-compressed for a .gz name).")
       .def("__reduce__",
            [](const PyModel& self) {
-             if (self.path().empty()) {
+             if (self.reopen_path().empty()) {
                throw pybind11::type_error(
                    "a model built in memory has no file to reopen: save() it, or give output= to lm.train, to pickle it");
              }
-             return pybind11::make_tuple(pybind11::module_::import("lm").attr("Model"), pybind11::make_tuple(self.path()));
+             return pybind11::make_tuple(pybind11::module_::import("lm").attr("Model"), pybind11::make_tuple(self.reopen_path()));
            })
       .def("__repr__", [](const PyModel& self) {
         return fmt::format("<lm.Model '{}' order {}, {} words>", self.path(), self.model().order(),

@@ -36,6 +36,8 @@ class PyModel {
 
   [[nodiscard]] const Model& model() const { return *model_; }
   [[nodiscard]] const std::string& path() const { return path_; }
+  // path() made absolute when the model was opened: what pickling reopens.
+  [[nodiscard]] const std::string& reopen_path() const { return reopen_path_; }
 
   // Scratch space for one call on any thread, returned to the model's pool
   // when the lease ends. Safe to take from several threads at once.
@@ -57,6 +59,7 @@ class PyModel {
  private:
   std::unique_ptr<Model> model_;
   std::string path_;
+  std::string reopen_path_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Scratch>> free_;
 };

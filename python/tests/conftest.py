@@ -116,3 +116,23 @@ def kjv(kjv_path) -> lm.Model:
 @pytest.fixture(scope="session")
 def kjv_test_lines(shared) -> list[str]:
     return (shared / "corpora" / "kjv" / "kjv.tok.test.txt").read_text(encoding="utf-8").splitlines()
+
+
+@pytest.fixture(scope="session")
+def toy_many() -> list[str]:
+    """3,000 sentences of toy words (and an OOV), for tests that need more than a batch of 1,024
+    sentences without ../shared: random, but the same in every run."""
+    import random
+
+    rng = random.Random(2024)
+    words = sorted({w for line in TOY_LINES for w in line.split()}) + ["zebra"]
+    return [" ".join(rng.choice(words) for _ in range(rng.randrange(0, 12))) for _ in range(3000)]
+
+
+@pytest.fixture(params=["toy", "kjv"])
+def model_and_lines(request):
+    """(model, many sentences): the toy model with toy_many, and kjv o3 with its test set twice
+    (3,110 lines; skipped without ../shared)."""
+    if request.param == "toy":
+        return request.getfixturevalue("toy"), request.getfixturevalue("toy_many")
+    return request.getfixturevalue("kjv"), request.getfixturevalue("kjv_test_lines") * 2

@@ -42,37 +42,39 @@ def test_score_batch_inputs(toy):
     assert s.shape == (0,) and n.shape == (0,)
 
 
-def test_score_batch_kjv_threads(kjv, kjv_test_lines):
-    # 3110 sentences: more than two batches of 1024, so threads=2 really uses two threads
-    lines = kjv_test_lines * 2
-    one, lengths1 = kjv.score_batch(lines, threads=1, return_lengths=True)
-    two, lengths2 = kjv.score_batch(lines, threads=2, return_lengths=True)
-    default = kjv.score_batch(lines)
+def test_score_batch_threads(model_and_lines):
+    # 3000+ sentences: more than two batches of 1024, so threads=2 really uses two threads
+    model, lines = model_and_lines
+    assert len(lines) >= 3000
+    one, lengths1 = model.score_batch(lines, threads=1, return_lengths=True)
+    two, lengths2 = model.score_batch(lines, threads=2, return_lengths=True)
+    default = model.score_batch(lines)
     assert np.array_equal(one, two) and np.array_equal(one, default)
     assert np.array_equal(lengths1, lengths2)
-    assert one.tolist() == [kjv.score(s) for s in lines]
+    assert one.tolist() == [model.score(s) for s in lines]
     assert lengths1.tolist() == [len(s.split()) + 1 for s in lines]
     for bos, eos in ((False, False), (True, False), (False, True)):
-        a = kjv.score_batch(lines, bos=bos, eos=eos, threads=1)
-        b = kjv.score_batch(lines, bos=bos, eos=eos, threads=2)
+        a = model.score_batch(lines, bos=bos, eos=eos, threads=1)
+        b = model.score_batch(lines, bos=bos, eos=eos, threads=2)
         assert np.array_equal(a, b)
-        assert a[:200].tolist() == [kjv.score(s, bos=bos, eos=eos) for s in lines[:200]]
+        assert a.tolist() == [model.score(s, bos=bos, eos=eos) for s in lines]
 
 
-def test_score_batch_bad_sentence_names_its_index(toy, kjv, kjv_test_lines):
+def test_score_batch_bad_sentence_names_its_index(model_and_lines):
+    model, lines = model_and_lines
     with pytest.raises(ValueError, match=r"sentences\[2\]"):
-        toy.score_batch(["the cat", "a mouse", "a <s> b", "the dog"])
+        model.score_batch(["the cat", "a mouse", "a <s> b", "the dog"])
     with pytest.raises(ValueError, match=r"sentences\[0\]"):
-        toy.score_batch(["the </s> cat"])
+        model.score_batch(["the </s> cat"])
     # in the second thread's slice, and the first bad one is named
-    lines = kjv_test_lines * 2
-    lines[3000] = "a <s> b"
-    lines[3100] = "c <s> d"
-    with pytest.raises(ValueError, match=r"sentences\[3000\]"):
-        kjv.score_batch(lines, threads=2)
+    lines = list(lines)
+    lines[2900] = "a <s> b"
+    lines[2950] = "c <s> d"
+    with pytest.raises(ValueError, match=r"sentences\[2900\]"):
+        model.score_batch(lines, threads=2)
     lines[100] = "e </s> f"
     with pytest.raises(ValueError, match=r"sentences\[100\]"):
-        kjv.score_batch(lines, threads=2)
+        model.score_batch(lines, threads=2)
 
 
 def test_score_batch_type_errors(toy):

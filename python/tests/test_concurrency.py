@@ -26,17 +26,18 @@ def state_in_worker(job):
 
 
 @pytest.mark.parametrize("method", ["spawn", "fork"])
-def test_pool_of_two_scores_as_the_parent(kjv, kjv_test_lines, method):
-    lines = kjv_test_lines[:400]
+def test_pool_of_two_scores_as_the_parent(model_and_lines, method):
+    model, lines = model_and_lines
+    lines = lines[:400]
     chunks = [lines[i: i + 50] for i in range(0, len(lines), 50)]
     with multiprocessing.get_context(method).Pool(2) as pool:
-        results = pool.map(score_in_worker, [(kjv, chunk) for chunk in chunks])
+        results = pool.map(score_in_worker, [(model, chunk) for chunk in chunks])
     assert len(results) == len(chunks)
     for (pid, path, scores, full), chunk in zip(results, chunks):
         assert pid != os.getpid()
-        assert path == kjv.path
-        assert scores == [kjv.score(s) for s in chunk]
-        assert full == [list(kjv.full_scores(s)) for s in chunk]
+        assert path == model.path
+        assert scores == [model.score(s) for s in chunk]
+        assert full == [list(model.full_scores(s)) for s in chunk]
 
 
 def test_states_cross_processes(toy):
@@ -52,14 +53,15 @@ def test_states_cross_processes(toy):
         assert state == here and pickle.loads(pickle.dumps(state)) == here
 
 
-def test_threads_share_one_model(kjv, kjv_test_lines):
-    lines = kjv_test_lines[:60]
-    contexts = ["and god", "the lord", "<s> in the", "unicorn", ""]
+def test_threads_share_one_model(model_and_lines):
+    kjv, lines = model_and_lines
+    lines = lines[:60]
+    contexts = ["and god", "the lord", "<s> in the", "unicorn", "", "the cat", "<s> a"]
     expected_scores = [kjv.score(s) for s in lines]
     expected_full = [list(kjv.full_scores(s)) for s in lines]
     expected_next = [kjv.next(c, k=20) for c in contexts]
     expected_batch = kjv.score_batch(lines, threads=1)
-    expected_gen = kjv.generate("and", n=3, seed=4)
+    expected_gen = kjv.generate("the", n=3, seed=4)
     expected_chain = []
     for s in lines[:10]:
         st, o = lm.State(), lm.State()
@@ -87,7 +89,7 @@ def test_threads_share_one_model(kjv, kjv_test_lines):
                 batch = kjv.score_batch(lines, threads=1 + rep % 2)
                 if not np.array_equal(batch, expected_batch):
                     mismatches.append((index, rep, "score_batch"))
-                if rep % 5 == 0 and kjv.generate("and", n=3, seed=4) != expected_gen:
+                if rep % 5 == 0 and kjv.generate("the", n=3, seed=4) != expected_gen:
                     mismatches.append((index, rep, "generate"))
                 for s, row in zip(lines[:10], expected_chain):
                     st, o = lm.State(), lm.State()

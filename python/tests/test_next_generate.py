@@ -127,23 +127,25 @@ def test_generate_options_equal_cli(kjv, kjv_path, cli):
     assert kjv.generate(n=4, seed=9, top_p=0.5) == expected
 
 
-def test_generate_properties(kjv):
-    a = kjv.generate(n=5, seed=11)
-    assert a == kjv.generate(n=5, seed=11)
-    assert a != kjv.generate(n=5, seed=12)
+@pytest.mark.parametrize("which,prefix", [("toy", "the"), ("kjv", "and")])
+def test_generate_properties(request, which, prefix):
+    model = request.getfixturevalue(which)
+    a = model.generate(n=5, seed=11)
+    assert a == model.generate(n=5, seed=11)
+    assert a != model.generate(n=5, seed=12)
     # sentence i depends only on the seed and i
-    assert kjv.generate(n=8, seed=11)[:5] == a
-    assert len(kjv.generate(n=3)) == 3
-    for s in kjv.generate(n=20, seed=5, max_length=4, no_unk=True):
+    assert model.generate(n=8, seed=11)[:5] == a
+    assert len(model.generate(n=3)) == 3
+    for s in model.generate(n=20, seed=5, max_length=4, no_unk=True):
         words = s.split()
         assert len(words) <= 4
-        assert all(w in kjv for w in words)
+        assert all(w in model for w in words)
     # top_k=1 is greedy: the argmax chain of next(), the same whatever the seed
-    greedy = kjv.generate("and", n=2, seed=1, top_k=1, max_length=15)
-    assert greedy[0] == greedy[1] == kjv.generate("and", n=1, seed=99, top_k=1, max_length=15)[0]
-    words = ["<s>", "and"]
+    greedy = model.generate(prefix, n=2, seed=1, top_k=1, max_length=15)
+    assert greedy[0] == greedy[1] == model.generate(prefix, n=1, seed=99, top_k=1, max_length=15)[0]
+    words = ["<s>", prefix]
     for _ in range(15):
-        best = kjv.next(words, k=1)[0].word
+        best = model.next(words, k=1)[0].word
         if best == "</s>":
             break
         words.append(best)

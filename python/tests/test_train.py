@@ -158,6 +158,20 @@ def test_prune(kjv, kjv_test_lines, tmp_path, cli, kjv_path):
     assert out.read_bytes() == theirs.read_bytes()
 
 
+def test_prune_toy(toy, tmp_path, cli, toy_path):
+    out = tmp_path / "toy-pruned.lm"
+    pruned = lm.prune(toy, 0.05, output=out)
+    before, after = toy.info["ngrams"], pruned.info["ngrams"]
+    assert after[0] == before[0] and sum(after) < sum(before)
+    assert any(pruned.score(s) != toy.score(s) for s in TOY_LINES)
+    assert lm.Model(out).score("the cat ate") == pruned.score("the cat ate")
+    for context in ["", "the", "the cat", "<s> a"]:
+        assert math.fsum(p.prob for p in pruned.next(context, k=0)) == pytest.approx(1.0, abs=1e-6)
+    theirs = tmp_path / "cli-pruned.lm"
+    cli("prune", toy_path, "--threshold", "0.05", "-o", theirs)
+    assert out.read_bytes() == theirs.read_bytes()
+
+
 def test_prune_zero_threshold_keeps_everything(toy):
     same = lm.prune(toy, 0.0)
     assert same.info["ngrams"] == toy.info["ngrams"]

@@ -239,3 +239,26 @@ def test_saved_model_pickles(tmp_path):
     mem.save(path)
     assert mem.path == str(path)
     assert pickle.loads(pickle.dumps(mem)).score("the cat") == mem.score("the cat")
+
+
+@pytest.mark.xfail(strict=True, reason="a State unpickled with node ids the model does not have (forged, or from "
+                   "another model) crashes BaseScore with SIGSEGV: State.__setstate__ accepts any uint32s and "
+                   "BaseScore trusts them")
+def test_forged_state_does_not_crash(toy_path):
+    script = textwrap.dedent(
+        f"""
+        import lm
+        m = lm.Model({str(toy_path)!r})
+        s = lm.State.__new__(lm.State)
+        s.__setstate__((4000000000, 123456789))
+        try:
+            m.BaseScore(s, 'the', lm.State())
+        except ValueError:
+            pass
+        print('done')
+        """
+    )
+    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600,
+                       env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert p.returncode == 0, f"exit {p.returncode}: {p.stderr}"
+    assert p.stdout.strip() == "done"

@@ -238,3 +238,30 @@ def test_pickle_in_memory_model_raises_type_error():
         mem = lm.train(TOY_LINES, order=2)
     with pytest.raises(TypeError, match="save"):
         pickle.dumps(mem)
+
+
+def test_whitespace_splits_words(toy):
+    expected = toy.score("the cat")
+    for s in [" the  cat ", "the\tcat", "the\ncat", "the\r\ncat", "the cat\n"]:
+        assert toy.score(s) == expected, repr(s)
+        assert toy.score_batch([s])[0] == expected, repr(s)
+
+
+def test_literal_unk_is_oov(toy_kenlm):
+    # '<unk>' written in the text is the unknown word: scored as <unk>, flagged OOV (as KenLM's full_scores)
+    assert list(toy_kenlm.full_scores("the <unk>")) == list(toy_kenlm.full_scores("the zebra"))
+
+
+def test_pickle_relative_path_from_another_directory(toy_path, tmp_path, monkeypatch):
+    import shutil
+    shutil.copy(toy_path, tmp_path / "rel.lm")
+    monkeypatch.chdir(tmp_path)
+    m = lm.Model("rel.lm")
+    assert m.path == "rel.lm"
+    data = pickle.dumps(m)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    again = pickle.loads(data)
+    assert again.path == str(tmp_path / "rel.lm")
+    assert again.score("the cat ate") == m.score("the cat ate")

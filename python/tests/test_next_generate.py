@@ -150,3 +150,12 @@ def test_generate_properties(request, which, prefix):
             break
         words.append(best)
     assert greedy[0] == " ".join(words[1:])
+
+
+def test_next_context_from_a_generator(toy):
+    # fresh str objects that die as the generator moves on
+    expected = toy.next("<s> the cat", k=0)
+    assert toy.next(("".join(list(w)) for w in ["<s>", "the", "cat"]), k=0) == expected
+    assert toy.next((w.encode() for w in ["<s>", "the", "cat"]), k=0) == expected
+    long = ["mouse", "ate"] * 200 + ["the", "cat"]
+    assert toy.next(("".join(list(w)) for w in long), k=0) == toy.next("the cat", k=0)

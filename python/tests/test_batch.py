@@ -82,3 +82,28 @@ def test_score_batch_type_errors(toy):
         toy.score_batch(["the cat", 3, "a mouse"])
     with pytest.raises(TypeError):
         toy.score_batch(5)
+
+
+def parse_cli_scores(text):
+    rows = []
+    for line in text.splitlines():
+        if not line or ":" in line.split("\t")[0]:
+            continue  # the summary lines
+        log10, ppl, tokens, oovs, _sentence = line.split("\t", 4)
+        rows.append((float(log10), float(ppl), int(tokens), int(oovs)))
+    return rows
+
+
+def test_scores_equal_cli_score(model_and_lines, cli, tmp_path, request):
+    model, lines = model_and_lines
+    lines = lines[:1500]
+    corpus = tmp_path / "lines.txt"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = parse_cli_scores(cli("score", "-m", model.path, "--format", "tsv", "-i", corpus))
+    assert len(expected) == len(lines)
+    scores, lengths = model.score_batch(lines, return_lengths=True)
+    for i, (line, (log10, ppl, tokens, oovs)) in enumerate(zip(lines, expected)):
+        assert scores[i] == log10 == model.score(line), line
+        assert lengths[i] == tokens
+        assert model.perplexity(line) == pytest.approx(ppl, rel=1e-12)
+        assert sum(o for _, _, o in model.full_scores(line)) == oovs

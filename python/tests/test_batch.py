@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from conftest import TOY_LINES
+from conftest import TOY_LINES, train_quietly
 
 TOY_SENTENCES = TOY_LINES + ["the cat", "a mouse ate the dog", "zebra", "", "the zebra ate the cat", "<s> the cat </s>"]
 
@@ -107,3 +107,46 @@ def test_scores_equal_cli_score(model_and_lines, cli, tmp_path, request):
         assert lengths[i] == tokens
         assert model.perplexity(line) == pytest.approx(ppl, rel=1e-12)
         assert sum(o for _, _, o in model.full_scores(line)) == oovs
+
+
+def test_full_scores_equal_cli_tokens(model_and_lines, cli, tmp_path):
+    model, lines = model_and_lines
+    lines = lines[:300]
+    corpus = tmp_path / "lines.txt"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = cli("score", "-m", model.path, "--format", "tsv", "--tokens", "-i", corpus).splitlines()[: len(lines)]
+    for line, row in zip(lines, out):
+        fields = row.split("\t")
+        assert fields[4] == line
+        tokens = fields[5].split(" ") if len(fields) > 5 and fields[5] else []
+        expected = [(float(t.rsplit("|", 2)[2]), int(t.rsplit("|", 2)[1])) for t in tokens]
+        got = [(p, n) for p, n, _ in model.full_scores(line)]
+        assert got == expected, line
+        assert [t.rsplit("|", 2)[0] for t in tokens] == line.split() + ["</s>"]
+
+
+def test_closed_vocabulary_equals_cli(cli, tmp_path):
+    path = tmp_path / "closed.lm"
+    closed = train_quietly(TOY_LINES, order=3, closed_vocab=True, output=path)
+    assert closed.info["closed_vocab"] is True
+    sentences = ["the zebra", "the cat", "zebra zebra the"]
+    out = cli("score", "-m", path, "--format", "tsv", *sentences).splitlines()[: len(sentences)]
+    for s, row in zip(sentences, out):
+        log10, ppl, tokens, oovs, _ = row.split("\t", 4)
+        assert closed.score(s) == float(log10)
+        assert closed.perplexity(s) == pytest.approx(float(ppl), rel=1e-12)
+        assert sum(o for _, _, o in closed.full_scores(s)) == int(oovs)
+    # an OOV of a closed vocabulary: KenLM's -100 for a model without <unk>, plus the backoffs on the way
+    p, n, oov = list(closed.full_scores("zebra", bos=False, eos=False))[0]
+    assert oov and n == 1 and p == pytest.approx(-100.0, abs=1e-6)
+
+
+def test_score_batch_fresh_strings(model_and_lines):
+    """Strings made by the generator as it goes (nothing else holds them), on two threads."""
+    model, lines = model_and_lines
+    expected = model.score_batch(lines, threads=1)
+    got = model.score_batch((" ".join(s.split(" ")) for s in lines), threads=2)
+    assert np.array_equal(got, expected)
+    got = model.score_batch((s.encode() for s in lines), threads=2)
+    assert np.array_equal(got, expected)
+    assert np.array_equal(model.score_batch(np.array(lines[:50])), expected[:50])  # numpy.str_ items

@@ -265,3 +265,34 @@ def test_pickle_relative_path_from_another_directory(toy_path, tmp_path, monkeyp
     again = pickle.loads(data)
     assert again.path == str(tmp_path / "rel.lm")
     assert again.score("the cat ate") == m.score("the cat ate")
+
+
+@pytest.mark.parametrize("name", ["toy.o3.kenlm.arpa", "toy.o3.prune011.kenlm.arpa", "toy.o3.srilm.wbdiscount.arpa",
+                                  "toy.o3.irstlm.arpa", "toy.o3.irstlm.ilm", "toy.o3.v8.lm",
+                                  "srilm/toy.o3.wbdiscountinterpolate.arpa", "srilm/toy.o3.addsmooth1.arpa"])
+def test_other_tools_models_score_as_the_cli(name, cli):
+    """KenLM, SRILM and IRSTLM files and an older lm format: the module's numbers are the lm command's."""
+    from conftest import DATA
+    path = DATA / name
+    m = lm.Model(path)
+    assert m.order == 3
+    sentences = TOY_LINES + ["the cat", "zebra the", "a dog chased a cat"]
+    out = cli("score", "-m", path, "--format", "tsv", *sentences).splitlines()[: len(sentences)]
+    for s, row in zip(sentences, out):
+        assert m.score(s) == float(row.split("\t")[0]), s
+
+
+def test_older_format_reads_as_the_current_one(toy):
+    from conftest import DATA
+    v8 = lm.Model(DATA / "toy.o3.v8.lm")
+    assert v8.info["format_version"] == 8 and toy.info["format_version"] > 8
+    for s in TOY_LINES + EXTRA:
+        assert v8.score(s) == toy.score(s)
+
+
+def test_vocab_outlives_its_model(toy_path):
+    v = lm.Model(toy_path).vocab
+    it = iter(lm.Model(toy_path).vocab)
+    import gc
+    gc.collect()
+    assert len(v) == 11 and v[0] == "<unk>" and next(it) == "<unk>" and next(it) == "<s>"

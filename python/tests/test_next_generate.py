@@ -105,7 +105,8 @@ def test_next_on_arpa_equals_cli(cli):
 
 
 @pytest.mark.parametrize("which", ["toy", "kjv"])
-@pytest.mark.parametrize("seed,n,prefix", [(1, 5, ""), (7, 3, "the"), (42, 10, "the cat"), (12345, 4, ""), (5, 3, "zebra the")])
+@pytest.mark.parametrize("seed,n,prefix",
+                         [(1, 5, ""), (7, 3, "the"), (42, 10, "the cat"), (12345, 4, ""), (5, 3, "zebra the")])
 def test_generate_equals_cli(request, cli, which, seed, n, prefix):
     model = request.getfixturevalue(which)
     path = request.getfixturevalue(which + "_path")

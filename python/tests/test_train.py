@@ -48,13 +48,39 @@ def test_train_output_equals_cli_byte_for_byte(tmp_path, cli):
     same_scores(model, lm.Model(ours))
 
 
-@pytest.mark.parametrize("smoothing", ["wb", "kn", "katz"])
-def test_train_smoothing_equals_cli_byte_for_byte(tmp_path, cli, smoothing):
+@pytest.mark.parametrize(
+    "options,flags",
+    [
+        (dict(smoothing="wb"), ["--smoothing", "wb"]),
+        (dict(smoothing="kn"), ["--smoothing", "kn"]),
+        (dict(smoothing="katz"), ["--smoothing", "katz"]),
+        (dict(smoothing="wb", backoff=True), ["--smoothing", "wb", "--backoff"]),
+        (dict(smoothing="absolute", discount=[0.6, 0.7]), ["--smoothing", "absolute", "--discount", "0.6", "0.7"]),
+        (dict(smoothing="add", add=0.5), ["--smoothing", "add", "--add", "0.5"]),
+        (dict(smoothing="stupid", alpha=0.3), ["--smoothing", "stupid", "--alpha", "0.3"]),
+        (dict(order=4, prune=[0, 1]), ["--order", "4", "--prune", "0", "1"]),
+        (dict(quantize_bits=8), ["--quantize", "8"]),
+        (dict(units="chars", order=5), ["--units", "chars", "--order", "5"]),
+        (dict(lowercase=True, split_punct=True), ["--lowercase", "--split-punct"]),
+        (dict(min_count=2), ["--min-count", "2"]),
+    ],
+)
+def test_train_options_equal_cli_byte_for_byte(tmp_path, cli, options, flags):
     ours = tmp_path / "py.lm"
-    train_quietly(TOY, order=3, smoothing=smoothing, output=ours)
+    model = train_quietly(TOY, **{"order": 3, **options}, output=ours)
     theirs = tmp_path / "cli.lm"
-    cli("train", "--order", 3, "--smoothing", smoothing, "-o", theirs, TOY)
+    cli("train", *(["--order", "3"] if "order" not in options else []), *flags, "-o", theirs, TOY)
     assert ours.read_bytes() == theirs.read_bytes()
+    assert model.info["ngrams"] == lm.Model(theirs).info["ngrams"]
+
+
+def test_train_arpa_only(tmp_path, toy):
+    arpa = tmp_path / "only.arpa.gz"
+    m = train_quietly(TOY, order=3, arpa=arpa)
+    assert m.path == "" and arpa.stat().st_size > 0
+    again = lm.Model(arpa)
+    for s in SENTENCES:
+        assert again.score(s) == pytest.approx(toy.score(s), abs=1e-6)
 
 
 def test_train_kjv_equals_cli_byte_for_byte(kjv_path, cli, shared, tmp_path):

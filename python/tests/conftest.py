@@ -62,7 +62,8 @@ def cli():
         pytest.skip("needs the lm command (LM_BIN, build/lm or lm on PATH) to compare with")
 
     def run(*args, stdin: str | None = None) -> str:
-        p = subprocess.run([binary, *map(str, args)], input=stdin, capture_output=True, text=True, timeout=600)
+        p = subprocess.run([binary, *map(str, args)], input=stdin, capture_output=True, encoding="utf-8",
+                           errors="surrogateescape", timeout=600)  # a bytes model prints any bytes
         assert p.returncode == 0, f"lm {' '.join(map(str, args))} exited {p.returncode}: {p.stderr}"
         return p.stdout
 

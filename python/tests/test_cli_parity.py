@@ -15,7 +15,8 @@ KINDS = {
     "quantized": (TOY, dict(order=3, quantize_bits=6)),
     "chars-space": (DATA / "multilingual.txt", dict(order=4, units="chars", space_token="▁")),
     "bytes": (DATA / "multilingual.txt", dict(order=4, units="bytes")),
-    "folded": (DATA / "multilingual.txt", dict(order=3, lowercase=True, split_punct=True, normalize="nfkc")),
+    "folded": (DATA / "multilingual.txt",
+               dict(order=3, lowercase=True, split_punct=True, normalize="nfkc")),
 }
 SENTENCES = ["the cat ate", "a mouse", "zebra", "The Cat ATE the cheese.", "Кошка съела сыр!", "床前明月光", ""]
 CONTEXTS = ["", "<s>", "the", "the cat", "Кошка", "床前"]

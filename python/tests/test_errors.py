@@ -241,9 +241,9 @@ def test_saved_model_pickles(tmp_path):
     assert pickle.loads(pickle.dumps(mem)).score("the cat") == mem.score("the cat")
 
 
-@pytest.mark.xfail(strict=True, reason="a State unpickled with node ids the model does not have (forged, or from "
-                   "another model) crashes BaseScore with SIGSEGV: State.__setstate__ accepts any uint32s and "
-                   "BaseScore trusts them")
+@pytest.mark.xfail(strict=True, reason="a State unpickled with node ids the model does not have (a forged or "
+                   "damaged pickle: (4000000000, 123456789)) crashes BaseScore with SIGSEGV: "
+                   "State.__setstate__ accepts any uint32s and BaseScore trusts them")
 def test_forged_state_does_not_crash(toy_path):
     script = textwrap.dedent(
         f"""

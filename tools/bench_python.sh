@@ -10,8 +10,8 @@
 # Timing: CLI runs are the wall time of the whole process, model loading and
 # tokenizing included (nothing subtracted). Python runs are timed inside
 # Python (tools/bench_python.py: time.perf_counter around the scoring only,
-# after the model is loaded and the file read into a list). Peak RSS is the
-# whole process's (wait4, as /usr/bin/time -v reports it, via tools/timed.cpp).
+# after loading the model and numpy and reading the file into a list). Peak
+# RSS: the whole process's (wait4, as /usr/bin/time -v has it; tools/timed.cpp).
 # Tokens are lm score's count (words + </s>); each kind's total log10 is
 # checked against the CLI's.
 #

@@ -37,6 +37,11 @@ PyModel::PyModel(const std::string& path) : path_(path), reopen_path_(absolute_p
 PyModel::PyModel(Model model, std::string path)
     : model_(std::make_unique<Model>(std::move(model))), path_(std::move(path)), reopen_path_(absolute_path(path_)) {}
 
+void PyModel::set_path(const std::string& path) {
+  path_ = path;
+  reopen_path_ = absolute_path(path);
+}
+
 PyModel::Lease PyModel::lease() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -85,7 +90,7 @@ void tokenize_or_raise(Scratch& scratch, std::string_view text) {
 namespace {
 
 std::string path_of(const pybind11::object& path) {
-  return pybind11::str(pybind11::module_::import("os").attr("fspath")(path));
+  return pybind11::str(pybind11::module_::import("os").attr("fsdecode")(path));
 }
 
 // The sequence of the model's words, by id: vocab[0] is "<unk>", then
@@ -117,8 +122,17 @@ struct FullScore {
   bool oov = false;
 };
 
+// A State made by hand (State.__setstate__) may hold anything: its nodes
+// must be entries of this model's levels before score_word reads them.
+void check_state(const Model& model, const State& s) {
+  bool ok = s.length >= 0 && s.length < model.order();
+  for (int i = 0; ok && i < s.length; ++i) ok = s.node[i] < model.ngram_count(i + 1);
+  if (!ok) value_error("in_state is not a context of this model: make it with BeginSentenceWrite, NullContextWrite or BaseScore");
+}
+
 FullScore full_score(const PyModel& self, const State& in, std::string_view word, State* out) {
   const Model& model = self.model();
+  check_state(model, in);
   const WordId id = model.vocab().find(word);
   const WordScore s = score_word(model, in, id, out);
   const bool oov = is_oov(model, id, word);
@@ -333,8 +347,9 @@ KenLM's `kenlm.Model` calls work unchanged: `import lm as kenlm`.)");
               pybind11::gil_scoped_release release;
               save_model(self.model(), p);
             });
+            self.set_path(p);
           },
-          pybind11::arg("path"), "Writes the model in lm's binary format (atomically).")
+          pybind11::arg("path"), "Writes the model in lm's binary format (atomically); path becomes the model's path.")
       .def(
           "write_arpa",
           [](PyModel& self, const pybind11::object& path) {

@@ -38,6 +38,8 @@ class PyModel {
   [[nodiscard]] const std::string& path() const { return path_; }
   // path() made absolute when the model was opened: what pickling reopens.
   [[nodiscard]] const std::string& reopen_path() const { return reopen_path_; }
+  // After the model was saved there: it is the model's file from now on.
+  void set_path(const std::string& path);
 
   // Scratch space for one call on any thread, returned to the model's pool
   // when the lease ends. Safe to take from several threads at once.

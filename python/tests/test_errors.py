@@ -230,9 +230,6 @@ def test_pickle_errors(tmp_path):
         lm.State.__new__(lm.State).__setstate__(tuple(range(40)))
 
 
-@pytest.mark.xfail(strict=True, reason="save() does not set Model.path ('' stays), so a saved in-memory model still "
-                   "cannot be pickled, though the path docstring says 'read from or written to' and the "
-                   "TypeError says 'save() it ... to pickle it'")
 def test_saved_model_pickles(tmp_path):
     mem = train_quietly(TOY_LINES, order=2)
     path = tmp_path / "saved.lm"
@@ -241,9 +238,6 @@ def test_saved_model_pickles(tmp_path):
     assert pickle.loads(pickle.dumps(mem)).score("the cat") == mem.score("the cat")
 
 
-@pytest.mark.xfail(strict=True, reason="a State unpickled with node ids the model does not have (a forged or "
-                   "damaged pickle: (4000000000, 123456789)) crashes BaseScore with SIGSEGV: "
-                   "State.__setstate__ accepts any uint32s and BaseScore trusts them")
 def test_forged_state_does_not_crash(toy_path):
     script = textwrap.dedent(
         f"""

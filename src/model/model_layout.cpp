@@ -265,7 +265,7 @@ namespace {
 
 void check_quantize_bits(int q) {
   if (q != 0 && (q < 2 || q > 16)) {
-    throw ConfigError(fmt::format("--quantize {} is out of range; use 2 to 16 bits (or 0 for none)", q));
+    throw ConfigError("", fmt::format("{{quantize_bits}} {} is out of range; use 2 to 16 bits (or 0 for none)", q));
   }
 }
 

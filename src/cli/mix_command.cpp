@@ -135,7 +135,8 @@ void add_mix_command(CLI::App& app) {
       "--tune runs EM on each token's probability under each model until no weight moves by 1e-7,\n"
       "and prints the weights (for --weights) and the dev perplexity. The mixed model holds the union of\n"
       "the n-grams, each with sum_i w_i p_i(w | h), and backoff weights recomputed so that every context\n"
-      "sums to 1; it scores a little differently from the dynamic mixture where it backs off.");
+      "sums to 1 when the models share one vocabulary (else, as in SRILM, each model's <unk> mass goes to\n"
+      "every word it lacks); it scores a little differently from the dynamic mixture where it backs off.");
   add_models_option(cmd, &opt->models);
   cmd->add_option("--tune", opt->tune, "Fit the weights on this text (one sentence per line; .gz; - is stdin)")
       ->type_name("FILE");

@@ -48,7 +48,7 @@ cmd[cli1]="'$lm' score -q -t 1 -m '$model' -i '$test_file'"
 cmd[cli1sum]="'$lm' score -q -t 1 -m '$model' --summary-only -i '$test_file'"
 cmd[cli2]="'$lm' score -q -t 2 -m '$model' -i '$test_file'"
 py_lm="env PYTHONPATH='$lm_pythonpath' '$python' '$helper'"
-if env PYTHONPATH="$lm_pythonpath" "$python" -c 'import lm; lm.Model; lm.Model.score_batch' 2> "$work/err"; then
+if lm_module=$(env PYTHONPATH="$lm_pythonpath" "$python" -c 'import lm; lm.Model.score_batch; print(lm.__file__)' 2> "$work/err"); then
   kinds+=(batch1 batch2 lmloop)
   cmd[batch1]="$py_lm lm-batch '$model' '$test_file' '$work/out.batch1' 1"
   cmd[batch2]="$py_lm lm-batch '$model' '$test_file' '$work/out.batch2' 2"
@@ -58,7 +58,7 @@ else
 fi
 if [ -z "${KENLM_MODEL:-}" ] || [ ! -f "$KENLM_MODEL" ]; then
   echo "SKIP KenLM: no KENLM_MODEL file (${KENLM_MODEL:-unset})"
-elif [ -z "${KENLM_PYTHON:-}" ] || ! "$KENLM_PYTHON" -c 'import kenlm' 2> "$work/err"; then
+elif [ -z "${KENLM_PYTHON:-}" ] || ! kenlm_module=$("$KENLM_PYTHON" -c 'import kenlm; print(kenlm.__file__)' 2> "$work/err"); then
   echo "SKIP KenLM: KENLM_PYTHON (${KENLM_PYTHON:-unset}) cannot import kenlm"
 else
   kinds+=(kenloop)
@@ -76,7 +76,8 @@ read -r tokens sentences < <("$lm" score -q -t 1 -m "$model" --summary-only -i "
 total=$("$lm" score -q -t 1 -m "$model" --summary-only -i "$test_file" |
   awk -F'\t' -v t="$tokens" '/^Perplexity including/ { printf "%.6f", -t * log($2) / log(10) }')
 echo "$(basename "$test_file"): $sentences sentences, $tokens tokens (words + </s>), total log10 $total"
-echo "model $model${KENLM_MODEL:+, KenLM $KENLM_MODEL}; $repeats repeats; lm $lm; python $python"
+echo "model $model${KENLM_MODEL:+, KenLM $KENLM_MODEL}; $repeats repeats; lm $lm"
+echo "python $python${lm_module:+ (lm: $lm_module)}${kenlm_module:+; KenLM python $KENLM_PYTHON ($kenlm_module)}"
 echo
 
 for k in "${kinds[@]}"; do : > "$work/t.$k"; done

@@ -87,6 +87,39 @@ void tokenize_or_raise(Scratch& scratch, std::string_view text) {
   if (!check.ok()) value_error(describe_line_problem(text, check));
 }
 
+SentenceScore score_text(PyModel& self, std::string_view text, SentenceEnds ends, bool keep_factors) {
+  PyModel::Lease scratch = self.lease();
+  tokenize_or_raise(*scratch, text);
+  if (!ends.bos || !ends.eos) return score_words(self.model(), scratch->tokens, ends, keep_factors);
+  SentenceBatch& batch = scratch->batch;
+  batch.clear();
+  batch.add(scratch->tokens);
+  batch.score(self.model());
+  return batch.result(0, keep_factors);
+}
+
+namespace {
+
+// A State made by hand (State.__setstate__) may hold anything: its nodes
+// must be entries of this model's levels before score_word reads them.
+void check_state(const Model& model, const State& s) {
+  bool ok = s.length >= 0 && s.length < model.order();
+  for (int i = 0; ok && i < s.length; ++i) ok = s.node[i] < model.ngram_count(i + 1);
+  if (!ok) value_error("in_state is not a context of this model: make it with BeginSentenceWrite, NullContextWrite or BaseScore");
+}
+
+}  // namespace
+
+FullScore full_score(const PyModel& self, const State& in, std::string_view word, State* out) {
+  const Model& model = self.model();
+  check_state(model, in);
+  const WordId id = model.vocab().find(word);
+  const WordScore s = score_word(model, in, id, out);
+  const bool oov = is_oov(model, id, word);
+  const bool zero = s.log10_prob <= kLog10Zero && !oov;
+  return {zero ? -INFINITY : s.log10_prob, s.ngram_order, oov};
+}
+
 namespace {
 
 std::string path_of(const pybind11::object& path) {
@@ -104,41 +137,6 @@ struct VocabIterator {
   std::shared_ptr<PyModel> owner;
   std::size_t next = 0;
 };
-
-SentenceScore score_text(PyModel& self, std::string_view text, SentenceEnds ends, bool keep_factors) {
-  PyModel::Lease scratch = self.lease();
-  tokenize_or_raise(*scratch, text);
-  if (!ends.bos || !ends.eos) return score_words(self.model(), scratch->tokens, ends, keep_factors);
-  SentenceBatch& batch = scratch->batch;
-  batch.clear();
-  batch.add(scratch->tokens);
-  batch.score(self.model());
-  return batch.result(0, keep_factors);
-}
-
-struct FullScore {
-  double log_prob = 0;
-  int ngram_length = 0;
-  bool oov = false;
-};
-
-// A State made by hand (State.__setstate__) may hold anything: its nodes
-// must be entries of this model's levels before score_word reads them.
-void check_state(const Model& model, const State& s) {
-  bool ok = s.length >= 0 && s.length < model.order();
-  for (int i = 0; ok && i < s.length; ++i) ok = s.node[i] < model.ngram_count(i + 1);
-  if (!ok) value_error("in_state is not a context of this model: make it with BeginSentenceWrite, NullContextWrite or BaseScore");
-}
-
-FullScore full_score(const PyModel& self, const State& in, std::string_view word, State* out) {
-  const Model& model = self.model();
-  check_state(model, in);
-  const WordId id = model.vocab().find(word);
-  const WordScore s = score_word(model, in, id, out);
-  const bool oov = is_oov(model, id, word);
-  const bool zero = s.log10_prob <= kLog10Zero && !oov;
-  return {zero ? -INFINITY : s.log10_prob, s.ngram_order, oov};
-}
 
 // The context's tokens: a str or bytes read as the model reads text (a
 // leading <s> starts a sentence), or a sequence of tokens taken as they are.
@@ -264,19 +262,6 @@ KenLM's `kenlm.Model` calls work unchanged: `import lm as kenlm`.)");
                              "The vocabulary: a sequence of str by word id, with len() and `in`.")
       .def_property_readonly("info", &model_info, "Facts about the model, as `lm info` shows them (a dict).")
       .def(
-          "score",
-          [](PyModel& self, pybind11::handle sentence, bool bos, bool eos) {
-            return score_text(self, text_of(sentence, "sentence"), SentenceEnds{bos, eos}, false).log10_prob;
-          },
-          pybind11::arg("sentence"), pybind11::arg("bos") = true, pybind11::arg("eos") = true,
-          "log10 p(sentence): from <s> (bos) to </s> (eos). OOVs are scored as <unk>.")
-      .def(
-          "perplexity",
-          [](PyModel& self, pybind11::handle sentence) {
-            return score_text(self, text_of(sentence, "sentence"), SentenceEnds{}, false).perplexity();
-          },
-          pybind11::arg("sentence"), "10^(-log10 p(sentence) / tokens), tokens counting the words and </s>.")
-      .def(
           "full_scores",
           [](PyModel& self, pybind11::handle sentence, bool bos, bool eos) {
             const SentenceScore s = score_text(self, text_of(sentence, "sentence"), SentenceEnds{bos, eos}, true);
@@ -294,28 +279,6 @@ KenLM's `kenlm.Model` calls work unchanged: `import lm as kenlm`.)");
       .def(
           "NullContextWrite", [](const PyModel&, State& out) { out = null_context_state(); }, pybind11::arg("state"),
           "Sets state to the empty context.")
-      .def(
-          "BaseScore",
-          [](const PyModel& self, const State& in, pybind11::handle word, State& out) {
-            return full_score(self, in, text_of(word, "word"), &out).log_prob;
-          },
-          pybind11::arg("in_state"), pybind11::arg("word"), pybind11::arg("out_state"),
-          "log10 p(word | in_state); writes the context after word to out_state (may be in_state). word is one "
-          "token as the vocabulary holds it.")
-      .def(
-          "BaseFullScore",
-          [](const PyModel& self, const State& in, pybind11::handle word, State& out) {
-            return full_score(self, in, text_of(word, "word"), &out);
-          },
-          pybind11::arg("in_state"), pybind11::arg("word"), pybind11::arg("out_state"),
-          "BaseScore with the n-gram length and whether word is an OOV (a FullScoreReturn).")
-      .def(
-          "__contains__",
-          [](const PyModel& self, pybind11::handle word) {
-            if (!PyUnicode_Check(word.ptr()) && !PyBytes_Check(word.ptr())) return false;
-            return self.model().vocab().find(text_of(word, "word")) != kUnkId;
-          },
-          "True when word is in the vocabulary ('<unk>' is not, as in KenLM).")
       .def(
           "next",
           [](PyModel& self, const pybind11::object& context, std::size_t k, bool bos) {
@@ -374,6 +337,7 @@ KenLM's `kenlm.Model` calls work unchanged: `import lm as kenlm`.)");
       });
   bind_batch(cls);
   bind_generate(cls);
+  bind_fast_calls(cls);
 }
 
 }  // namespace lm::py

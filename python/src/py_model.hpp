@@ -78,10 +78,28 @@ class PyModel {
 // ValueError naming the problem.
 void tokenize_or_raise(Scratch& scratch, std::string_view text);
 
+// The sentence's score, tokenized as the model reads text (score,
+// perplexity, full_scores). Raises ValueError for a line it cannot read.
+[[nodiscard]] SentenceScore score_text(PyModel& self, std::string_view text, SentenceEnds ends, bool keep_factors);
+
+// One token's score after in (KenLM's BaseFullScore); the context after it
+// goes to *out (may be &in). Raises ValueError for an in that is not a
+// context of this model.
+struct FullScore {
+  double log_prob = 0;
+  int ngram_length = 0;
+  bool oov = false;
+};
+[[nodiscard]] FullScore full_score(const PyModel& self, const State& in, std::string_view word, State* out);
+
 void bind_model(pybind11::module_& m);
 void bind_state(pybind11::module_& m);
 void bind_batch(pybind11::class_<PyModel, std::shared_ptr<PyModel>>& cls);
 void bind_generate(pybind11::class_<PyModel, std::shared_ptr<PyModel>>& cls);
+// score, perplexity, BaseScore, BaseFullScore and `in`: the calls made once
+// per sentence or per word, as CPython methods (METH_FASTCALL) rather than
+// through pybind11's dispatcher, which costs them a third of their time.
+void bind_fast_calls(pybind11::class_<PyModel, std::shared_ptr<PyModel>>& cls);
 void bind_train(pybind11::module_& m);
 
 }  // namespace lm::py

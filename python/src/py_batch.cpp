@@ -14,7 +14,6 @@ namespace {
 
 // Sentences scored together, as `lm score` scores a file.
 constexpr std::size_t kBatchSentences = 1024;
-constexpr std::size_t kPrefaultSentences = 1000;
 
 struct SliceError {
   std::size_t index = std::numeric_limits<std::size_t>::max();
@@ -79,10 +78,6 @@ pybind11::object score_batch(PyModel& self, const pybind11::iterable& sentences,
   pybind11::array_t<std::int64_t> lengths(static_cast<pybind11::ssize_t>(n));
   double* s = scores.mutable_data();
   std::int64_t* l = lengths.mutable_data();
-  // A large batch reads much of the model: map it whole first, as lm score
-  // does (a cached file in huge pages takes under a millisecond; one not in
-  // the page cache is read in one sequential pass, not fault by fault).
-  if (n >= kPrefaultSentences) self.model().buffer().prefault();
   if (threads == 0) threads = available_cpus();
   // Slices of at least a batch: fewer sentences than that take one thread.
   threads = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, n / kBatchSentences)));

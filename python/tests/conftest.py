@@ -75,6 +75,23 @@ def session_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("lm-models")
 
 
+def base_scores(model, words, bos=True) -> tuple[list[float], "lm.State"]:
+    """KenLM's chain: each word's BaseScore from the sentence start (bos) or
+    the empty context, and the state after the last word."""
+    s, o = lm.State(), lm.State()
+    (model.BeginSentenceWrite if bos else model.NullContextWrite)(s)
+    scores = []
+    for w in words:
+        scores.append(model.BaseScore(s, w, o))
+        s, o = o, s
+    return scores, s
+
+
+def state_after(model, words, bos=True) -> "lm.State":
+    """The state after words, by BaseScore from the start (bos) or the empty context."""
+    return base_scores(model, words, bos)[1]
+
+
 def train_quietly(*args, **kwargs) -> lm.Model:
     """lm.train without the discount-fallback warnings a tiny corpus gives."""
     with warnings.catch_warnings():

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import lm
+from conftest import base_scores
 
 
 def score_in_worker(job):
@@ -62,15 +63,7 @@ def test_threads_share_one_model(model_and_lines):
     expected_next = [kjv.next(c, k=20) for c in contexts]
     expected_batch = kjv.score_batch(lines, threads=1)
     expected_gen = kjv.generate("the", n=3, seed=4)
-    expected_chain = []
-    for s in lines[:10]:
-        st, o = lm.State(), lm.State()
-        kjv.BeginSentenceWrite(st)
-        row = []
-        for w in s.split():
-            row.append(kjv.BaseScore(st, w, o))
-            st, o = o, st
-        expected_chain.append(row)
+    expected_chain = [base_scores(kjv, s.split())[0] for s in lines[:10]]
 
     barrier = threading.Barrier(8)
     errors, mismatches = [], []
@@ -92,13 +85,7 @@ def test_threads_share_one_model(model_and_lines):
                 if rep % 5 == 0 and kjv.generate("the", n=3, seed=4) != expected_gen:
                     mismatches.append((index, rep, "generate"))
                 for s, row in zip(lines[:10], expected_chain):
-                    st, o = lm.State(), lm.State()
-                    kjv.BeginSentenceWrite(st)
-                    got = []
-                    for w in s.split():
-                        got.append(kjv.BaseScore(st, w, o))
-                        st, o = o, st
-                    if got != row:
+                    if base_scores(kjv, s.split())[0] != row:
                         mismatches.append((index, rep, "BaseScore"))
         except Exception as e:  # noqa: BLE001 - reported below
             errors.append((index, repr(e)))

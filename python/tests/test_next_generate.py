@@ -7,19 +7,10 @@ import math
 import pytest
 
 import lm
-from conftest import TOY_KENLM_ARPA
+from conftest import TOY_KENLM_ARPA, state_after
 
 TOY_CONTEXTS = ["", "the", "the cat", "<s>", "<s> a", "a dog the cat", "zebra", "ate the", "cheese"]
 KJV_CONTEXTS = ["", "<s>", "and god", "in the beginning", "the lord", "<s> and", "zebra unicorn", "thou shalt"]
-
-
-def state_after(model, words, bos):
-    s, o = lm.State(), lm.State()
-    (model.BeginSentenceWrite if bos else model.NullContextWrite)(s)
-    for w in words:
-        model.BaseScore(s, w, o)
-        s, o = o, s
-    return s
 
 
 def test_next_hand_worked(toy_kenlm):

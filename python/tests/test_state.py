@@ -11,7 +11,7 @@ import pickle
 import pytest
 
 import lm
-from conftest import TOY_LINES
+from conftest import TOY_LINES, state_after
 
 SENTENCES = TOY_LINES + ["the cat", "a mouse ate the dog", "cheese cheese", "the zebra ate the cat", "zebra", ""]
 
@@ -72,15 +72,6 @@ def test_state_copy_deepcopy_pickle(toy):
     beams = {"x": [out, 1.0]}
     beams2 = copy.deepcopy(beams)
     assert beams2["x"][0] == out and beams2["x"][0] is not out
-
-
-def state_after(model, words, bos=True):
-    s, o = lm.State(), lm.State()
-    (model.BeginSentenceWrite if bos else model.NullContextWrite)(s)
-    for w in words:
-        model.BaseScore(s, w, o)
-        s, o = o, s
-    return s
 
 
 def test_state_equality_is_the_context(toy):

@@ -18,4 +18,4 @@ CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) "$work/venv/bin/pip" install --quiet --no-bu
 # From outside the repository, so that `import lm` is the installed package.
 cd "$work"
 LM_BIN="$repo/build/lm" LM_SHARED_DIR="${LM_SHARED_DIR:-$repo/../shared}" \
-  "$work/venv/bin/python" -m pytest -q -p no:cacheprovider "$repo/python/tests" "$@"
+  "$work/venv/bin/python" -m pytest -q -rs -p no:cacheprovider "$repo/python/tests" "$@"

@@ -10,12 +10,15 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "lm/mixture.hpp"
 #include "lm/model.hpp"
 #include "lm/next_words.hpp"
 #include "lm/scorer.hpp"
+#include "lm/tokenizer.hpp"
 
 namespace lm {
 
@@ -150,5 +153,15 @@ class SentenceSampler {
   std::unique_ptr<TokenSampler> tokens_;
   std::unique_ptr<MixtureTokenSampler> mixture_tokens_;
 };
+
+// A seed from the system's random device, for when none is given.
+[[nodiscard]] std::uint64_t random_seed();
+
+// The text of a sampled sentence: the prefix's tokens, then the words drawn
+// (not </s>), joined as the model reads text (Tokenizer::join). vocab: the
+// one the words' ids are of. tokens: scratch space, kept between calls.
+[[nodiscard]] std::string sampled_text(const Tokenizer& tokenizer, std::span<const std::string_view> prefix,
+                                       const SampledSentence& sentence, const VocabView& vocab,
+                                       std::vector<std::string_view>* tokens);
 
 }  // namespace lm

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -62,6 +63,13 @@ struct SentenceScore {
   // is a zero probability (-inf). Appends the token to factors when keep.
   void add(std::string_view token, WordId id, bool oov, WordScore score, bool keep);
 };
+
+// log10 p as a token's score reports it: a word of the vocabulary stored with
+// log10 p <= kLog10Zero (a maximum likelihood model's unseen event) has
+// probability 0, so -inf; an OOV's <unk> score stays as it is.
+[[nodiscard]] inline double reported_log10_prob(double log10_prob, bool oov) {
+  return log10_prob <= kLog10Zero && !oov ? -std::numeric_limits<double>::infinity() : log10_prob;
+}
 
 // True when token (looked up as id) is scored as <unk> and counts as an OOV:
 // id is kUnkId, unless the token is "<unk>" itself in a model trained with it.

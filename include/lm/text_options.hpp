@@ -57,5 +57,8 @@ void check_text_options(const TextOptions& options);
 
 std::string_view units_name(TextUnits units);              // "words", "chars", "bytes"
 std::string_view normalization_name(Normalization form);   // "none", "nfc", "nfkc"
+// The names above read back; false (and *out unchanged) for any other name.
+[[nodiscard]] bool parse_units(std::string_view name, TextUnits* units);
+[[nodiscard]] bool parse_normalization(std::string_view name, Normalization* form);
 
 }  // namespace lm

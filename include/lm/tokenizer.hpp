@@ -100,6 +100,14 @@ class Tokenizer {
   // offset in text.
   [[nodiscard]] LineCheck tokenize_prefix(std::string_view text, std::vector<std::string_view>* out,
                                           bool* starts_sentence);
+  // tokenize_prefix for a context or prefix, also refusing one whose last
+  // word is </s> (nothing follows the end of a sentence). Returns "" when
+  // text can be one, else why not in one sentence: describe_line_problem's,
+  // or "'</s>' ends <what>, ..." with what naming the text ("the context").
+  // *problem (if not null) says which kind (kBoundaryInside for the </s>).
+  [[nodiscard]] std::string read_prefix(std::string_view text, std::vector<std::string_view>* out,
+                                        bool* starts_sentence, std::string_view what,
+                                        LineProblem* problem = nullptr);
 
   // True when tokens point into the line or into static memory (default
   // options, bytes): they stay valid after the next call, as long as the line.

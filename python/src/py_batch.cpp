@@ -26,35 +26,35 @@ void score_slice(PyModel& self, std::span<const std::string_view> texts, std::si
                  SentenceEnds ends, double* scores, std::int64_t* lengths, SliceError* error) {
   PyModel::Lease scratch = self.lease();
   Tokenizer& tokenizer = scratch->tokenizer;
+  const auto read = [&](std::size_t i) {
+    const LineCheck check = tokenizer.tokenize(texts[i], &scratch->tokens);
+    if (!check.ok()) *error = {i, describe_line_problem(texts[i], check)};
+    return check.ok();
+  };
+  const auto put = [&](std::size_t i, const SentenceScore& s) {
+    scores[i] = s.log10_prob;
+    lengths[i] = static_cast<std::int64_t>(s.tokens);
+  };
+  if (!ends.bos || !ends.eos) {  // one at a time, as score() scores such sentences
+    for (std::size_t i = begin; i < end; ++i) {
+      if (!read(i)) return;
+      put(i, score_words(self.model(), scratch->tokens, ends));
+    }
+    return;
+  }
   SentenceBatch& batch = scratch->batch;
   TokenStore store;
-  const bool whole = ends.bos && ends.eos;
   for (std::size_t first = begin; first < end; first += kBatchSentences) {
     const std::size_t last = std::min(end, first + kBatchSentences);
     batch.clear();
     store.clear();
     for (std::size_t i = first; i < last; ++i) {
-      const LineCheck check = tokenizer.tokenize(texts[i], &scratch->tokens);
-      if (!check.ok()) {
-        *error = {i, describe_line_problem(texts[i], check)};
-        return;
-      }
-      if (!whole) {
-        const SentenceScore s = score_words(self.model(), scratch->tokens, ends);
-        scores[i] = s.log10_prob;
-        lengths[i] = static_cast<std::int64_t>(s.tokens);
-        continue;
-      }
+      if (!read(i)) return;
       if (!tokenizer.views_outlive_call()) store.keep(&scratch->tokens);
       batch.add(scratch->tokens);
     }
-    if (!whole) continue;
     batch.score(self.model());
-    for (std::size_t i = first; i < last; ++i) {
-      const SentenceScore s = batch.result(i - first, false);
-      scores[i] = s.log10_prob;
-      lengths[i] = static_cast<std::int64_t>(s.tokens);
-    }
+    for (std::size_t i = first; i < last; ++i) put(i, batch.result(i - first, false));
   }
 }
 
@@ -64,14 +64,7 @@ pybind11::object score_batch(PyModel& self, const pybind11::iterable& sentences,
   std::vector<std::string_view> texts;
   for (pybind11::handle item : sentences) {
     keep.push_back(pybind11::reinterpret_borrow<pybind11::object>(item));
-    Py_ssize_t size = 0;
-    const char* data = PyUnicode_Check(item.ptr()) ? PyUnicode_AsUTF8AndSize(item.ptr(), &size) : nullptr;
-    if (data != nullptr) {
-      texts.emplace_back(data, static_cast<std::size_t>(size));
-    } else {
-      PyErr_Clear();
-      texts.push_back(text_of(item, fmt::format("sentences[{}]", texts.size()).c_str()));
-    }
+    texts.push_back(text_of(item, "sentences", texts.size()));
   }
   const std::size_t n = texts.size();
   pybind11::array_t<double> scores(static_cast<pybind11::ssize_t>(n));

@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "lm/error.hpp"
+
 namespace lm::py {
 
 // Registers the translator of lm's exceptions (module init).
@@ -21,12 +23,6 @@ auto file_call(const std::string& path, F&& f) -> decltype(f());
 [[noreturn]] void value_error(const std::string& message);
 // Raises OSError (FileNotFoundError when path does not exist) with message.
 [[noreturn]] void os_error(const std::string& path, const std::string& message);
-
-}  // namespace lm::py
-
-#include "lm/error.hpp"
-
-namespace lm::py {
 
 template <class F>
 auto file_call(const std::string& path, F&& f) -> decltype(f()) {

@@ -2,7 +2,6 @@
 #include <pybind11/stl.h>
 
 #include <optional>
-#include <random>
 
 #include "lm/sampler.hpp"
 #include "py_errors.hpp"
@@ -21,16 +20,13 @@ pybind11::list generate(PyModel& self, const pybind11::object& prefix, std::size
   options.max_length = max_length;
   options.no_unk = no_unk;
   options.check();
-  const std::uint64_t s = seed ? *seed : (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
+  const std::uint64_t s = seed ? *seed : random_seed();
   const Model& model = self.model();
   PyModel::Lease scratch = self.lease();
   const std::string_view text = text_of(prefix, "prefix");
   bool starts_sentence = false;  // every sentence starts at <s>: a leading <s> only says so
-  const LineCheck check = scratch->tokenizer.tokenize_prefix(text, &scratch->tokens, &starts_sentence);
-  if (!check.ok()) value_error(describe_line_problem(text, check));
-  if (ends_with_eos_word(text)) {
-    value_error("'</s>' ends the prefix, and nothing follows the end of a sentence: remove it");
-  }
+  const std::string why = scratch->tokenizer.read_prefix(text, &scratch->tokens, &starts_sentence, "the prefix");
+  if (!why.empty()) value_error(why);
   std::vector<std::string> prefix_tokens(scratch->tokens.begin(), scratch->tokens.end());
   std::vector<WordId> prefix_ids;
   for (const std::string& w : prefix_tokens) prefix_ids.push_back(model.vocab().find(w));
@@ -38,14 +34,10 @@ pybind11::list generate(PyModel& self, const pybind11::object& prefix, std::size
   {
     pybind11::gil_scoped_release release;
     SentenceSampler sampler(model, options);
+    const std::vector<std::string_view> prefix_views(prefix_tokens.begin(), prefix_tokens.end());
     std::vector<std::string_view> tokens;
     for (std::size_t i = 0; i < n; ++i) {
-      const SampledSentence sentence = sampler.sample(prefix_ids, s, i);
-      tokens.assign(prefix_tokens.begin(), prefix_tokens.end());
-      for (const SampledToken& t : sentence.tokens) {
-        if (t.word != kEosId) tokens.push_back(model.vocab().word(t.word));
-      }
-      texts[i] = scratch->tokenizer.join(tokens);
+      texts[i] = sampled_text(scratch->tokenizer, prefix_views, sampler.sample(prefix_ids, s, i), model.vocab(), &tokens);
     }
   }
   pybind11::list out;

@@ -65,20 +65,21 @@ PyModel::Lease::~Lease() {
   owner_->free_.push_back(std::move(scratch_));
 }
 
-std::string_view text_of(pybind11::handle text, const char* what) {
+std::string_view text_of(pybind11::handle text, const char* what, std::size_t index) {
+  const auto name = [&] { return index == kNoIndex ? std::string(what) : fmt::format("{}[{}]", what, index); };
   if (PyUnicode_Check(text.ptr())) {
     Py_ssize_t size = 0;
     const char* data = PyUnicode_AsUTF8AndSize(text.ptr(), &size);
     if (data == nullptr) {
       PyErr_Clear();
-      value_error(fmt::format("{} is not valid Unicode text (it holds a lone surrogate)", what));
+      value_error(fmt::format("{} is not valid Unicode text (it holds a lone surrogate)", name()));
     }
     return {data, static_cast<std::size_t>(size)};
   }
   if (PyBytes_Check(text.ptr())) {
     return {PyBytes_AS_STRING(text.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(text.ptr()))};
   }
-  throw pybind11::type_error(fmt::format("{} must be str or bytes, not {}", what,
+  throw pybind11::type_error(fmt::format("{} must be str or bytes, not {}", name(),
                                          std::string(pybind11::str(pybind11::type::handle_of(text).attr("__name__")))));
 }
 
@@ -122,8 +123,7 @@ FullScore full_score(const PyModel& self, const State& in, std::string_view word
   const WordId id = model.vocab().find(word);
   const WordScore s = score_word(model, in, id, out);
   const bool oov = is_oov(model, id, word);
-  const bool zero = s.log10_prob <= kLog10Zero && !oov;
-  return {zero ? -INFINITY : s.log10_prob, s.ngram_order, oov};
+  return {reported_log10_prob(s.log10_prob, oov), s.ngram_order, oov};
 }
 
 namespace {
@@ -153,11 +153,8 @@ State context_state(PyModel& self, Scratch& scratch, const pybind11::object& con
   if (PyUnicode_Check(context.ptr()) || PyBytes_Check(context.ptr())) {
     const std::string_view text = text_of(context, "context");
     bool leading_bos = false;
-    const LineCheck check = scratch.tokenizer.tokenize_prefix(text, &words, &leading_bos);
-    if (!check.ok()) value_error(describe_line_problem(text, check));
-    if (ends_with_eos_word(text)) {
-      value_error("'</s>' ends the context, and nothing follows the end of a sentence: remove it");
-    }
+    const std::string why = scratch.tokenizer.read_prefix(text, &words, &leading_bos, "the context");
+    if (!why.empty()) value_error(why);
     starts_sentence = starts_sentence || leading_bos;
   } else {
     words.clear();

@@ -67,8 +67,10 @@ class PyModel {
 };
 
 // Text as UTF-8 for the library: str (encoded) or bytes. The view points
-// into the object, which must outlive its use. Raises TypeError otherwise.
-[[nodiscard]] std::string_view text_of(pybind11::handle text, const char* what);
+// into the object, which must outlive its use. Raises TypeError otherwise,
+// naming the text `what`, or `what[index]` when an index is given.
+inline constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
+[[nodiscard]] std::string_view text_of(pybind11::handle text, const char* what, std::size_t index = kNoIndex);
 
 // A word of the model as str (invalid UTF-8 bytes, which only an ARPA file
 // can hold, come back as surrogates: surrogateescape).

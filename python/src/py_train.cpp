@@ -22,18 +22,20 @@ namespace lm::py {
 
 namespace {
 
-TextUnits parse_units(const std::string& name) {
-  for (const TextUnits u : {TextUnits::kWords, TextUnits::kChars, TextUnits::kBytes}) {
-    if (units_name(u) == name) return u;
+TextUnits units_named(const std::string& name) {
+  TextUnits units{};
+  if (!parse_units(name, &units)) {
+    throw ConfigError("units", fmt::format("{}: give words, chars or bytes", ConfigError::literal(name)));
   }
-  throw ConfigError("units", fmt::format("{}: give words, chars or bytes", ConfigError::literal(name)));
+  return units;
 }
 
-Normalization parse_normalization(const std::string& name) {
-  for (const Normalization n : {Normalization::kNone, Normalization::kNfc, Normalization::kNfkc}) {
-    if (normalization_name(n) == name) return n;
+Normalization normalization_named(const std::string& name) {
+  Normalization form{};
+  if (!parse_normalization(name, &form)) {
+    throw ConfigError("normalize", fmt::format("{}: give none, nfc or nfkc", ConfigError::literal(name)));
   }
-  throw ConfigError("normalize", fmt::format("{}: give none, nfc or nfkc", ConfigError::literal(name)));
+  return form;
 }
 
 // The message of a FormatError about the corpus without its "path:line: ".
@@ -147,8 +149,8 @@ void bind_train(pybind11::module_& m) {
         a.limits.max_vocab = max_vocab;
         a.limits.vocab_file = vocab_file;
         a.quantize_bits = quantize_bits;
-        a.text.units = parse_units(units);
-        a.text.normalize = parse_normalization(normalize);
+        a.text.units = units_named(units);
+        a.text.normalize = normalization_named(normalize);
         a.text.lowercase = lowercase;
         a.text.split_punct = split_punct;
         a.text.space_token = space_token;

@@ -1,6 +1,5 @@
 // lm generate: sentences sampled from a model or a mixture of models.
 #include <optional>
-#include <random>
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
@@ -32,22 +31,15 @@ struct GenerateOptions {
 std::vector<std::string_view> prefix_words(Tokenizer& tokenizer, const std::string& text) {
   std::vector<std::string_view> words;
   bool starts_sentence = false;  // every sentence starts one anyway
-  const LineCheck check = tokenizer.tokenize_prefix(text, &words, &starts_sentence);
-  if (!check.ok()) throw ConfigError("prefix", ConfigError::literal(describe_line_problem(text, check)));
-  if (ends_with_eos_word(text)) {
-    throw ConfigError("prefix", "'</s>' ends it, and nothing follows the end of a sentence: remove it");
-  }
+  const std::string why = tokenizer.read_prefix(text, &words, &starts_sentence, "it");
+  if (!why.empty()) throw ConfigError("prefix", ConfigError::literal(why));
   return words;
 }
 
 void print_sentence(fmt::memory_buffer& out, Format format, const std::vector<std::string_view>& prefix,
                     const SampledSentence& s, const VocabView& vocab, const Tokenizer& tokenizer,
                     std::vector<std::string_view>* tokens) {
-  tokens->assign(prefix.begin(), prefix.end());
-  for (const SampledToken& t : s.tokens) {
-    if (t.word != kEosId) tokens->push_back(vocab.word(t.word));
-  }
-  const std::string text = tokenizer.join(*tokens);
+  const std::string text = sampled_text(tokenizer, prefix, s, vocab, tokens);
   if (format != Format::kJson) {
     out.append(text);
     out.push_back('\n');
@@ -68,7 +60,7 @@ void print_sentence(fmt::memory_buffer& out, Format format, const std::vector<st
 void run_generate(GenerateOptions& opt) {
   use_huge_page_heap();
   opt.sampling.check();
-  const std::uint64_t seed = opt.seed ? *opt.seed : (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
+  const std::uint64_t seed = opt.seed ? *opt.seed : random_seed();
   spdlog::debug("seed {}", seed);
   LoadedModels models(opt.models);
   // Many sentences read much of the model: map it whole first (a cached

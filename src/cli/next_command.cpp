@@ -37,15 +37,9 @@ struct NextOptions {
 std::string context_words(Tokenizer& tokenizer, std::string_view text, bool bos, std::vector<std::string_view>* words,
                           LineProblem* problem) {
   bool starts_sentence = false;
-  const LineCheck check = tokenizer.tokenize_prefix(text, words, &starts_sentence);
-  *problem = check.problem;
-  if (!check.ok()) return describe_line_problem(text, check);
-  if (ends_with_eos_word(text)) {
-    *problem = LineProblem::kBoundaryInside;
-    return "'</s>' ends the context, and nothing follows the end of a sentence: remove it";
-  }
-  if (bos || starts_sentence) words->insert(words->begin(), "<s>");
-  return {};
+  std::string why = tokenizer.read_prefix(text, words, &starts_sentence, "the context", problem);
+  if (why.empty() && (bos || starts_sentence)) words->insert(words->begin(), "<s>");
+  return why;
 }
 
 void print_predictions(fmt::memory_buffer& out, Format format, std::string_view context,

@@ -72,10 +72,8 @@ double SentenceScore::perplexity() const {
 }
 
 void SentenceScore::add(std::string_view token, WordId id, bool oov, WordScore score, bool keep) {
-  if (score.log10_prob <= kLog10Zero && !oov) {
-    score.log10_prob = -std::numeric_limits<double>::infinity();
-    ++zero_probs;
-  }
+  if (score.log10_prob <= kLog10Zero && !oov) ++zero_probs;
+  score.log10_prob = reported_log10_prob(score.log10_prob, oov);
   log10_prob += score.log10_prob;
   ++tokens;
   if (oov) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <limits>
 #include <optional>
+#include <random>
 
 #include "lm/error.hpp"
 #include "lm/sampler.hpp"
@@ -173,6 +174,19 @@ SampledSentence SentenceSampler::sample(std::span<const WordId> prefix, std::uin
     }
   }
   return out;
+}
+
+std::uint64_t random_seed() {
+  return (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
+}
+
+std::string sampled_text(const Tokenizer& tokenizer, std::span<const std::string_view> prefix,
+                         const SampledSentence& sentence, const VocabView& vocab, std::vector<std::string_view>* tokens) {
+  tokens->assign(prefix.begin(), prefix.end());
+  for (const SampledToken& t : sentence.tokens) {
+    if (t.word != kEosId) tokens->push_back(vocab.word(t.word));
+  }
+  return tokenizer.join(*tokens);
 }
 
 }  // namespace lm

@@ -26,6 +26,26 @@ std::string_view normalization_name(Normalization form) {
   return "none";
 }
 
+bool parse_units(std::string_view name, TextUnits* units) {
+  for (const TextUnits u : {TextUnits::kWords, TextUnits::kChars, TextUnits::kBytes}) {
+    if (units_name(u) == name) {
+      *units = u;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool parse_normalization(std::string_view name, Normalization* form) {
+  for (const Normalization n : {Normalization::kNone, Normalization::kNfc, Normalization::kNfkc}) {
+    if (normalization_name(n) == name) {
+      *form = n;
+      return true;
+    }
+  }
+  return false;
+}
+
 void check_text_options(const TextOptions& options) {
   const bool bytes = options.units == TextUnits::kBytes;
   if (options.split_punct && options.units != TextUnits::kWords) {
@@ -84,17 +104,9 @@ bool parse_text_flags(std::string_view flags, TextOptions* options) {
     } else if (flag == "--split-punct") {
       options->split_punct = true;
     } else if (flag == "--units" && has_value) {
-      const std::string_view value = words[++i];
-      if (value == "words") options->units = TextUnits::kWords;
-      else if (value == "chars") options->units = TextUnits::kChars;
-      else if (value == "bytes") options->units = TextUnits::kBytes;
-      else return false;
+      if (!parse_units(words[++i], &options->units)) return false;
     } else if (flag == "--normalize" && has_value) {
-      const std::string_view value = words[++i];
-      if (value == "none") options->normalize = Normalization::kNone;
-      else if (value == "nfc") options->normalize = Normalization::kNfc;
-      else if (value == "nfkc") options->normalize = Normalization::kNfkc;
-      else return false;
+      if (!parse_normalization(words[++i], &options->normalize)) return false;
     } else if (flag == "--space-token" && has_value) {
       options->space_token = std::string(words[++i]);
     } else {

@@ -407,6 +407,18 @@ bool ends_with_eos_word(std::string_view text) {
   return text.ends_with(kEosWord) && (text.size() == kEosWord.size() || is_space(text[text.size() - 5]));
 }
 
+std::string Tokenizer::read_prefix(std::string_view text, std::vector<std::string_view>* out, bool* starts_sentence,
+                                   std::string_view what, LineProblem* problem) {
+  const LineCheck check = tokenize_prefix(text, out, starts_sentence);
+  if (problem != nullptr) *problem = check.problem;
+  if (!check.ok()) return describe_line_problem(text, check);
+  if (ends_with_eos_word(text)) {
+    if (problem != nullptr) *problem = LineProblem::kBoundaryInside;
+    return fmt::format("'</s>' ends {}, and nothing follows the end of a sentence: remove it", what);
+  }
+  return {};
+}
+
 LineCheck Tokenizer::tokenize_prefix(std::string_view text, std::vector<std::string_view>* out,
                                      bool* starts_sentence) {
   std::size_t skip = 0;
